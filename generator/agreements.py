@@ -1,0 +1,63 @@
+"""Build `Agreement` values from parsed documents.
+
+Building is lenient (a value of the wrong type is dropped) because rules have already reported it;
+this lets charter-wide rules still run on a file that has a local error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from generator import markup
+from generator.documents import SourceDocument
+from generator.model import Agreement
+from generator.vocabulary import DEFAULT_FORM, KNOWN_FIELDS, RELATIONS
+
+
+def _text(doc: SourceDocument, key: str, default: str = "") -> str:
+    located = doc.fields.get(key)
+    return located.value.strip() if located is not None and isinstance(located.value, str) else default
+
+
+def _ids(doc: SourceDocument, key: str) -> tuple[str, ...]:
+    located = doc.fields.get(key)
+    if located is None or not isinstance(located.value, list):
+        return ()
+    return tuple(item for item in located.value if isinstance(item, str))
+
+
+def _date(doc: SourceDocument, key: str) -> dt.date | None:
+    located = doc.fields.get(key)
+    return located.value if located is not None and isinstance(located.value, dt.date) else None
+
+
+def agreement_id(doc: SourceDocument) -> str:
+    """The `id` field, or the file stem: so an agreement keeps its id when the file moves."""
+    return _text(doc, "id") or doc.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def build_agreement(doc: SourceDocument) -> Agreement:
+    relations: dict[str, Any] = {relation: _ids(doc, relation) for relation in RELATIONS}
+    return Agreement(
+        id=agreement_id(doc),
+        path=doc.path,
+        title=_text(doc, "title", agreement_id(doc)),
+        status=_text(doc, "status"),
+        parties=_ids(doc, "parties"),
+        body=doc.body,
+        body_line=doc.body_line,
+        mediators=_ids(doc, "mediators"),
+        level=_text(doc, "level") or None,
+        form=_text(doc, "form") or DEFAULT_FORM,
+        institutionalised_as=_ids(doc, "institutionalised_as"),
+        themes=_ids(doc, "themes"),
+        adopted=_date(doc, "adopted"),
+        review_by=_date(doc, "review_by"),
+        renew_every=_text(doc, "renew_every") or None,
+        summary=" ".join(_text(doc, "summary").split()),
+        clauses=markup.clauses(doc.body, doc.body_line),
+        links=markup.wikilinks(doc.body, doc.body_line),
+        extra={key: located.value for key, located in doc.fields.items() if key not in KNOWN_FIELDS},
+        **relations,
+    )

@@ -1,0 +1,245 @@
+"""Rules across the whole charter: ids, references, relations and dates that involve several files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from generator.documents import SourceDocument
+from generator.model import Agreement, Charter
+from generator.problems import Problem, Severity
+from generator.suggest import did_you_mean
+from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS
+
+
+@dataclass(frozen=True)
+class CharterContext:
+    charter: Charter
+    documents: Mapping[str, SourceDocument]
+    as_of: dt.date | None
+    structure_path: str
+
+
+CharterRule = Callable[[CharterContext], Iterator[Problem]]
+
+
+def _item_line(context: CharterContext, agreement: Agreement, key: str, item: str) -> int:
+    located = context.documents[agreement.path].fields.get(key)
+    if located is None:
+        return 1
+    for line, value in zip(located.item_lines, located.value if isinstance(located.value, list) else []):
+        if value == item:
+            return line
+    return located.line
+
+
+def duplicate_ids(context: CharterContext) -> Iterator[Problem]:
+    counts = Counter(agreement.id for agreement in context.charter.agreements)
+    for agreement in context.charter.agreements:
+        if counts[agreement.id] > 1:
+            others = [a.path for a in context.charter.agreements if a.id == agreement.id and a is not agreement]
+            yield Problem(agreement.path, context.documents[agreement.path].line_of("id"), "id-duplicate",
+                          f"id '{agreement.id}' is also used by {', '.join(others)}",
+                          "give one of them another id (ids must be unique across the charter)")
+
+
+def _unknown(context: CharterContext, key: str, known: Mapping[str, object], code: str, noun: str,
+             fix: str) -> Iterator[Problem]:
+    for agreement in context.charter.agreements:
+        values: tuple[str, ...] = getattr(agreement, key)
+        for item in values:
+            if item not in known:
+                hint = did_you_mean(item, known) or fix
+                yield Problem(agreement.path, _item_line(context, agreement, key, item), code,
+                              f"{key} names unknown {noun} '{item}'", hint)
+
+
+def unknown_parties(context: CharterContext) -> Iterator[Problem]:
+    for key in ("parties", "mediators"):
+        yield from _unknown(context, key, context.charter.parties, "party-unknown", "party",
+                            "add the party to charter/parties.yml, or fix the id")
+
+
+def unknown_themes(context: CharterContext) -> Iterator[Problem]:
+    yield from _unknown(context, "themes", context.charter.themes, "theme-unknown", "theme",
+                        "use an id from charter/themes.yml")
+
+
+def unknown_relation_targets(context: CharterContext) -> Iterator[Problem]:
+    for relation in RELATIONS:
+        yield from _unknown(context, relation, context.charter.by_id, "relation-unknown", "agreement",
+                            "use the id of an existing agreement (its `id`, or its file name)")
+
+
+def self_relations(context: CharterContext) -> Iterator[Problem]:
+    for agreement in context.charter.agreements:
+        for relation in RELATIONS:
+            if agreement.id in agreement.related(relation):
+                yield Problem(agreement.path, _item_line(context, agreement, relation, agreement.id),
+                              "relation-self", f"the agreement {relation} itself",
+                              f"remove '{agreement.id}' from {relation}")
+
+
+def relation_cycles(context: CharterContext) -> Iterator[Problem]:
+    """Report each cycle once, at its smallest id, so the output does not depend on walk order."""
+    by_id = context.charter.by_id
+    for relation in ACYCLIC_RELATIONS:
+        graph = {
+            agreement_id: [t for t in agreement.related(relation) if t in by_id and t != agreement_id]
+            for agreement_id, agreement in by_id.items()
+        }
+        for component in strongly_connected(graph):
+            if len(component) < 2:
+                continue
+            first = by_id[component[0]]
+            following = next(t for t in graph[first.id] if t in component)
+            yield Problem(first.path, _item_line(context, first, relation, following), "relation-cycle",
+                          f"{relation} forms a cycle through {', '.join(component)}",
+                          f"an agreement cannot, through others, {relation.replace('_', ' ')} itself; "
+                          "remove one link of the chain")
+
+
+def strongly_connected(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative so that a long chain of agreements cannot overflow the stack."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component))
+    return sorted(components)
+
+
+def superseded_without_successor(context: CharterContext) -> Iterator[Problem]:
+    for agreement in context.charter.with_status("superseded"):
+        if not context.charter.successors(agreement.id):
+            yield Problem(agreement.path, context.documents[agreement.path].line_of("status"),
+                          "superseded-without-successor",
+                          "status is 'superseded' but no agreement supersedes it",
+                          f"add `supersedes: [{agreement.id}]` to the agreement that replaces it, "
+                          "or use status lapsed or withdrawn")
+
+
+def successor_in_force(context: CharterContext) -> Iterator[Problem]:
+    for agreement in context.charter.with_status("in-force"):
+        for target in agreement.supersedes:
+            old = context.charter.by_id.get(target)
+            if old is not None and old.status == "in-force":
+                yield Problem(old.path, context.documents[old.path].line_of("status"), "superseded-still-in-force",
+                              f"'{agreement.id}' is in force and supersedes this agreement, which is still in-force",
+                              "set `status: superseded`", Severity.WARNING)
+
+
+def wiki_links(context: CharterContext) -> Iterator[Problem]:
+    by_id = context.charter.by_id
+    for agreement in context.charter.agreements:
+        for link in agreement.links:
+            target = by_id.get(link.target)
+            if target is None:
+                yield Problem(agreement.path, link.line, "link-unknown",
+                              f"[[{link.target}]] links to no agreement",
+                              did_you_mean(link.target, by_id) or "use the id of an existing agreement")
+            elif link.anchor and link.anchor not in {clause.anchor for clause in target.clauses}:
+                anchors = [clause.anchor for clause in target.clauses]
+                yield Problem(agreement.path, link.line, "link-anchor-unknown",
+                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no clause '{link.anchor}'",
+                              did_you_mean(link.anchor, anchors)
+                              or f"its clauses are: {', '.join(anchors) or 'none'}")
+
+
+def clause_anchors(context: CharterContext) -> Iterator[Problem]:
+    for agreement in context.charter.agreements:
+        seen: set[str] = set()
+        for clause in agreement.clauses:
+            if clause.anchor in seen:
+                yield Problem(agreement.path, clause.line, "clause-anchor-duplicate",
+                              f"two clauses have the anchor '{clause.anchor}'",
+                              "rename one heading, or pin an anchor: `## Heading {#other-anchor}`")
+            seen.add(clause.anchor)
+
+
+def mediators_are_not_parties(context: CharterContext) -> Iterator[Problem]:
+    for agreement in context.charter.agreements:
+        for mediator in set(agreement.mediators) & set(agreement.parties):
+            yield Problem(agreement.path, _item_line(context, agreement, "mediators", mediator),
+                          "mediator-is-party", f"'{mediator}' is both a party and a mediator",
+                          "a mediator stands between the parties; list it in one place", Severity.WARNING)
+
+
+def reviews_due(context: CharterContext) -> Iterator[Problem]:
+    if context.as_of is None:
+        return
+    for agreement in context.charter.with_status("in-force"):
+        if agreement.review_by is not None and agreement.review_by < context.as_of:
+            yield Problem(agreement.path, context.documents[agreement.path].line_of("review_by"), "review-overdue",
+                          f"review was due on {agreement.review_by.isoformat()}",
+                          "renew the agreement (move review_by later) or change its status",
+                          Severity.NOTICE)
+
+
+def structure_references(context: CharterContext) -> Iterator[Problem]:
+    charter = context.charter
+    for part in charter.parts:
+        for theme in part.themes:
+            if theme not in charter.themes:
+                yield Problem(context.structure_path, part.line, "theme-unknown",
+                              f"part '{part.title}' names unknown theme '{theme}'",
+                              did_you_mean(theme, charter.themes) or "use an id from themes.yml")
+        for agreement_id in part.agreements:
+            if agreement_id not in charter.by_id:
+                yield Problem(context.structure_path, part.line, "relation-unknown",
+                              f"part '{part.title}' names unknown agreement '{agreement_id}'",
+                              did_you_mean(agreement_id, charter.by_id) or "use an agreement id")
+
+
+CHARTER_RULES: tuple[CharterRule, ...] = (
+    duplicate_ids,
+    unknown_parties,
+    unknown_themes,
+    unknown_relation_targets,
+    self_relations,
+    relation_cycles,
+    superseded_without_successor,
+    successor_in_force,
+    wiki_links,
+    clause_anchors,
+    mediators_are_not_parties,
+    reviews_due,
+    structure_references,
+)
+
+
+def check_charter(context: CharterContext) -> list[Problem]:
+    return [problem for rule in CHARTER_RULES for problem in rule(context)]

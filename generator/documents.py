@@ -1,0 +1,96 @@
+"""Split an agreement file into located front-matter fields and a Markdown body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.problems import Problem
+from generator.yamlsafe import Located, YamlProblem, load_mapping
+
+FENCE = "---"
+CLOSING_FENCES = ("---", "...")
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One agreement file as written: fields keep their 1-based line numbers in the file."""
+
+    path: str
+    fields: dict[str, Located] = field(hash=False)
+    body: str
+    body_line: int
+
+    def line_of(self, key: str) -> int:
+        located = self.fields.get(key)
+        return located.line if located is not None else 1
+
+
+class DocumentError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def decode(path: str, data: bytes) -> str:
+    """Text of a source file: UTF-8 with an optional BOM, any line endings."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentError(
+            Problem(
+                path,
+                1,
+                "file-too-large",
+                f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "split the agreement into several agreements that relate to each other",
+            )
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DocumentError(
+            Problem(path, line, "encoding", "the file is not valid UTF-8", "save the file as UTF-8")
+        ) from None
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_document(path: str, text: str) -> SourceDocument:
+    """Parse decoded text; raise DocumentError with the file and line of the first defect."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise DocumentError(
+            Problem(
+                path,
+                1,
+                "front-matter-missing",
+                "the file does not start with front matter",
+                "begin the file with a line `---`, the fields (title, status, parties), and another `---`",
+            )
+        )
+    closing = next(
+        (number for number, line in enumerate(lines[1:], start=1) if line.rstrip() in CLOSING_FENCES), None
+    )
+    if closing is None:
+        raise DocumentError(
+            Problem(
+                path,
+                1,
+                "front-matter-unclosed",
+                "the front matter is never closed",
+                "add a line `---` after the last field",
+            )
+        )
+    try:
+        fields = load_mapping("\n".join(lines[1:closing]))
+    except YamlProblem as problem:
+        raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint)) from None
+    shifted = {
+        key: Located(value.value, value.line + 2, tuple(line + 2 for line in value.item_lines))
+        for key, value in fields.items()
+    }
+    return SourceDocument(path, shifted, "\n".join(lines[closing + 1 :]), closing + 2)
+
+
+def read_document(path: str, data: bytes) -> SourceDocument:
+    return parse_document(path, decode(path, data))

@@ -1,0 +1,92 @@
+"""Files -> documents -> the Charter and every problem found on the way."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.agreements import build_agreement
+from generator.charter_rules import CharterContext, check_charter
+from generator.documents import DocumentError, SourceDocument, read_document
+from generator.model import Charter
+from generator.problems import Problem, sort_problems
+from generator.registries import load_registries
+from generator.rules import RuleContext, check_document
+from generator.settings import STRUCTURE_FILE, Settings
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    charter: Charter
+    problems: tuple[Problem, ...]
+    files_checked: int
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.is_error)
+
+
+def agreement_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
+    """Markdown files under agreements_dir, sorted so output never depends on file-system order.
+
+    A symlink that leads outside the project is refused: a pull request must not make the
+    build read (and publish) files from the maintainer's machine.
+    """
+    root = settings.root.resolve()
+    base = settings.agreements_dir
+    if not base.is_dir():
+        shown = settings.relative(base)
+        return [], [Problem(shown, 1, "agreements-dir-missing", f"the agreements folder {shown} does not exist",
+                            "create it, or set `agreements_dir` in the charter plugin's config")]
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(base.rglob("*.md")):
+        relative = path.relative_to(base)
+        if any(part.startswith((".", "_")) for part in relative.parts):
+            continue
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root):
+            problems.append(Problem(settings.relative(path), 1, "path-outside",
+                                    "the file is a link to a place outside the project",
+                                    "replace the symlink with the agreement file itself"))
+            continue
+        if path.is_file():
+            files.append(path)
+    return files, problems
+
+
+def _read(settings: Settings, path: Path) -> SourceDocument:
+    shown = settings.relative(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
+                                    "check that the file exists and is readable")) from None
+    return read_document(shown, data)
+
+
+def load_charter(settings: Settings) -> LoadResult:
+    docs_shown = settings.relative(settings.docs_dir)
+    registries = load_registries(settings.docs_dir, docs_shown)
+    problems: list[Problem] = list(registries.problems)
+    paths, path_problems = agreement_files(settings)
+    problems.extend(path_problems)
+    documents: dict[str, SourceDocument] = {}
+    rule_context = RuleContext(settings.extra_fields)
+    for path in paths:
+        try:
+            document = _read(settings, path)
+        except DocumentError as error:
+            problems.append(error.problem)
+            continue
+        documents[document.path] = document
+        problems.extend(check_document(document, rule_context))
+    agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
+    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts)
+    problems.extend(check_charter(CharterContext(charter, documents, settings.as_of,
+                                                 f"{docs_shown}/{STRUCTURE_FILE}")))
+    log.debug("loaded %d agreements from %d files", len(agreements), len(paths))
+    return LoadResult(charter, tuple(sort_problems(problems)), len(paths) + len(registries.files))

@@ -1,0 +1,200 @@
+"""Agreement bodies: clause anchors, `[[wiki-links]]`, and safe HTML.
+
+Bodies come from untrusted pull requests. markdown-it-py renders them, and unless a charter is
+declared trusted, the whole output goes through an allowlist sanitiser (nh3): our own markup
+(anchors, link classes) is allowed by name, everything else an author writes is filtered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from generator.model import Clause, WikiLink
+
+CLAUSE_LEVEL = "h2"
+WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
+EXPLICIT_ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*\Z")
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+ALLOWED_TAGS = frozenset(
+    "a abbr b blockquote br caption code dd del details dfn div dl dt em figcaption figure h1 h2 h3 h4 "
+    "h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table tbody "
+    "td tfoot th thead tr u ul".split()
+)
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+ALLOWED_CLASSES = {"a": {"charter-link", "charter-link--clause"}, "span": {"charter-link--broken"}}
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    href: str
+    text: str
+
+
+# Resolves (agreement id, clause anchor) to a link, or None when the target does not exist.
+Resolver = Callable[[str, str], LinkTarget | None]
+
+
+def slugify(text: str) -> str:
+    """A clause anchor: stable while the heading's words stay, and readable in any script."""
+    normal = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[^\w]+", "-", normal).strip("-_")
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {
+            "target": match.group(1),
+            "anchor": match.group(2) or "",
+            "label": (match.group(3) or "").strip(),
+            "offset": state.src.count("\n", 0, state.pos),
+        }
+    state.pos = match.end()
+    return True
+
+
+def _clause_anchor_rule(state: Any) -> None:
+    """Give each `##` heading its anchor: an explicit `{#anchor}` suffix wins over the slug."""
+    tokens: list[Token] = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag != CLAUSE_LEVEL:
+            continue
+        inline = tokens[index + 1]
+        explicit = EXPLICIT_ANCHOR.search(inline.content)
+        if explicit:
+            inline.content = inline.content[: explicit.start()]
+            if inline.children:
+                last = inline.children[-1]
+                last.content = EXPLICIT_ANCHOR.sub("", last.content)
+            token.meta["explicit"] = True
+        title = inline.content.strip()
+        token.attrSet("id", explicit.group(1) if explicit else slugify(title) or f"clause-{index}")
+        token.meta["title"] = title
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.core.ruler.push("clause_anchors", _clause_anchor_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    return md
+
+
+def _render_wikilink(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta = tokens[idx].meta
+    resolve: Resolver | None = env.get("resolve")
+    target = resolve(meta["target"], meta["anchor"]) if resolve else None
+    escape = self.escape if hasattr(self, "escape") else _escape
+    if target is None:
+        shown = meta["label"] or meta["target"]
+        return f'<span class="charter-link--broken">{escape(shown)}</span>'
+    css = "charter-link charter-link--clause" if meta["anchor"] else "charter-link"
+    return f'<a class="{css}" href="{escape(target.href)}">{escape(meta["label"] or target.text)}</a>'
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def clauses(body: str, body_line: int = 1) -> tuple[Clause, ...]:
+    tokens = _parser().parse(body)
+    return tuple(
+        Clause(token.attrGet("id") or "", token.meta["title"], body_line + (token.map or [0])[0])  # type: ignore[arg-type]
+        for token in tokens
+        if token.type == "heading_open" and token.tag == CLAUSE_LEVEL
+    )
+
+
+def _inline_tokens(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                yield token, child
+
+
+def wikilinks(body: str, body_line: int = 1) -> tuple[WikiLink, ...]:
+    found = []
+    for parent, child in _inline_tokens(_parser().parse(body)):
+        if child.type == "wikilink":
+            line = body_line + (parent.map or [0])[0] + child.meta["offset"]
+            found.append(WikiLink(child.meta["target"], child.meta["anchor"], line))
+    return tuple(found)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Only our own anchor shapes may be ids, so raw HTML cannot clobber the theme's DOM ids."""
+    if attribute == "id" and not SAFE_ID.match(value):
+        return None
+    if attribute == "style" and not re.fullmatch(r"text-align:\s*(left|right|center)", value):
+        return None
+    return value
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
+        url_schemes={"http", "https", "mailto"},
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def _prefix_anchors(tokens: Sequence[Token], prefix: str) -> None:
+    for token in tokens:
+        if token.type == "heading_open" and token.attrGet("id"):
+            token.attrSet("id", f"{prefix}{token.attrGet('id')}")
+
+
+def render(
+    body: str,
+    resolve: Resolver,
+    *,
+    trusted_html: bool = False,
+    anchor_prefix: str = "",
+    heading_shift: int = 0,
+) -> str:
+    """HTML for a body; `anchor_prefix` and `heading_shift` let one page hold many agreements."""
+    md = _parser()
+    env: dict[str, Any] = {"resolve": resolve}
+    tokens = md.parse(body, env)
+    if anchor_prefix:
+        _prefix_anchors(tokens, anchor_prefix)
+    if heading_shift:
+        for token in tokens:
+            if token.type in {"heading_open", "heading_close"}:
+                token.tag = f"h{min(6, int(token.tag[1]) + heading_shift)}"
+    html: str = md.renderer.render(tokens, md.options, env)
+    return html if trusted_html else sanitise(html)

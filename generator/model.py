@@ -1,0 +1,128 @@
+"""The charter's domain model: frozen values, built once per build and shared by every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from generator.vocabulary import RELATIONS
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    name: str
+    kind: str
+    region: str = ""
+    url: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A `##` section; its anchor is what `[[id#anchor]]` links and diffs point at."""
+
+    anchor: str
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class WikiLink:
+    target: str
+    anchor: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    path: str
+    title: str
+    status: str
+    parties: tuple[str, ...]
+    body: str
+    body_line: int = 1
+    mediators: tuple[str, ...] = ()
+    level: str | None = None
+    form: str = "written"
+    institutionalised_as: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    adopted: dt.date | None = None
+    review_by: dt.date | None = None
+    renew_every: str | None = None
+    amends: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    builds_on: tuple[str, ...] = ()
+    relates_to: tuple[str, ...] = ()
+    summary: str = ""
+    clauses: tuple[Clause, ...] = ()
+    links: tuple[WikiLink, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def related(self, relation: str) -> tuple[str, ...]:
+        if relation not in RELATIONS:
+            raise KeyError(relation)
+        value: tuple[str, ...] = getattr(self, relation)
+        return value
+
+    @property
+    def url(self) -> str:
+        return f"agreements/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the composite charter: a heading and the agreements it gathers."""
+
+    title: str
+    themes: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = ()
+    description: str = ""
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Charter:
+    title: str
+    agreements: tuple[Agreement, ...]
+    parties: Mapping[str, Party] = field(hash=False)
+    themes: Mapping[str, Theme] = field(hash=False)
+    parts: tuple[Part, ...] = ()
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Agreement]:
+        return {agreement.id: agreement for agreement in self.agreements}
+
+    @cached_property
+    def backlinks(self) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+        """id -> relation -> ids of the agreements that point at it with that relation."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for agreement in self.agreements:
+            for relation in RELATIONS:
+                for target in agreement.related(relation):
+                    if target != agreement.id:
+                        found.setdefault(target, {}).setdefault(relation, []).append(agreement.id)
+        return {
+            target: {relation: tuple(sorted(set(ids))) for relation, ids in relations.items()}
+            for target, relations in found.items()
+        }
+
+    def pointing_at(self, agreement_id: str, relation: str) -> tuple[str, ...]:
+        return self.backlinks.get(agreement_id, {}).get(relation, ())
+
+    def successors(self, agreement_id: str) -> tuple[str, ...]:
+        return self.pointing_at(agreement_id, "supersedes")
+
+    def with_status(self, status: str) -> tuple[Agreement, ...]:
+        return tuple(agreement for agreement in self.agreements if agreement.status == status)

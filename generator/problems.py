@@ -1,0 +1,74 @@
+"""Problems found in the charter's sources, and their rustc-style formatting."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How a problem affects a build.
+
+    A *notice* reports the charter's state (a review that is overdue), not a defect in the
+    sources, so it must never fail a strict build that publishes that very state.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}: {self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  help: {self.hint}"
+        return text
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Order by file and line, so that output does not depend on rule or file-system order."""
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(problems: Sequence[Problem], files_checked: int) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for problem in problems:
+        counts[problem.severity] += 1
+    return (
+        f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}, "
+        f"{_plural(counts[Severity.NOTICE], 'notice')} in {_plural(files_checked, 'file')} checked"
+    )
+
+
+def format_text(problems: Sequence[Problem], files_checked: int) -> str:
+    lines = [problem.format() for problem in problems]
+    lines.append(summary(problems, files_checked))
+    return "\n".join(lines)
+
+
+def format_json(problems: Sequence[Problem], files_checked: int) -> str:
+    """Machine output for editors and PR annotations; keys are stable."""
+    records = [{**asdict(problem), "severity": problem.severity.value} for problem in problems]
+    counts = {severity.value: sum(1 for p in problems if p.severity is severity) for severity in Severity}
+    return json.dumps(
+        {"problems": records, "summary": {**counts, "files": files_checked}}, indent=2, sort_keys=True
+    )

@@ -1,0 +1,160 @@
+"""The charter's registries in docs_dir: parties, themes and the structure of the composite page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.documents import DocumentError, decode
+from generator.model import Part, Party, Theme
+from generator.problems import Problem
+from generator.suggest import did_you_mean
+from generator.vocabulary import ID_PATTERN, PARTY_KINDS
+from generator.yamlsafe import Located, YamlProblem, load_mapping
+
+PARTY_FIELDS = ("name", "kind", "region", "url", "description")
+THEME_FIELDS = ("title", "description")
+SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Registries:
+    title: str
+    parties: dict[str, Party] = field(hash=False)
+    themes: dict[str, Theme] = field(hash=False)
+    parts: tuple[Part, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+def _read(path: Path, shown: str, required: bool) -> tuple[dict[str, Located], list[Problem]]:
+    if not path.is_file():
+        if not required:
+            return {}, []
+        return {}, [Problem(shown, 1, "registry-missing", f"{shown} does not exist", "create it; see README")]
+    try:
+        return load_mapping(decode(shown, path.read_bytes())), []
+    except DocumentError as error:
+        return {}, [error.problem]
+    except YamlProblem as problem:
+        return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint)]
+    except OSError as error:
+        return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
+
+
+def _entry_problems(
+    shown: str, entry_id: str, entry: Located, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> Iterator[Problem]:
+    if not ID_PATTERN.match(entry_id):
+        yield Problem(shown, entry.line, "id-invalid", f"'{entry_id}' is not a valid id",
+                      "use lower-case letters, digits and hyphens, starting with a letter or digit")
+    if not isinstance(entry.value, dict):
+        yield Problem(shown, entry.line, "field-type", f"'{entry_id}' must be a mapping of fields",
+                      f"give it {', '.join(required)}")
+        return
+    for key in entry.value:
+        if key not in allowed:
+            yield Problem(shown, entry.line, "field-unknown", f"'{entry_id}' has an unknown field '{key}'",
+                          did_you_mean(str(key), allowed) or f"known fields: {', '.join(allowed)}")
+    for key in required:
+        if not isinstance(entry.value.get(key), str) or not entry.value[key].strip():
+            yield Problem(shown, entry.line, "field-missing", f"'{entry_id}' has no {key}",
+                          f"add `{key}:` under '{entry_id}'")
+    for key in allowed:
+        value = entry.value.get(key)
+        if value is not None and not isinstance(value, str):
+            yield Problem(shown, entry.line, "field-type", f"'{entry_id}'.{key} must be text", "quote the value")
+
+
+def _text(values: dict[str, Any], key: str) -> str:
+    value = values.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def load_parties(docs_dir: Path, root_shown: str) -> tuple[dict[str, Party], list[Problem]]:
+    shown = f"{root_shown}/parties.yml"
+    entries, problems = _read(docs_dir / "parties.yml", shown, required=True)
+    parties: dict[str, Party] = {}
+    for party_id, entry in entries.items():
+        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, ("name", "kind")))
+        values = entry.value if isinstance(entry.value, dict) else {}
+        kind, url = _text(values, "kind"), _text(values, "url")
+        if kind and kind not in PARTY_KINDS:
+            problems.append(Problem(shown, entry.line, "enum-value", f"'{party_id}' has kind '{kind}', not one of "
+                                    f"{', '.join(PARTY_KINDS)}", did_you_mean(kind, PARTY_KINDS) or ""))
+        if url and not url.startswith(SAFE_URL_SCHEMES):
+            problems.append(Problem(shown, entry.line, "url-invalid", f"'{party_id}' has a url that is not http(s)",
+                                    "give a full https:// address"))
+            url = ""
+        parties[party_id] = Party(party_id, _text(values, "name") or party_id, kind, _text(values, "region"),
+                                  url, _text(values, "description"))
+    return parties, problems
+
+
+def load_themes(docs_dir: Path, root_shown: str) -> tuple[dict[str, Theme], list[Problem]]:
+    shown = f"{root_shown}/themes.yml"
+    entries, problems = _read(docs_dir / "themes.yml", shown, required=True)
+    themes: dict[str, Theme] = {}
+    for theme_id, entry in entries.items():
+        problems.extend(_entry_problems(shown, theme_id, entry, THEME_FIELDS, ("title",)))
+        values = entry.value if isinstance(entry.value, dict) else {}
+        themes[theme_id] = Theme(theme_id, _text(values, "title") or theme_id, _text(values, "description"))
+    return themes, problems
+
+
+def load_structure(docs_dir: Path, root_shown: str) -> tuple[str, tuple[Part, ...], list[Problem], bool]:
+    """The optional charter.yml: a title and parts, each gathering themes or named agreements."""
+    shown = f"{root_shown}/charter.yml"
+    fields, problems = _read(docs_dir / "charter.yml", shown, required=False)
+    title_field = fields.get("title")
+    title = title_field.value if title_field and isinstance(title_field.value, str) else "The Charter"
+    parts: list[Part] = []
+    for key, located in fields.items():
+        if key not in {"title", "parts"}:
+            problems.append(Problem(shown, located.line, "field-unknown", f"unknown field '{key}'",
+                                    did_you_mean(key, ("title", "parts")) or "known fields: title, parts"))
+    parts_field = fields.get("parts")
+    if parts_field is not None:
+        if not isinstance(parts_field.value, list):
+            problems.append(Problem(shown, parts_field.line, "field-type", "parts must be a list",
+                                    "write each part as `- title: …` with `themes:` or `agreements:`"))
+        else:
+            for line, value in zip(parts_field.item_lines, parts_field.value, strict=True):
+                part, part_problems = _part(shown, line, value)
+                problems.extend(part_problems)
+                if part is not None:
+                    parts.append(part)
+    return title, tuple(parts), problems, bool(fields)
+
+
+def _part(shown: str, line: int, value: Any) -> tuple[Part | None, list[Problem]]:
+    if not isinstance(value, dict) or not isinstance(value.get("title"), str):
+        return None, [Problem(shown, line, "field-missing", "a part needs a title",
+                              "write `- title: …` followed by `themes: [...]` or `agreements: [...]`")]
+    problems = []
+    for key in value:
+        if key not in {"title", "description", "themes", "agreements"}:
+            problems.append(Problem(shown, line, "field-unknown", f"a part has an unknown field '{key}'",
+                                    did_you_mean(key, ("title", "description", "themes", "agreements")) or ""))
+    members: dict[str, tuple[str, ...]] = {}
+    for key in ("themes", "agreements"):
+        listed = value.get(key) or []
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            problems.append(Problem(shown, line, "field-type", f"{key} of a part must be a list of ids",
+                                    f"write `{key}: [first-id, second-id]`"))
+            listed = []
+        members[key] = tuple(listed)
+    description = value.get("description")
+    return Part(value["title"], members["themes"], members["agreements"],
+                description if isinstance(description, str) else "", line), problems
+
+
+def load_registries(docs_dir: Path, root_shown: str) -> Registries:
+    parties, party_problems = load_parties(docs_dir, root_shown)
+    themes, theme_problems = load_themes(docs_dir, root_shown)
+    title, parts, structure_problems, has_structure = load_structure(docs_dir, root_shown)
+    files = ["parties.yml", "themes.yml"] + (["charter.yml"] if has_structure else [])
+    return Registries(title, parties, themes, parts, tuple(party_problems + theme_problems + structure_problems),
+                      tuple(f"{root_shown}/{name}" for name in files))

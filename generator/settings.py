@@ -1,0 +1,32 @@
+"""Engine-neutral settings of a charter build; the MkDocs config class maps onto these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PARTIES_FILE = "parties.yml"
+THEMES_FILE = "themes.yml"
+STRUCTURE_FILE = "charter.yml"
+REGISTRY_FILES = (PARTIES_FILE, THEMES_FILE, STRUCTURE_FILE)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    """The project (and git repository) root; every reported path is relative to it."""
+    agreements_dir: Path
+    docs_dir: Path
+    """Holds the registries (parties.yml, themes.yml, charter.yml) and the hand-written pages."""
+    templates_dir: Path
+    """Jinja templates of the generated pages (autoescaped), kept with the theme overrides."""
+    extra_fields: frozenset[str] = field(default_factory=frozenset)
+    trusted_html: bool = False
+    as_of: dt.date | None = None
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,48 @@
+"""The closed vocabularies of the agreement format, declared as data so rules and docs share them."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+ID_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+DURATION_PATTERN: Final = re.compile(r"([1-9][0-9]*)([ym])\Z")
+
+STATUSES: Final = ("draft", "proposed", "in-force", "lapsed", "superseded", "withdrawn")
+STATUSES_REQUIRING_ADOPTED: Final = frozenset({"in-force", "lapsed", "superseded"})
+ENDED_STATUSES: Final = frozenset({"lapsed", "superseded", "withdrawn"})
+LEVELS: Final = ("local", "regional", "national", "transborder", "global")
+FORMS: Final = ("written", "practised", "institutionalised")
+DEFAULT_FORM: Final = "written"
+PARTY_KINDS: Final = ("community", "collective", "movement", "organisation", "network")
+
+# Relation field -> the label a reader sees on the *other* agreement's page.
+RELATIONS: Final = {
+    "amends": "Amended by",
+    "supersedes": "Superseded by",
+    "builds_on": "Built on by",
+    "relates_to": "Related",
+}
+RELATION_LABELS: Final = {
+    "amends": "Amends",
+    "supersedes": "Supersedes",
+    "builds_on": "Builds on",
+    "relates_to": "Relates to",
+}
+# Relations that must not form cycles: an agreement cannot, through a chain, replace itself.
+ACYCLIC_RELATIONS: Final = ("supersedes", "amends")
+
+REQUIRED_FIELDS: Final = ("title", "status", "parties")
+LIST_FIELDS: Final = (
+    "parties",
+    "mediators",
+    "themes",
+    "institutionalised_as",
+    *RELATIONS,
+)
+DATE_FIELDS: Final = ("adopted", "review_by")
+TEXT_FIELDS: Final = ("id", "title", "summary", "renew_every")
+ENUM_FIELDS: Final = {"status": STATUSES, "level": LEVELS, "form": FORMS}
+KNOWN_FIELDS: Final = frozenset(
+    {*REQUIRED_FIELDS, *LIST_FIELDS, *DATE_FIELDS, *TEXT_FIELDS, *ENUM_FIELDS}
+)

@@ -1,0 +1,171 @@
+"""Safe YAML reading that keeps line numbers.
+
+ruamel.yaml only *composes* the node graph here; we convert nodes to plain values ourselves.
+That way no tag can construct an object, duplicate keys are caught with their line, and
+alias expansion is bounded (a "billion laughs" document fails fast instead of eating memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_NODES = 20_000
+_TAG = "tag:yaml.org,2002:"
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+
+
+class YamlProblem(Exception):
+    """A YAML defect at a line (0-based within the YAML text)."""
+
+    def __init__(self, line: int, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Located:
+    """A value with the line it came from, so every rule can point at the right line."""
+
+    value: Any
+    line: int
+    item_lines: tuple[int, ...] = ()
+
+
+def _tag(node: Node) -> str:
+    tag = getattr(node.tag, "value", node.tag)
+    return str(tag)
+
+
+class _Converter:
+    def __init__(self) -> None:
+        self.nodes_seen = 0
+
+    def convert(self, node: Node) -> Any:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise YamlProblem(
+                node.start_mark.line,
+                "yaml-too-large",
+                f"the YAML expands to more than {MAX_NODES} values",
+                "remove anchors and aliases (&name / *name); front matter never needs them",
+            )
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item) for item in node.value]
+        if isinstance(node, MappingNode):
+            return {key: self.convert(value) for key, value, _ in self.pairs(node)}
+        raise YamlProblem(node.start_mark.line, "yaml-tag", "unsupported YAML node", "use plain YAML")
+
+    def pairs(self, node: MappingNode) -> Iterator[tuple[str, Node, int]]:
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(line, "yaml-key", "a key must be plain text", "write `key: value`")
+            key = str(key_node.value)
+            if key == "<<":
+                raise YamlProblem(line, "yaml-tag", "merge keys (<<) are not supported", "write the keys out")
+            if key in seen:
+                raise YamlProblem(
+                    line,
+                    "yaml-duplicate-key",
+                    f"key '{key}' is given twice",
+                    "keep one of the two; YAML would silently drop the first",
+                )
+            seen[key] = line
+            yield key, value_node, line
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = _tag(node)
+        text = str(node.value)
+        if not tag.startswith(_TAG):
+            raise YamlProblem(
+                node.start_mark.line,
+                "yaml-tag",
+                f"the YAML tag {tag} is not allowed",
+                "remove the tag; front matter holds only text, numbers, dates and lists",
+            )
+        kind = tag[len(_TAG) :]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            try:
+                return int(text.replace("_", ""), 0)
+            except ValueError:
+                return text
+        if kind == "float":
+            try:
+                return float(text.replace("_", ""))
+            except ValueError:
+                return text
+        if kind == "timestamp":
+            return _date(text)
+        if kind in {"str", "binary"}:
+            return text
+        raise YamlProblem(
+            node.start_mark.line, "yaml-tag", f"the YAML tag !!{kind} is not allowed", "remove the tag"
+        )
+
+
+def _date(text: str) -> dt.date | str:
+    """A date, or the text itself so that a rule can report it as a bad date with its line."""
+    match = _DATE.match(text.strip())
+    if not match:
+        return text
+    try:
+        return dt.date(*(int(group) for group in match.groups()))
+    except ValueError:
+        return text
+
+
+def _compose(text: str) -> Node | None:
+    try:
+        return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line if mark is not None else 0
+        reason = (error.problem or error.context or "invalid YAML").strip()
+        raise YamlProblem(line, "yaml-syntax", f"invalid YAML: {reason}", _syntax_hint(reason)) from None
+    except (YAMLError, RecursionError) as error:
+        raise YamlProblem(0, "yaml-syntax", f"invalid YAML: {error}", "check the YAML syntax") from None
+
+
+def _syntax_hint(reason: str) -> str:
+    if "mapping values" in reason:
+        return "quote a value that contains ': ' (for example title: \"Water: a commons\")"
+    if "tab" in reason:
+        return "indent with spaces, not tabs"
+    return "check indentation and quoting; a value with ':' or '#' needs quotes"
+
+
+def load_mapping(text: str) -> dict[str, Located]:
+    """Parse a YAML mapping into located values; raise YamlProblem for anything unsafe or broken."""
+    root = _compose(text)
+    if root is None:
+        return {}
+    if not isinstance(root, MappingNode):
+        raise YamlProblem(
+            root.start_mark.line, "yaml-not-mapping", "expected `key: value` pairs", "write one field per line"
+        )
+    converter = _Converter()
+    located: dict[str, Located] = {}
+    for key, node, line in converter.pairs(root):
+        item_lines: tuple[int, ...] = ()
+        if isinstance(node, SequenceNode):
+            item_lines = tuple(item.start_mark.line for item in node.value)
+        located[key] = Located(converter.convert(node), line, item_lines)
+    return located
