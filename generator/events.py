@@ -1,0 +1,216 @@
+"""What each version of an agreement did: events derived by comparing it with the version before.
+
+Pure: the inputs are the texts git (or the working copy) held, so a timeline can be rebuilt and
+tested without a repository. A version whose text does not parse is kept, marked `unparsable`,
+and the next good version is compared with the last good one, so one broken commit does not
+make later amendments look like fresh proposals.
+
+Declared dates (`adopted`, `review_by` in the current front matter) are what the parties say
+happened or will happen; they join the git events on the timeline, marked `declared=True`,
+because a charter adopted at an assembly is often committed days later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.agreements import build_agreement
+from generator.documents import DocumentError, decode, read_document
+from generator.model import Agreement
+from generator.vocabulary import RELATIONS
+
+if TYPE_CHECKING:
+    from generator.history import Revision
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+IN_FORCE = "in-force"
+EVENT_KINDS = (
+    "proposed",
+    "adopted",
+    "amended",
+    "renewed",
+    "status-changed",
+    "relations-changed",
+    "moved",
+    "metadata-only",
+    "unparsable",
+    "declared-adopted",
+    "review-due",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    date: dt.date
+    version: int | None
+    """The version that caused it; None for a date declared in the front matter."""
+    declared: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted)."""
+
+    revision: Revision | None
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    revision: Revision | None
+    path: str
+    text: str
+    agreement: Agreement | None
+    events: tuple[Event, ...]
+    problem: str = ""
+    """Why the text did not parse (empty when it did)."""
+
+    @property
+    def is_uncommitted(self) -> bool:
+        return self.revision is None
+
+    @property
+    def date(self) -> dt.datetime | None:
+        """The author date: when the change was written, which survives rebases and merges."""
+        return self.revision.authored if self.revision is not None else None
+
+
+@dataclass(frozen=True)
+class AgreementHistory:
+    agreement_id: str
+    versions: tuple[Version, ...]
+    declared: tuple[Event, ...] = ()
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Git and declared events by date; ties keep version order, declared dates after them."""
+        ordered = [event for version in self.versions for event in version.events]
+        return tuple(sorted([*ordered, *self.declared], key=lambda event: event.date))
+
+    @property
+    def current(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def has_uncommitted(self) -> bool:
+        return bool(self.versions) and self.versions[-1].is_uncommitted
+
+
+def _normalised_body(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.split("\n")).strip("\n")
+
+
+def _front_matter(agreement: Agreement) -> tuple[Agreement, dict[str, object]]:
+    """The agreement without the body and what derives from it (clauses, links, line numbers)."""
+    stripped = dataclasses.replace(agreement, path="", body="", body_line=0, clauses=(), links=())
+    return stripped, dict(agreement.extra)
+
+
+def _relations_detail(before: Agreement, after: Agreement) -> str:
+    parts = []
+    for relation in RELATIONS:
+        old, new = before.related(relation), after.related(relation)
+        if old != new:
+            added = [f"+{item}" for item in new if item not in old]
+            removed = [f"-{item}" for item in old if item not in new]
+            parts.append(f"{relation}: {' '.join([*added, *removed]) or 'reordered'}")
+    return "; ".join(parts)
+
+
+def _renewed(before: Agreement, after: Agreement) -> bool:
+    later = before.review_by is not None and after.review_by is not None and after.review_by > before.review_by
+    restarted = after.renew_every is not None and after.renew_every != before.renew_every
+    return later or restarted
+
+
+def changes(before: Agreement | None, after: Agreement, moved_from: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(kind, detail) pairs, in the documented order, for a version compared with the last good one.
+
+    `before` is None for the first appearance (or when no earlier version parsed); `moved_from` is
+    the previous version's path when the file moved.
+    """
+    found: list[tuple[str, str]] = []
+    if after.status == IN_FORCE and (before is None or before.status != IN_FORCE):
+        found.append(("adopted", f"from {before.status}" if before is not None else ""))
+    if before is not None:
+        if _normalised_body(before.body) != _normalised_body(after.body):
+            found.append(("amended", ""))
+        if _renewed(before, after):
+            renewal = f"review by {after.review_by}" if after.review_by else f"every {after.renew_every}"
+            found.append(("renewed", renewal))
+        if after.status not in (before.status, IN_FORCE):
+            found.append(("status-changed", f"from {before.status} to {after.status}"))
+        relations = _relations_detail(before, after)
+        if relations:
+            found.append(("relations-changed", relations))
+    if moved_from is not None:
+        found.append(("moved", f"from {moved_from} to {after.path}"))
+    if not found and before is not None and _front_matter(before) != _front_matter(after):
+        found.append(("metadata-only", ""))
+    return tuple(found)
+
+
+def _parse(path: str, data: bytes) -> tuple[Agreement | None, str]:
+    try:
+        return build_agreement(read_document(path, data)), ""
+    except DocumentError as error:
+        return None, error.problem.format()
+
+
+def _text(snapshot: Snapshot) -> str:
+    try:
+        return decode(snapshot.path, snapshot.data)
+    except DocumentError:
+        return snapshot.data.decode("utf-8", errors="replace")
+
+
+def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
+             uncommitted_date: dt.date) -> Version:
+    date = snapshot.revision.authored.date() if snapshot.revision is not None else uncommitted_date
+    agreement, problem = _parse(snapshot.path, snapshot.data)
+    moved_from = before.path if before is not None and before.path != snapshot.path else None
+    found: list[tuple[str, str]] = []
+    if before is None:
+        found.append(("proposed", agreement.status if agreement is not None else ""))
+    if agreement is None:
+        found.append(("unparsable", problem))
+        if moved_from is not None:
+            found.append(("moved", f"from {moved_from} to {snapshot.path}"))
+    else:
+        found.extend(changes(last_good, agreement, moved_from))
+    events = tuple(Event(kind, date, number, False, detail) for kind, detail in found)
+    return Version(number, snapshot.revision, snapshot.path, _text(snapshot), agreement, events, problem)
+
+
+def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:
+    """Dates the current front matter declares: when it was adopted, when it is due for review."""
+    if agreement is None:
+        return ()
+    found = []
+    if agreement.adopted is not None:
+        found.append(Event("declared-adopted", agreement.adopted, None, True, ""))
+    if agreement.review_by is not None:
+        found.append(Event("review-due", agreement.review_by, None, True, ""))
+    return tuple(found)
+
+
+def build_history(agreement_id: str, snapshots: Sequence[Snapshot], uncommitted_date: dt.date) -> AgreementHistory:
+    """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version."""
+    versions: list[Version] = []
+    last_good: Agreement | None = None
+    for number, snapshot in enumerate(snapshots, start=1):
+        version = _version(number, snapshot, versions[-1] if versions else None, last_good, uncommitted_date)
+        versions.append(version)
+        last_good = version.agreement or last_good
+    log.debug("%s: %d versions", agreement_id, len(versions))
+    return AgreementHistory(agreement_id, tuple(versions), declared_events(last_good))

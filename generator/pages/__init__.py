@@ -1,0 +1,40 @@
+"""Page content from the model: plain data (site path -> HTML), no MkDocs types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.model import Charter
+from generator.pages.agreement import agreement_page
+from generator.pages.composite import composite_page
+from generator.pages.home import home_html
+from generator.pages.indexes import (
+    all_agreements_page,
+    level_page,
+    parties_index_page,
+    party_pages,
+    status_page,
+    theme_pages,
+    themes_index_page,
+)
+from generator.pages.render import SiteContext, template_environment
+from generator.pages.site import Asset, Page, Site, TocEntry, relative_url
+
+__all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
+
+
+def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False) -> Site:
+    context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html)
+    pages = [
+        composite_page(context),
+        all_agreements_page(context),
+        status_page(context),
+        level_page(context),
+        themes_index_page(context),
+        *theme_pages(context),
+        parties_index_page(context),
+        *party_pages(context),
+        *(agreement_page(context, agreement) for agreement in charter.agreements),
+    ]
+    return Site(tuple(pages), home_html=home_html(context))

@@ -1,0 +1,62 @@
+"""The composite charter: the full text of every in-force agreement, grouped into parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import Agreement, Charter, Part
+from generator.pages.render import SiteContext
+from generator.pages.site import Page, TocEntry
+
+URL = "charter/"
+OTHER_PART = "Other agreements"
+
+
+@dataclass(frozen=True)
+class PlacedPart:
+    part: Part
+    anchor: str
+    agreements: tuple[Agreement, ...]
+
+
+def default_parts(charter: Charter) -> tuple[Part, ...]:
+    """Without charter.yml, one part per theme, in the registry's order."""
+    return tuple(Part(theme.title, themes=(theme.id,), description=theme.description)
+                 for theme in charter.themes.values())
+
+
+def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
+    """Put each in-force agreement in exactly one part, so no text is printed twice.
+
+    An agreement named by a part goes there; otherwise it goes to the first part that holds
+    any of its themes; what fits nowhere closes the charter under "Other agreements".
+    """
+    parts = charter.parts or default_parts(charter)
+    placed: dict[int, list[Agreement]] = {index: [] for index in range(len(parts) + 1)}
+    for agreement in charter.with_status("in-force"):
+        named = [index for index, part in enumerate(parts) if agreement.id in part.agreements]
+        themed = [index for index, part in enumerate(parts) if set(part.themes) & set(agreement.themes)]
+        placed[(named or themed or [len(parts)])[0]].append(agreement)
+    every_part = (*parts, Part(OTHER_PART))
+    return tuple(
+        PlacedPart(part, f"part-{index + 1}", tuple(sorted(placed[index], key=lambda a: (a.title, a.id))))
+        for index, part in enumerate(every_part)
+        if placed[index]
+    )
+
+
+def composite_page(context: SiteContext) -> Page:
+    parts = place_agreements(context.charter)
+    bodies = {
+        agreement.id: context.body_html(agreement, URL, prefix=f"{agreement.id}--", shift=2)
+        for placed in parts
+        for agreement in placed.agreements
+    }
+    html = context.render("composite.html", URL, parts=parts, bodies=bodies)
+    toc = tuple(
+        TocEntry(placed.anchor, placed.part.title, 2,
+                 tuple(TocEntry(agreement.id, agreement.title, 3) for agreement in placed.agreements))
+        for placed in parts
+    )
+    return Page(URL, context.charter.title, html, toc, "The full text of every agreement in force.")
+

@@ -1,0 +1,85 @@
+"""Jinja rendering of page bodies, with autoescaping on, so no metadata reaches a page unescaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.markup import LinkTarget, render
+from generator.model import Agreement, Charter
+from generator.pages.site import relative_url
+from generator.vocabulary import RELATION_LABELS, RELATIONS
+
+DUE_SOON_DAYS = 180
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What every page builder needs; built once per build."""
+
+    charter: Charter
+    templates: jinja2.Environment
+    as_of: dt.date
+    trusted_html: bool = False
+
+    def review_state(self, agreement: Agreement) -> str:
+        """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
+        if agreement.review_by is None or agreement.status != "in-force":
+            return ""
+        if agreement.review_by < self.as_of:
+            return "overdue"
+        if (agreement.review_by - self.as_of).days <= DUE_SOON_DAYS:
+            return "due-soon"
+        return ""
+
+    def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
+        def resolve(target_id: str, anchor: str) -> LinkTarget | None:
+            target = self.charter.by_id.get(target_id)
+            if target is None:
+                return None
+            clause = next((c for c in target.clauses if c.anchor == anchor), None)
+            if anchor and clause is None:
+                return None
+            text = f"{target.title}, {clause.title}" if clause else target.title
+            return LinkTarget(relative_url(page_url, target.url + (f"#{anchor}" if anchor else "")), text)
+
+        return resolve
+
+    def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
+        html = render(agreement.body, self.resolver(page_url), trusted_html=self.trusted_html,
+                      anchor_prefix=prefix, heading_shift=shift)
+        return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+
+    def render(self, template: str, page_url: str, **values: Any) -> str:
+        return self.templates.get_template(template).render(
+            charter=self.charter,
+            as_of=self.as_of,
+            link=partial(relative_url, page_url),
+            review_state=self.review_state,
+            relations=RELATIONS,
+            relation_labels=RELATION_LABELS,
+            page_url=page_url,
+            **values,
+        )
+
+
+def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None = None) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    environment.filters["date"] = lambda value: value.isoformat() if value else ""
+    environment.filters["label"] = lambda value: str(value).replace("-", " ").replace("_", " ")
+    environment.globals.update(globals_ or {})
+    return environment

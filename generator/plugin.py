@@ -1,0 +1,110 @@
+"""MkDocs adapter: hands the core's pages to MkDocs. No charter logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from generator.dates import resolve_as_of
+from generator.errors import CharterError, ProblemsFound
+from generator.loader import load_charter
+from generator.pages import Page, Site, TocEntry, build_site
+from generator.plugin_config import CharterConfig
+from generator.problems import Severity, summary
+from generator.settings import REGISTRY_FILES, Settings
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.NOTICE: logging.INFO}
+
+
+def _toc(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
+    links = []
+    for entry in entries:
+        anchor = AnchorLink(html.escape(entry.title), entry.anchor, entry.level)
+        anchor.children = _toc(entry.children)
+        links.append(anchor)
+    return links
+
+
+class CharterPlugin(BasePlugin[CharterConfig]):
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.pages: dict[str, Page] = {}
+        self.site = Site(())
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not config.use_directory_urls:
+            raise PluginError("charter: set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            as_of = resolve_as_of(self.config.as_of, os.environ, dt.date.today())
+        except CharterError as error:
+            raise PluginError(f"charter: {error}") from None
+        self.settings = Settings(
+            root=root,
+            agreements_dir=root / self.config.agreements_dir,
+            docs_dir=Path(config.docs_dir),
+            templates_dir=root / self.config.templates_dir,
+            extra_fields=frozenset(self.config.extra_fields),
+            trusted_html=self.config.trusted_html,
+            as_of=as_of,
+        )
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.settings is not None and self.settings.as_of is not None
+        result = load_charter(self.settings)
+        for problem in result.problems:
+            log.log(LOG_LEVELS[problem.severity], problem.format())
+        if result.errors:
+            raise PluginError(f"charter: {ProblemsFound(result.problems)}; "
+                              f"{summary(result.problems, result.files_checked)}. Run `charter check` for details.")
+        self.site = build_site(result.charter, self.settings.templates_dir, self.settings.as_of,
+                               trusted_html=self.settings.trusted_html)
+        for name in REGISTRY_FILES:
+            registry = files.get_file_from_path(name)
+            if registry is not None:
+                files.remove(registry)
+        self.pages = {page.src_uri: page for page in self.site.pages}
+        for page in self.site.pages:
+            files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n"))
+        for asset in self.site.assets:
+            files.append(File.generated(config, asset.path, content=asset.content))
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.meta["title"] = html.escape(generated.title)
+            if generated.description:
+                page.meta["description"] = html.escape(generated.description)
+        return markdown
+
+    def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.toc = TableOfContents(_toc(generated.toc))
+            return generated.html
+        if page.is_homepage:
+            return content + self.site.home_html
+        return content
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        if self.settings is not None:
+            server.watch(str(self.settings.agreements_dir))
+            server.watch(str(self.settings.templates_dir))
+        return server
