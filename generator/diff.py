@@ -219,7 +219,40 @@ def diff_words(old: str, new: str) -> tuple[Segment, ...]:
                 segments.append(Segment("delete", run.deleted))
             if run.inserted:
                 segments.append(Segment("insert", run.inserted))
-    return tuple(segments)
+    return _start_edits_at_words(segments)
+
+
+def _start_edits_at_words(segments: list[Segment]) -> tuple[Segment, ...]:
+    """Slide a lone insertion or deletion that starts with a space to start at the word instead.
+
+    "Say<ins> more</ins> hi" and "Say <ins>more </ins>hi" describe the same edit; the second reads
+    better, and stays correct because the equal text after the edit starts with the same space.
+    """
+    result: list[Segment] = []
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        lead = segment.text[: len(segment.text) - len(segment.text.lstrip())]
+        if (
+            segment.op != "equal"
+            and lead
+            and lead != segment.text
+            and (not result or result[-1].op == "equal")
+            and following is not None
+            and following.op == "equal"
+            and following.text.startswith(lead)
+        ):
+            before = result.pop().text if result else ""
+            result.append(Segment("equal", before + lead))
+            result.append(Segment(segment.op, segment.text[len(lead) :] + lead))
+            if following.text != lead:
+                result.append(Segment("equal", following.text[len(lead) :]))
+            index += 2
+            continue
+        result.append(segment)
+        index += 1
+    return tuple(result)
 
 
 # --- pairing clauses -------------------------------------------------------------------------

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator.dates import resolve_as_of
+from generator.dates import ConfigError, resolve_as_of
 from generator.errors import CharterError, ProblemsFound
 from generator.loader import load_charter
 from generator.pages import Page, Site, TocEntry, build_site
@@ -40,6 +40,22 @@ def _toc(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
     return links
 
 
+def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
+    """Core settings from mkdocs.yml; the CLI shares it so `charter check` sees what a build sees."""
+    if not config.use_directory_urls:
+        raise ConfigError("set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
+    root = Path(config.config_file_path).resolve().parent
+    return Settings(
+        root=root,
+        agreements_dir=root / options.agreements_dir,
+        docs_dir=Path(config.docs_dir),
+        templates_dir=root / options.templates_dir,
+        extra_fields=frozenset(options.extra_fields),
+        trusted_html=options.trusted_html,
+        as_of=resolve_as_of(options.as_of, os.environ, dt.date.today()),
+    )
+
+
 class CharterPlugin(BasePlugin[CharterConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -47,22 +63,10 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.site = Site(())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if not config.use_directory_urls:
-            raise PluginError("charter: set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
-        root = Path(config.config_file_path).resolve().parent
         try:
-            as_of = resolve_as_of(self.config.as_of, os.environ, dt.date.today())
+            self.settings = settings_for(config, self.config)
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
-        self.settings = Settings(
-            root=root,
-            agreements_dir=root / self.config.agreements_dir,
-            docs_dir=Path(config.docs_dir),
-            templates_dir=root / self.config.templates_dir,
-            extra_fields=frozenset(self.config.extra_fields),
-            trusted_html=self.config.trusted_html,
-            as_of=as_of,
-        )
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -81,7 +85,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
                 files.remove(registry)
         self.pages = {page.src_uri: page for page in self.site.pages}
         for page in self.site.pages:
-            files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n"))
+            files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         for asset in self.site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))
         return files

@@ -29,6 +29,8 @@ class RuleContext:
     extra_fields: frozenset[str]
 
 
+PLACEHOLDER = "TODO:"
+
 DocumentRule = Callable[[SourceDocument, RuleContext], Iterator[Problem]]
 
 
@@ -48,9 +50,12 @@ def unknown_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Proble
 
 def required_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
     for key in REQUIRED_FIELDS:
-        if key not in doc.fields or doc.fields[key].value in (None, "", []):
+        if key not in doc.fields:
             yield Problem(doc.path, 1, "field-missing", f"required field '{key}' is missing",
                           f"add `{key}:` to the front matter")
+        elif doc.fields[key].value in (None, "", []):
+            yield _problem(doc, key, "field-missing", f"required field '{key}' is empty",
+                           f"give a value after `{key}:`")
 
 
 def field_types(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
@@ -178,7 +183,20 @@ def body_present(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]
                       "write the agreement below the front matter, one `## ` heading per clause")
 
 
+def placeholders(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
+    """Text left from `charter new`'s template, so a half-filled agreement cannot pass."""
+    for key, located in doc.fields.items():
+        if isinstance(located.value, str) and located.value.startswith(PLACEHOLDER):
+            yield _problem(doc, key, "placeholder", f"{key} still holds the template's placeholder",
+                           f"replace the text after `{key}:` with the real {key}")
+    for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
+        if line.lstrip().startswith(PLACEHOLDER):
+            yield Problem(doc.path, number, "placeholder", "the text still holds the template's placeholder",
+                          "replace the line starting with TODO: with the agreement's own words")
+
+
 DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    placeholders,
     unknown_fields,
     required_fields,
     field_types,

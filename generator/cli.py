@@ -1,0 +1,106 @@
+"""The `charter` command: one tool for contributors and maintainers. Thin: logic lives in the core."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import CharterError
+from generator.settings import Settings
+
+DESCRIPTION = "Check, scaffold, build and serve a living, versioned people's charter."
+
+
+class ConfigLoadError(CharterError):
+    pass
+
+
+def load_settings(config_file: str) -> Settings:
+    """The same settings a build uses, read through MkDocs so that mkdocs.yml is the one source."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    from generator.plugin import CharterPlugin, settings_for
+
+    # Material's end-of-life banner is about the engine, not about checking agreements.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not Path(config_file).is_file():
+        raise ConfigLoadError(f"{config_file} not found; run charter in the project folder or pass -f")
+    try:
+        config = load_config(config_file)
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
+        raise ConfigLoadError(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("charter")
+    if not isinstance(plugin, CharterPlugin):
+        raise ConfigLoadError(f"{config_file} does not enable the `charter` plugin; add it under `plugins:`")
+    return settings_for(config, plugin.config)
+
+
+def check(args: argparse.Namespace) -> int:
+    from generator.loader import load_charter
+    from generator.problems import format_json, format_text
+
+    result = load_charter(load_settings(args.config_file))
+    formatter = format_json if args.format == "json" else format_text
+    print(formatter(result.problems, result.files_checked))
+    return 1 if result.errors else 0
+
+
+def new(args: argparse.Namespace) -> int:
+    from generator.scaffold import new_agreement
+
+    settings = load_settings(args.config_file)
+    path = new_agreement(settings.agreements_dir, args.id, args.folder)
+    print(f"wrote {settings.relative(path)}\nfill in every line marked FILL IN or TODO, then run `charter check`")
+    return 0
+
+
+def run_mkdocs(args: argparse.Namespace) -> int:
+    """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
+    command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
+    return subprocess.call(command)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="charter", description=DESCRIPTION)
+    root.add_argument("-f", "--config-file", default="mkdocs.yml", help="the project's mkdocs.yml (default: %(default)s)")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    checker = commands.add_parser("check", help="validate every agreement and registry; exit 1 on errors")
+    checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    checker.set_defaults(handler=check)
+
+    creator = commands.add_parser("new", help="write a new agreement from the template")
+    creator.add_argument("id", help="the new agreement's id, e.g. river-commons (lower-case, digits, hyphens)")
+    creator.add_argument("--folder", default="", help="sub-folder of the agreements folder to write it in")
+    creator.set_defaults(handler=new)
+
+    for name, summary in (("build", "build the site with MkDocs"), ("serve", "serve the site and rebuild on change")):
+        runner = commands.add_parser(name, help=summary, description=f"{summary}; other options go to `mkdocs {name}`")
+        runner.set_defaults(handler=run_mkdocs, passes_options=True)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    command_line = parser()
+    args, unknown = command_line.parse_known_args(argv)
+    if unknown and not getattr(args, "passes_options", False):
+        command_line.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.mkdocs_args = unknown
+    try:
+        code: int = args.handler(args)
+    except CharterError as error:
+        print(f"charter: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("charter: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
