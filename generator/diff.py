@@ -416,7 +416,9 @@ def _heading(change: ClauseChange) -> str:
 
 def _section(change: ClauseChange, used_ids: set[str]) -> str:
     classes = f"charter-diff__clause charter-diff__clause--{change.kind}"
-    attributes = f' class="{classes} charter-diff__clause--preamble"' if change.is_preamble else f' class="{classes}"'
+    attributes = (
+        f' class="{classes} charter-diff__clause--preamble"' if change.is_preamble else f' class="{classes}"'
+    )
     if not change.is_preamble:
         element_id = f"diff-{change.anchor}"
         number = 2
@@ -469,7 +471,11 @@ def render_field_diff_html(changes: Sequence[FieldChange]) -> str:
         return ""
 
     def cell(value: str, tag: str) -> str:
-        return f"<td>{html.escape(value)}</td>" if value == MISSING else f"<td><{tag}>{html.escape(value)}</{tag}></td>"
+        return (
+            f"<td>{html.escape(value)}</td>"
+            if value == MISSING
+            else f"<td><{tag}>{html.escape(value)}</{tag}></td>"
+        )
 
     rows = [
         f'<tr><th scope="row">{html.escape(change.label)}</th>{cell(change.before, "del")}{cell(change.after, "ins")}</tr>'
