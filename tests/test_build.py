@@ -1,0 +1,119 @@
+"""End-to-end: a real `mkdocs build --strict` of a temporary charter, then the pages themselves."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.project import agreement, write_project
+
+HOSTILE_TITLE = "<script>alert(1)</script>"
+
+AGREEMENTS = {
+    "water.md": agreement(
+        "Water Accord",
+        themes="[nature-diversity]",
+        review_by="2030-01-01",
+        body="The valley shares water. See [[seeds]].\n\n## Shares\n\nBy season.\n\n## Disputes {#disputes}\n\nTalk first.\n",
+    ),
+    "food/seeds.md": agreement(
+        "Seed Exchange",
+        themes="[agriculture-industry]",
+        amends="[water]",
+        body="## Seeds\n\nDisputes go as in [[water#disputes]].\n",
+    ),
+    "old-deal.md": agreement("Old Deal", status="superseded"),
+    "new-deal.md": agreement("New Deal", supersedes="[old-deal]", mediators="[seed-network]"),
+    "hostile.md": agreement(HOSTILE_TITLE, status="draft", summary=f'"{HOSTILE_TITLE}"'),
+    "dream.md": agreement("A Proposed Dream", status="proposed", themes="[nature-diversity]"),
+}
+
+
+def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = write_project(tmp_path_factory.mktemp("charter"), AGREEMENTS)
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_page_is_built(site: Path) -> None:
+    expected = ["", "charter/", "agreements/", "status/", "levels/", "themes/", "parties/",
+                "themes/nature-diversity/", "parties/seed-network/",
+                *(f"agreements/{name}/" for name in ("water", "seeds", "old-deal", "new-deal", "hostile", "dream"))]
+    for url in expected:
+        assert (site / url / "index.html").is_file(), url
+    assert not (site / "parties.yml").exists(), "registries are inputs, not published files"
+
+
+def test_backlinks_are_computed(site: Path) -> None:
+    water = read(site, "agreements/water/")
+    assert re.search(r'<dt>Amended by</dt><dd><a href="\.\./seeds/">Seed Exchange</a></dd>', water)
+    old = read(site, "agreements/old-deal/")
+    assert re.search(r'<dt>Superseded by</dt><dd><a href="\.\./new-deal/">New Deal</a>', old)
+    assert 'class="charter-banner charter-banner--superseded"' in old
+
+
+def test_wiki_links_resolve_to_agreements_and_clauses(site: Path) -> None:
+    seeds = read(site, "agreements/seeds/")
+    assert '<a class="charter-link charter-link--clause" href="../water/#disputes"' in seeds
+    assert 'id="disputes"' in read(site, "agreements/water/")
+
+
+def test_party_page_lists_its_agreements(site: Path) -> None:
+    party = read(site, "parties/river-collective/")
+    for title in ("Water Accord", "Seed Exchange", "New Deal"):
+        assert f">{title}</a>" in party
+    mediator = read(site, "parties/seed-network/")
+    mediates = mediator.split('id="mediates"', 1)[1]
+    assert ">New Deal</a>" in mediates
+
+
+def test_composite_holds_only_in_force_agreements(site: Path) -> None:
+    composite = read(site, "charter/")
+    for title in ("Water Accord", "Seed Exchange", "New Deal"):
+        assert f">{title}</a></h3>" in composite
+    for title in ("Old Deal", "A Proposed Dream", "&lt;script&gt;"):
+        assert f">{title}" not in composite
+
+
+def test_hostile_metadata_is_escaped_in_every_page(site: Path) -> None:
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text, page
+    hostile = read(site, "agreements/hostile/")
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in hostile
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - Test Charter</title>" in hostile
+    assert "alert(1)" not in (site / "search" / "search_index.json").read_text().replace("&lt;script&gt;alert(1)", "")
+
+
+def test_the_site_loads_nothing_from_third_parties(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
+
+
+def test_validation_errors_fail_the_build_without_traceback(tmp_path: Path) -> None:
+    project = write_project(tmp_path, {"bad.md": agreement("Bad", status="in_force", themes="[nope]")})
+    result = mkdocs(project, "build")
+    assert result.returncode != 0
+    assert "agreements/bad.md:3: error[enum-value]: status 'in_force' is not one of" in result.stderr
+    assert "help: did you mean 'in-force'?" in result.stderr
+    assert "Traceback" not in result.stderr
