@@ -28,14 +28,19 @@ def default_parts(charter: Charter) -> tuple[Part, ...]:
 def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
     """Put each in-force agreement in exactly one part, so no text is printed twice.
 
-    An agreement named by a part goes there; otherwise it goes to the first part that holds
-    any of its themes; what fits nowhere closes the charter under "Other agreements".
+    An agreement named by a part goes there; otherwise it goes to the part of its first theme
+    that has one (an agreement lists its main theme first); what fits nowhere closes the
+    charter under "Other agreements".
     """
     parts = charter.parts or default_parts(charter)
     placed: dict[int, list[Agreement]] = {index: [] for index in range(len(parts) + 1)}
+    part_of_theme: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        for theme in part.themes:
+            part_of_theme.setdefault(theme, index)
     for agreement in charter.with_status("in-force"):
         named = [index for index, part in enumerate(parts) if agreement.id in part.agreements]
-        themed = [index for index, part in enumerate(parts) if set(part.themes) & set(agreement.themes)]
+        themed = [part_of_theme[theme] for theme in agreement.themes if theme in part_of_theme]
         placed[(named or themed or [len(parts)])[0]].append(agreement)
     every_part = (*parts, Part(OTHER_PART))
     return tuple(
