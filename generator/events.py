@@ -128,12 +128,15 @@ def _relations_detail(before: Agreement, after: Agreement) -> str:
 
 
 def _renewed(before: Agreement, after: Agreement) -> bool:
-    later = before.review_by is not None and after.review_by is not None and after.review_by > before.review_by
+    old, new = before.review_by, after.review_by
+    later = old is not None and new is not None and new > old
     restarted = after.renew_every is not None and after.renew_every != before.renew_every
     return later or restarted
 
 
-def changes(before: Agreement | None, after: Agreement, moved_from: str | None = None) -> tuple[tuple[str, str], ...]:
+def changes(
+    before: Agreement | None, after: Agreement, moved_from: str | None = None
+) -> tuple[tuple[str, str], ...]:
     """(kind, detail) pairs, in the documented order, for a version compared with the last good one.
 
     `before` is None for the first appearance (or when no earlier version parsed); `moved_from` is
@@ -204,7 +207,9 @@ def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:
     return tuple(found)
 
 
-def build_history(agreement_id: str, snapshots: Sequence[Snapshot], uncommitted_date: dt.date) -> AgreementHistory:
+def build_history(
+    agreement_id: str, snapshots: Sequence[Snapshot], uncommitted_date: dt.date
+) -> AgreementHistory:
     """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version."""
     versions: list[Version] = []
     last_good: Agreement | None = None

@@ -13,16 +13,14 @@ parent. So an amendment that landed through a merged pull request is ONE revisio
 the merge's author, date and message; the branch's own commits are not revisions (their work in
 progress was never the charter). Commits made on the main line directly are revisions as usual.
 
-Renames: `-M` detects moves within the stream, and each agreement is followed backwards from its
-current path through its renames, so `git mv` keeps its history. History starts at the newest
-commit that added the file; a move that also rewrote more than half the file reads as a new file,
-and a move that is staged but not committed is not history yet (the file shows as uncommitted).
+Renames: `-M` detects moves in the stream; each agreement is followed back from its current path
+through its renames, so `git mv` keeps its history, which starts at the newest commit that added
+the file. A move that also rewrote over half the file reads as a new file; a staged, uncommitted
+move is not history yet. Trailers (`Consented-by: party-id`) are parsed, not judged; a commit that
+touches no charter file (an empty "consent" commit) is not in the stream.
 
-Trailers (`Consented-by: party-id` in a message's last paragraph) are parsed, not judged. A commit
-that touches no charter file (an empty "consent" commit) is not in the stream.
-
-Working copy: an agreement whose bytes (CRLF read as LF) differ from its newest committed blob,
-or that was never committed, gets a trailing uncommitted version; compared in Python, no process.
+Working copy: an agreement whose bytes (CRLF read as LF) differ from its newest committed blob, or
+that was never committed, gets a trailing uncommitted version (compared in Python, no process).
 Needs git 2.31 or newer (`--diff-merges`).
 """
 
@@ -44,12 +42,16 @@ from generator.settings import REGISTRY_FILES
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-WITHOUT_HISTORY = "or build without history by setting the plugin option `history: false` (CLI: `--no-history`)"
+WITHOUT_HISTORY = (
+    "or build without history by setting the plugin option `history: false` (CLI: `--no-history`)"
+)
 NOT_A_REPOSITORY = "not a git repository: showing the working copy as uncommitted"
 NO_COMMITS = "the git repository has no commits yet: showing the working copy as uncommitted"
 RECORD = b"\x1e"
 LOG_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%B%x00"
-TAG_FIELDS = ("refname:strip=2", "objecttype", "*objectname", "*objecttype", "taggerdate:iso-strict", "contents")
+TAG_FIELDS = (
+    "refname:strip=2", "objecttype", "*objectname", "*objecttype", "taggerdate:iso-strict", "contents",
+)
 TAG_FORMAT = "".join(f"%({name})%00" for name in TAG_FIELDS)
 CHANGES = {"A": "added", "C": "added", "M": "modified", "T": "modified", "R": "renamed", "D": "deleted"}
 TRAILER = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)\Z")
@@ -259,8 +261,8 @@ def _checked(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     result = _git(root, *args, stdin=stdin)
     if result.returncode != 0:
         said = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"`git {args[0]}` failed in {root}: {said}\n  help: fix the repository (git 2.31 or newer "
-                       f"is needed), {WITHOUT_HISTORY}")
+        raise GitError(f"`git {args[0]}` failed in {root}: {said}\n"
+                       f"  help: fix the repository (git 2.31 or newer is needed), {WITHOUT_HISTORY}")
     return result.stdout
 
 
@@ -275,12 +277,6 @@ def _is_repository(root: Path) -> bool:
     if result.stdout.strip() == b"true":
         raise ShallowCloneError()
     return True
-
-
-def _pathspecs(agreements_dir: str, registries_dir: str) -> tuple[str, tuple[str, ...]]:
-    agreements = posixpath.normpath(agreements_dir)
-    registries = tuple(posixpath.normpath(posixpath.join(registries_dir, name)) for name in REGISTRY_FILES)
-    return agreements, registries
 
 
 def _read_working(root: Path, path: str) -> bytes | None:
@@ -317,11 +313,11 @@ def read_histories(root: Path, agreements_dir: str, registries_dir: str, current
     if not _is_repository(root):
         return RepositoryHistory(_histories(empty, working, current_paths, today), False,
                                  warnings=(NOT_A_REPOSITORY,))
-    agreements, registries = _pathspecs(agreements_dir, registries_dir)
+    registries = tuple(posixpath.normpath(posixpath.join(registries_dir, name)) for name in REGISTRY_FILES)
     revisions = parse_log(_checked(
         root, "log", "--first-parent", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev",
         "--no-color", "--relative", "--encoding=UTF-8", f"--format={LOG_FORMAT}", "--ignore-missing", "HEAD",
-        "--", agreements, *registries,
+        "--", posixpath.normpath(agreements_dir), *registries,
     ))
     chains = follow(revisions, current_paths)
     blobs = sorted({revision.blob for chain in chains.values() for revision in chain})
@@ -333,8 +329,9 @@ def read_histories(root: Path, agreements_dir: str, registries_dir: str, current
         for revision in chain:
             data = contents[revision.blob]
             if data is None:
-                raise GitError(f"git cannot read {revision.path} at commit {revision.commit[:12]}: the object "
-                               f"{revision.blob} is missing\n  help: run `git fsck`, {WITHOUT_HISTORY}")
+                raise GitError(f"git cannot read {revision.path} at commit {revision.commit[:12]}: "
+                               f"the object {revision.blob} is missing\n"
+                               f"  help: run `git fsck`, {WITHOUT_HISTORY}")
             snapshots.setdefault(agreement_id, []).append(Snapshot(revision, revision.path, data))
     tags = parse_tags(_checked(root, "for-each-ref", f"--format={TAG_FORMAT}", "refs/tags"))
     head = committer_date(objects[0]) if objects[0] is not None else None

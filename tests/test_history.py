@@ -70,8 +70,9 @@ def charter_repo(git_repo: GitRepo) -> GitRepo:
     repo = git_repo
     repo.commit("Propose water", day("2021-01-10"), **{WATER: text(), "agreements/wells.md": wells(),
                                                       "docs/parties.yml": "river-folk: {}\n"})
-    repo.commit("Adopt water\n\nAgreed at the spring assembly.\n\nConsented-by: river-folk\nConsented-by: hill-folk",
-                day("2021-02-01"), **{WATER: text("in-force", **ADOPTED)})
+    consent = "Consented-by: river-folk\nConsented-by: hill-folk"
+    repo.commit(f"Adopt water\n\nAgreed at the spring assembly.\n\n{consent}", day("2021-02-01"),
+                **{WATER: text("in-force", **ADOPTED)})
     repo.commit("Amend access", day("2021-03-05"), **{WATER: text("in-force", AMENDED_BODY, **ADOPTED)})
     renewed = {**ADOPTED, "review_by": "2023-01-28"}
     repo.commit("Renew water", day("2021-06-01"), **{WATER: text("in-force", AMENDED_BODY, **renewed)})
@@ -87,7 +88,8 @@ def charter_repo(git_repo: GitRepo) -> GitRepo:
                 **{MOVED: text("in-force", MERGED_BODY, **related)})
     repo.git("checkout", "-q", "main")
     repo.commit("Unrelated readme", day("2021-10-05"), **{"README.md": "hello\n"})
-    repo.git("merge", "-q", "--no-ff", "care", "-m", "Merge pull request #7: care clause", date=day("2021-10-10"))
+    repo.git("merge", "-q", "--no-ff", "care", "-m", "Merge pull request #7: care clause",
+             date=day("2021-10-10"))
     repo.commit("Supersede water", day("2021-11-01"), **{MOVED: text("superseded", MERGED_BODY, **related)})
     repo.git("tag", "-a", "edition-1", "-m", "First edition", date=day("2021-11-02"))
     repo.git("tag", "light")
@@ -129,11 +131,12 @@ def test_a_merged_branch_shows_once_as_the_merge(charter_repo: GitRepo) -> None:
     assert merge is not None and merge.is_merge
     assert merge.subject == "Merge pull request #7: care clause"
     assert merge.author_name == "Ana Example"
-    assert merge.authored == dt.datetime(2021, 10, 10, 12, tzinfo=dt.timezone.utc)
+    assert merge.authored == dt.datetime(2021, 10, 10, 12, tzinfo=dt.UTC)
     assert merge.commit == charter_repo.git("rev-parse", "HEAD~1")
     subjects = [v.revision.subject for v in water.versions if v.revision is not None]
     assert "Add care clause" not in subjects and "Unrelated readme" not in subjects
-    assert water.versions[7].agreement is not None and "keep the well clean" in water.versions[7].agreement.body
+    merged = water.versions[7].agreement
+    assert merged is not None and "keep the well clean" in merged.body
 
 
 def test_revisions_carry_paths_blobs_changes_and_trailers(charter_repo: GitRepo) -> None:
@@ -155,10 +158,10 @@ def test_revisions_carry_paths_blobs_changes_and_trailers(charter_repo: GitRepo)
 def test_repository_facts_head_date_tags_and_registries(charter_repo: GitRepo) -> None:
     history = read(charter_repo, PATHS)
     assert history.is_repository and history.warnings == ()
-    assert history.newest_commit_date == dt.datetime(2021, 11, 1, 12, tzinfo=dt.timezone.utc)
+    assert history.newest_commit_date == dt.datetime(2021, 11, 1, 12, tzinfo=dt.UTC)
     assert [(t.name, t.commit, t.tagged, t.message) for t in history.tags] == [
-        ("edition-1", charter_repo.git("rev-parse", "HEAD"), dt.datetime(2021, 11, 2, 12, tzinfo=dt.timezone.utc),
-         "First edition\n"),
+        ("edition-1", charter_repo.git("rev-parse", "HEAD"),
+         dt.datetime(2021, 11, 2, 12, tzinfo=dt.UTC), "First edition\n"),
     ]
     assert [(r.path, r.change) for r in history.registry_revisions] == [("docs/parties.yml", "added")]
     wells = history.by_agreement["wells"]
@@ -207,6 +210,14 @@ def test_a_repository_without_commits_warns(git_repo: GitRepo) -> None:
     assert [v.revision for v in history.by_agreement["water"].versions] == [None]
 
 
+def test_a_project_in_a_subfolder_of_the_repository(git_repo: GitRepo) -> None:
+    git_repo.commit("Propose", day("2021-01-01"), **{"site/agreements/water.md": text(),
+                                                    "site/docs/themes.yml": "commons: {}\n"})
+    history = read_histories(git_repo.root / "site", "agreements", "docs", {"water": "agreements/water.md"})
+    assert [v.path for v in history.by_agreement["water"].versions] == ["agreements/water.md"]
+    assert [r.path for r in history.registry_revisions] == ["docs/themes.yml"]
+
+
 def test_a_shallow_clone_is_refused_with_the_remedies(charter_repo: GitRepo, tmp_path: Path) -> None:
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{charter_repo.root}", str(shallow)],
@@ -216,7 +227,8 @@ def test_a_shallow_clone_is_refused_with_the_remedies(charter_repo: GitRepo, tmp
     message = str(raised.value)
     assert isinstance(raised.value, CharterError)
     assert "shallow clone" in message and "history is incomplete" in message
-    for remedy in ("git fetch --unshallow", "fetch-depth: 0", "actions/checkout", "history: false", "--no-history"):
+    for remedy in ("git fetch --unshallow", "fetch-depth: 0", "actions/checkout", "history: false",
+                   "--no-history"):
         assert remedy in message
 
 
@@ -252,7 +264,8 @@ def test_git_processes_do_not_grow_with_the_number_of_files(git_repo: GitRepo,
     assert sum(1 for call in calls if "log" in call) == 2
     assert len(one.by_agreement["a01"].versions) == 2
     assert all(len(h.versions) == 2 for key, h in many.by_agreement.items() if key != "a00")
-    assert [e.kind for e in many.by_agreement["a00"].events if not e.declared] == ["proposed", "adopted", "moved"]
+    moved = many.by_agreement["a00"]
+    assert [e.kind for e in moved.events if not e.declared] == ["proposed", "adopted", "moved"]
 
 
 # The parsers, on captured bytes.
@@ -273,7 +286,7 @@ def test_parse_log_reads_commits_and_raw_changes() -> None:
     assert (merge.commit, merge.parents) == ("c" * 40, ("a" * 40, "b" * 40))
     assert merge.is_merge and merge.subject == "Merge care"
     assert merge.authored == dt.datetime(2021, 10, 10, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))
-    assert merge.committed == dt.datetime(2021, 10, 11, 9, 30, tzinfo=dt.timezone.utc)
+    assert merge.committed == dt.datetime(2021, 10, 11, 9, 30, tzinfo=dt.UTC)
     assert merge.trailers == (("Consented-by", "river-folk"),)
     assert (merge.change, merge.old_path, merge.path, merge.blob) == (
         "renamed", "agreements/x.md", "agreements/sub/x.md", "2" * 40)
@@ -285,7 +298,8 @@ def test_parse_log_reads_commits_and_raw_changes() -> None:
 @pytest.mark.parametrize(("message", "trailers"), [
     ("Subject only", ()),
     ("Consented-by: a", ()),
-    ("Subject\n\nConsented-by: a\nSigned-off-by: B <b@x>", (("Consented-by", "a"), ("Signed-off-by", "B <b@x>"))),
+    ("Subject\n\nConsented-by: a\nSigned-off-by: B <b@x>",
+     (("Consented-by", "a"), ("Signed-off-by", "B <b@x>"))),
     ("Subject\n\nConsented-by: a\n  and b", (("Consented-by", "a and b"),)),
     ("Subject\n\nNot a trailer line\nConsented-by: a", ()),
     ("Subject\n\nConsented-by: a\n\nLast words.", ()),
@@ -295,13 +309,15 @@ def test_parse_trailers(message: str, trailers: tuple[tuple[str, str], ...]) -> 
 
 
 def test_parse_batch_and_committer_date() -> None:
-    commit = b"tree " + b"1" * 40 + b"\nauthor A <a@x> 1600000000 +0000\ncommitter C <c@x> 1600000000 -0130\n\nmsg\n"
-    data = b"%s commit %d\n%s\n" % (b"f" * 40, len(commit), commit) + b"HEADX missing\n" + b"%s blob 3\na\nb\n" % (b"e" * 40)
+    commit = (b"tree " + b"1" * 40 + b"\nauthor A <a@x> 1600000000 +0000\n"
+              b"committer C <c@x> 1600000000 -0130\n\nmsg\n")
+    data = (b"%s commit %d\n%s\n" % (b"f" * 40, len(commit), commit) + b"HEADX missing\n"
+            + b"%s blob 3\na\nb\n" % (b"e" * 40))
     head, missing, blob = parse_batch(data, 3)
     assert missing is None and blob == b"a\nb"
     assert head is not None
     date = committer_date(head)
-    assert date == dt.datetime(2020, 9, 13, 12, 26, 40, tzinfo=dt.timezone.utc)
+    assert date == dt.datetime(2020, 9, 13, 12, 26, 40, tzinfo=dt.UTC)
     assert date is not None and date.utcoffset() == -dt.timedelta(hours=1, minutes=30)
     assert committer_date(b"tree x\n\ncommitter in the message 1 +0000\n") is None
 
@@ -310,5 +326,5 @@ def test_parse_tags_keeps_annotated_tags_of_commits() -> None:
     data = (b"edition-1\0tag\0" + b"c" * 40 + b"\0commit\0002021-11-02T12:00:00+00:00\0First edition\n\0\n"
             b"light\0commit\0\0\0\0\0\n")
     assert [(t.name, t.commit, t.tagged, t.message) for t in parse_tags(data)] == [
-        ("edition-1", "c" * 40, dt.datetime(2021, 11, 2, 12, tzinfo=dt.timezone.utc), "First edition\n")]
+        ("edition-1", "c" * 40, dt.datetime(2021, 11, 2, 12, tzinfo=dt.UTC), "First edition\n")]
     assert parse_tags(b"") == ()
