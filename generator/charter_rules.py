@@ -78,7 +78,7 @@ def self_relations(context: CharterContext) -> Iterator[Problem]:
         for relation in RELATIONS:
             if agreement.id in agreement.related(relation):
                 yield Problem(agreement.path, _item_line(context, agreement, relation, agreement.id),
-                              "relation-self", f"the agreement {relation} itself",
+                              "relation-self", f"the agreement names itself in {relation}",
                               f"remove '{agreement.id}' from {relation}")
 
 
@@ -97,7 +97,7 @@ def relation_cycles(context: CharterContext) -> Iterator[Problem]:
             following = next(t for t in graph[first.id] if t in component)
             yield Problem(first.path, _item_line(context, first, relation, following), "relation-cycle",
                           f"{relation} forms a cycle through {', '.join(component)}",
-                          f"an agreement cannot, through others, {relation.replace('_', ' ')} itself; "
+                          f"an agreement cannot, through others, {relation.removesuffix('s')} itself; "
                           "remove one link of the chain")
 
 

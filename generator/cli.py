@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -44,16 +46,22 @@ def check(args: argparse.Namespace) -> int:
     from generator.loader import load_charter
     from generator.problems import format_json, format_text
 
-    result = load_charter(load_settings(args.config_file))
+    settings = load_settings(args.config_file)
+    result = load_charter(dataclasses.replace(settings, as_of=settings.as_of or dt.date.today()))
     formatter = format_json if args.format == "json" else format_text
     print(formatter(result.problems, result.files_checked))
     return 1 if result.errors else 0
 
 
 def new(args: argparse.Namespace) -> int:
-    from generator.scaffold import new_agreement
+    from generator.loader import load_charter
+    from generator.scaffold import ScaffoldError, new_agreement
 
     settings = load_settings(args.config_file)
+    # An agreement can take its id from an `id:` field rather than its file name.
+    existing = load_charter(settings).charter.by_id.get(args.id)
+    if existing is not None:
+        raise ScaffoldError(f"an agreement with id '{args.id}' already exists: {existing.path}")
     path = new_agreement(settings.agreements_dir, args.id, args.folder)
     print(f"wrote {settings.relative(path)}\nfill in every line marked FILL IN or TODO, then run `charter check`")
     return 0

@@ -12,8 +12,8 @@ class ConfigError(CharterError):
     pass
 
 
-def resolve_as_of(configured: str | None, environ: Mapping[str, str], fallback: dt.date) -> dt.date:
-    """The configured date, else SOURCE_DATE_EPOCH, else `fallback` (the newest commit's date)."""
+def resolve_as_of(configured: str | None, environ: Mapping[str, str]) -> dt.date | None:
+    """The configured date, else SOURCE_DATE_EPOCH, else None: the build then takes the newest commit's."""
     if configured:
         try:
             return dt.date.fromisoformat(configured)
@@ -25,4 +25,4 @@ def resolve_as_of(configured: str | None, environ: Mapping[str, str], fallback: 
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
         except (ValueError, OverflowError):
             raise ConfigError(f"SOURCE_DATE_EPOCH '{epoch}' is not a number of seconds since 1970") from None
-    return fallback
+    return None

@@ -26,6 +26,7 @@ Needs git 2.31 or newer (`--diff-merges`).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import os
@@ -190,8 +191,12 @@ def follow(revisions: Sequence[Revision], paths: Mapping[str, str]) -> dict[str,
 def _chain(by_path: Mapping[str, list[tuple[int, Revision]]], path: str) -> tuple[Revision, ...]:
     chain: list[Revision] = []
     position = -1
-    while step := next(((number, r) for number, r in by_path.get(path, ()) if number > position), None):
-        position, revision = step
+    while True:
+        entries = by_path.get(path, [])
+        found = bisect.bisect_right(entries, position, key=lambda entry: entry[0])
+        if found == len(entries):
+            break
+        position, revision = entries[found]
         if revision.change == "deleted" and chain:
             break
         if revision.change != "deleted":

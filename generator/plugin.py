@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import logging
 import os
@@ -16,8 +15,8 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.dates import ConfigError, resolve_as_of
 from generator.errors import CharterError, ProblemsFound
-from generator.loader import load_charter
-from generator.pages import Page, Site, TocEntry, build_site
+from generator.build import compose
+from generator.pages import Page, Site, TocEntry
 from generator.plugin_config import CharterConfig
 from generator.problems import Severity, summary
 from generator.settings import REGISTRY_FILES, Settings
@@ -52,7 +51,8 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         templates_dir=root / options.templates_dir,
         extra_fields=frozenset(options.extra_fields),
         trusted_html=options.trusted_html,
-        as_of=resolve_as_of(options.as_of, os.environ, dt.date.today()),
+        as_of=resolve_as_of(options.as_of, os.environ),
+        history=options.history,
     )
 
 
@@ -70,15 +70,20 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        assert self.settings is not None and self.settings.as_of is not None
-        result = load_charter(self.settings)
-        for problem in result.problems:
+        assert self.settings is not None
+        try:
+            output = compose(self.settings)
+        except CharterError as error:
+            raise PluginError(f"charter: {error}") from None
+        for warning in output.warnings:
+            log.warning("%s", warning)
+        for problem in output.load.problems:
             log.log(LOG_LEVELS[problem.severity], problem.format())
-        if result.errors:
-            raise PluginError(f"charter: {ProblemsFound(result.problems)}; "
-                              f"{summary(result.problems, result.files_checked)}. Run `charter check` for details.")
-        self.site = build_site(result.charter, self.settings.templates_dir, self.settings.as_of,
-                               trusted_html=self.settings.trusted_html)
+        if output.site is None:
+            problems = output.load.problems
+            raise PluginError(f"charter: {ProblemsFound(problems)}; {summary(problems, output.load.files_checked)}."
+                              " Run `charter check` for details.")
+        self.site = output.site
         for name in REGISTRY_FILES:
             registry = files.get_file_from_path(name)
             if registry is not None:

@@ -19,6 +19,10 @@ class CharterConfig(base.Config):
     trusted_html = c.Type(bool, default=False)
     """Keep raw HTML in agreement bodies unsanitised. Only for charters whose every author is trusted."""
 
+    history = c.Type(bool, default=True)
+    """Read the git history for history pages, diffs and timelines. A shallow clone fails the build
+    unless this is false."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) that overdue and due-soon flags are measured against.
 

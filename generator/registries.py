@@ -16,6 +16,7 @@ from generator.yamlsafe import Located, YamlProblem, load_mapping
 
 PARTY_FIELDS = ("name", "kind", "region", "url", "description")
 THEME_FIELDS = ("title", "description")
+PART_FIELDS = ("title", "description", "themes", "agreements")
 SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -35,13 +36,16 @@ def _read(path: Path, shown: str, required: bool) -> tuple[dict[str, Located], l
             return {}, []
         return {}, [Problem(shown, 1, "registry-missing", f"{shown} does not exist", "create it; see README")]
     try:
-        return load_mapping(decode(shown, path.read_bytes())), []
+        fields = load_mapping(decode(shown, path.read_bytes()))
     except DocumentError as error:
         return {}, [error.problem]
     except YamlProblem as problem:
         return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint)]
     except OSError as error:
         return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
+    # load_mapping counts lines from 0; problems point at 1-based file lines.
+    return {key: Located(value.value, value.line + 1, tuple(line + 1 for line in value.item_lines))
+            for key, value in fields.items()}, []
 
 
 def _entry_problems(
@@ -83,7 +87,8 @@ def load_parties(docs_dir: Path, root_shown: str) -> tuple[dict[str, Party], lis
         kind, url = _text(values, "kind"), _text(values, "url")
         if kind and kind not in PARTY_KINDS:
             problems.append(Problem(shown, entry.line, "enum-value", f"'{party_id}' has kind '{kind}', not one of "
-                                    f"{', '.join(PARTY_KINDS)}", did_you_mean(kind, PARTY_KINDS) or ""))
+                                    f"{', '.join(PARTY_KINDS)}",
+                                    did_you_mean(kind, PARTY_KINDS) or f"use one of: {', '.join(PARTY_KINDS)}"))
         if url and not url.startswith(SAFE_URL_SCHEMES):
             problems.append(Problem(shown, entry.line, "url-invalid", f"'{party_id}' has a url that is not http(s)",
                                     "give a full https:// address"))
@@ -135,9 +140,9 @@ def _part(shown: str, line: int, value: Any) -> tuple[Part | None, list[Problem]
                               "write `- title: …` followed by `themes: [...]` or `agreements: [...]`")]
     problems = []
     for key in value:
-        if key not in {"title", "description", "themes", "agreements"}:
+        if key not in PART_FIELDS:
             problems.append(Problem(shown, line, "field-unknown", f"a part has an unknown field '{key}'",
-                                    did_you_mean(key, ("title", "description", "themes", "agreements")) or ""))
+                                    did_you_mean(key, PART_FIELDS) or f"known fields: {', '.join(PART_FIELDS)}"))
     members: dict[str, tuple[str, ...]] = {}
     for key in ("themes", "agreements"):
         listed = value.get(key) or []

@@ -24,6 +24,9 @@ class Settings:
     extra_fields: frozenset[str] = field(default_factory=frozenset)
     trusted_html: bool = False
     as_of: dt.date | None = None
+    """Set by configuration or SOURCE_DATE_EPOCH; otherwise the build uses the newest commit's date."""
+    history: bool = True
+    """Read git history; off for a shallow clone or a copy without .git that should build quietly."""
 
     def relative(self, path: Path) -> str:
         try:

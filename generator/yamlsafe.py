@@ -47,6 +47,19 @@ def _tag(node: Node) -> str:
     return str(tag)
 
 
+def _require_tag(node: Node, kind: str) -> None:
+    """A list or mapping may carry no tag of its own (`!!python/object/apply:…` is one)."""
+    tag = _tag(node)
+    if tag != _TAG + kind:
+        shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+        raise YamlProblem(
+            node.start_mark.line,
+            "yaml-tag",
+            f"the YAML tag {shown} is not allowed",
+            "remove the tag; front matter holds only text, numbers, dates and lists",
+        )
+
+
 class _Converter:
     def __init__(self) -> None:
         self.nodes_seen = 0
@@ -63,8 +76,10 @@ class _Converter:
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if isinstance(node, SequenceNode):
+            _require_tag(node, "seq")
             return [self.convert(item) for item in node.value]
         if isinstance(node, MappingNode):
+            _require_tag(node, "map")
             return {key: self.convert(value) for key, value, _ in self.pairs(node)}
         raise YamlProblem(node.start_mark.line, "yaml-tag", "unsupported YAML node", "use plain YAML")
 
@@ -161,6 +176,7 @@ def load_mapping(text: str) -> dict[str, Located]:
         raise YamlProblem(
             root.start_mark.line, "yaml-not-mapping", "expected `key: value` pairs", "write one field per line"
         )
+    _require_tag(root, "map")
     converter = _Converter()
     located: dict[str, Located] = {}
     for key, node, line in converter.pairs(root):

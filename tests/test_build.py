@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.gitrepo import GitRepo
 from tests.project import agreement, write_project
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -43,6 +44,7 @@ def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = write_project(tmp_path_factory.mktemp("charter"), AGREEMENTS)
+    GitRepo(project).commit("Write the charter", date="2025-06-01T10:00:00Z")
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stderr
     return project / "site"

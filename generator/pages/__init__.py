@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
+
+from generator.events import AgreementHistory
 
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.composite import composite_page
+from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
 from generator.pages.indexes import (
     all_agreements_page,
@@ -24,8 +28,10 @@ from generator.pages.site import Asset, Page, Site, TocEntry, relative_url
 __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 
-def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False) -> Site:
-    context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html)
+def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False,
+               histories: Mapping[str, AgreementHistory] | None = None) -> Site:
+    histories = histories or {}
+    context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html, histories)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -37,4 +43,9 @@ def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted
         *party_pages(context),
         *(agreement_page(context, agreement) for agreement in charter.agreements),
     ]
+    for agreement in charter.agreements:
+        history = histories.get(agreement.id)
+        if history is not None and history.versions:
+            pages.append(history_page(context, agreement, history))
+            pages.extend(version_pages(context, agreement, history))
     return Site(tuple(pages), home_html=home_html(context))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.events import AgreementHistory
 from generator.markup import LinkTarget, render
 from generator.model import Agreement, Charter
 from generator.pages.site import relative_url
@@ -28,6 +29,7 @@ class SiteContext:
     templates: jinja2.Environment
     as_of: dt.date
     trusted_html: bool = False
+    histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -65,6 +67,7 @@ class SiteContext:
             review_state=self.review_state,
             relations=RELATIONS,
             relation_labels=RELATION_LABELS,
+            histories=self.histories,
             page_url=page_url,
             **values,
         )
