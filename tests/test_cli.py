@@ -1,0 +1,236 @@
+"""The `charter` command, run in a real project folder: exit codes, output, and no tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main, parser
+from tests.project import REPO_ROOT, agreement, write_project
+from tests.test_rules import lines
+
+FIXED_DAY = "1717200000"  # 2024-06-01 UTC, so review notices do not depend on today
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_project(tmp_path / "project", {"river-commons.md": agreement("River commons")})
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_DAY)
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as caught:
+        main(list(argv))
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    return err
+
+
+def test_check_passes_on_a_good_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "check") == (0, "0 errors, 0 warnings, 0 notices in 3 files checked\n", "")
+
+
+def test_check_fails_with_the_formatted_problems(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "agreements" / "broken.md").write_text(
+        agreement("Broken", level="planetary", themes="[water]", review_by="2024-01-01"), encoding="utf-8")
+    code, out, err = run(capsys, "check")
+    assert (code, err) == (1, "")
+    assert out == lines(
+        ("agreements/broken.md:6: error[enum-value]: level 'planetary' is not one of local, regional, "
+         "national, transborder, global"),
+        "  help: use one of: local, regional, national, transborder, global",
+        "agreements/broken.md:7: error[theme-unknown]: themes names unknown theme 'water'",
+        "  help: use an id from charter/themes.yml",
+        "agreements/broken.md:8: notice[review-overdue]: review was due on 2024-01-01",
+        "  help: renew the agreement (move review_by later) or change its status",
+        "2 errors, 0 warnings, 1 notice in 4 files checked",
+    ) + "\n"
+
+
+def test_warnings_and_notices_alone_do_not_fail_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "agreements" / "mediated.md").write_text(
+        agreement("Mediated", mediators="[river-collective]", review_by="2024-01-01"), encoding="utf-8")
+    code, out, _ = run(capsys, "check")
+    assert code == 0
+    assert out.splitlines()[-1] == "0 errors, 1 warning, 1 notice in 4 files checked"
+
+
+def test_check_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "agreements" / "broken.md").write_text(agreement("Broken", renew_every="often"), encoding="utf-8")
+    code, out, err = run(capsys, "check", "--format", "json")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    assert set(data) == {"problems", "summary"}
+    assert data["summary"] == {"error": 1, "warning": 0, "notice": 0, "files": 4}
+    assert data["problems"] == [{
+        "path": "agreements/broken.md", "line": 6, "code": "duration-invalid", "severity": "error",
+        "message": "renew_every 'often' is not a period",
+        "hint": "write a number of years or months, for example 3y or 18m",
+    }]
+
+
+def test_check_json_of_a_good_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--format=json")
+    assert code == 0
+    assert json.loads(out) == {"problems": [], "summary": {"error": 0, "warning": 0, "notice": 0, "files": 3}}
+
+
+def test_new_writes_a_template_that_fails_only_until_filled_in(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "new", "seed-exchange")
+    assert (code, err) == (0, "")
+    assert out.startswith("wrote agreements/seed-exchange.md\n")
+    written = project / "agreements" / "seed-exchange.md"
+    assert written.read_text(encoding="utf-8").startswith("---\n")
+    assert [path.name for path in written.parent.iterdir() if path.name.startswith(".")] == []
+
+    code, out, _ = run(capsys, "check", "--format", "json")
+    assert code == 1
+    problems = json.loads(out)["problems"]
+    assert {problem["code"] for problem in problems} == {"placeholder", "field-missing"}
+    assert {problem["path"] for problem in problems} == {"agreements/seed-exchange.md"}
+    assert [problem["message"] for problem in problems if problem["code"] == "field-missing"] == [
+        "required field 'parties' is empty"]
+
+
+def test_new_in_a_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "new", "seed-exchange", "--folder", "land/seeds")
+    assert code == 0
+    assert out.startswith("wrote agreements/land/seeds/seed-exchange.md\n")
+    assert (project / "agreements" / "land" / "seeds" / "seed-exchange.md").is_file()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("new", "Seed_Exchange"), ("charter: error: 'Seed_Exchange' is not a valid id: use lower-case letters, "
+                                "digits and hyphens, starting with a letter or digit\n")),
+    (("new", "-seeds"), None),
+    (("new", "river-commons"), "charter: error: an agreement with id 'river-commons' already exists: "),
+    (("new", "seeds", "--folder", "../.."), "charter: error: the folder '../..' lies outside "),
+], ids=["bad-id", "option-like-id", "existing-id", "folder-outside"])
+def test_new_refuses_without_a_traceback(project: Path, capsys: pytest.CaptureFixture[str],
+                                         argv: tuple[str, ...], message: str | None) -> None:
+    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    if message is None:
+        assert "error" in usage_error(capsys, *argv)
+    else:
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err.startswith(message)
+        assert "Traceback" not in err
+    assert sorted(path.relative_to(project) for path in project.rglob("*")) == before
+
+
+def test_new_refuses_an_id_taken_by_an_id_field(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "agreements" / "water.md").write_text(agreement("Water", id="water-accord"), encoding="utf-8")
+    code, out, err = run(capsys, "new", "water-accord")
+    assert (code, out) == (2, "")
+    assert err == "charter: error: an agreement with id 'water-accord' already exists: agreements/water.md\n"
+    assert not (project / "agreements" / "water-accord.md").exists()
+
+
+def test_a_missing_config_file_is_a_clear_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "-f", "missing.yml", "check") == (
+        2, "", "charter: error: missing.yml not found; run charter in the project folder or pass -f\n")
+    assert run(capsys, "--config-file", "missing.yml", "new", "x")[0] == 2
+
+
+def test_a_config_file_elsewhere(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "-f", str(project / "mkdocs.yml"), "check")[0] == 0
+
+
+def test_a_config_without_the_plugin(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "plain.yml").write_text("site_name: Plain\ndocs_dir: charter\n", encoding="utf-8")
+    assert run(capsys, "-f", "plain.yml", "check") == (
+        2, "", "charter: error: plain.yml does not enable the `charter` plugin; add it under `plugins:`\n")
+
+
+def test_a_broken_config_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "broken.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    code, out, err = run(capsys, "-f", "broken.yml", "check")
+    assert (code, out) == (2, "")
+    assert err.startswith("charter: error: broken.yml: ")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("check", "--bogus"), "unrecognized arguments: --bogus"),
+    (("--bogus", "check"), "unrecognized arguments: --bogus"),
+    (("check", "--format", "xml"), "invalid choice: 'xml'"),
+    (("new",), "the following arguments are required: id"),
+    (("new", "seeds", "extra"), "unrecognized arguments: extra"),
+    (("publish",), "invalid choice: 'publish'"),
+    ((), "the following arguments are required: COMMAND"),
+], ids=["check-option", "global-option", "format-choice", "new-without-id", "new-extra", "unknown-command",
+        "no-command"])
+def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                      message: str) -> None:
+    err = usage_error(capsys, *argv)
+    assert err.startswith("usage: charter")
+    assert message in err
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("check", "new", "build", "serve"):
+        assert command in out
+
+
+@pytest.mark.parametrize("argv, command", [
+    (("build", "--strict"), ["build", "-f", "mkdocs.yml", "--strict"]),
+    (("-f", "other.yml", "serve", "--dev-addr", "127.0.0.1:9000"),
+     ["serve", "-f", "other.yml", "--dev-addr", "127.0.0.1:9000"]),
+], ids=["build", "serve"])
+def test_build_and_serve_pass_other_options_to_mkdocs(
+        project: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...], command: list[str]) -> None:
+    calls: list[list[str]] = []
+
+    def call(arguments: list[str]) -> int:
+        calls.append(arguments)
+        return 3
+
+    monkeypatch.setattr(subprocess, "call", call)
+    assert main(list(argv)) == 3
+    assert calls == [[sys.executable, "-m", "mkdocs", *command]]
+
+
+def _subparsers(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in root._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.update(action.choices)
+    return found
+
+
+def test_readme_mentions_every_command_and_option() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    root = parser()
+    missing: list[str] = []
+    for name, command_parser in {"": root, **_subparsers(root)}.items():
+        if name and f"charter {name}" not in readme:
+            missing.append(f"command `charter {name}`")
+        for action in command_parser._actions:
+            for option in action.option_strings:
+                if option == "-h":
+                    continue  # argparse's own; README names --help
+                if option not in readme:
+                    missing.append(f"option {option} of `charter {name}`".replace(" `charter `", " `charter`"))
+    assert not missing, f"README.md does not mention: {', '.join(missing)}"

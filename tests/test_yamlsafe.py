@@ -1,0 +1,140 @@
+"""Safe YAML: no tag constructs anything, aliases cannot blow up, and every value keeps its line.
+
+Lines here are 0-based within the YAML text; tests/test_documents.py checks the shift to file lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from generator.yamlsafe import MAX_NODES, Located, YamlProblem, load_mapping
+
+
+def problem(text: str) -> YamlProblem:
+    with pytest.raises(YamlProblem) as caught:
+        load_mapping(text)
+    return caught.value
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['lol0: &lol0 "lol"']
+    lines += [f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 10)}]" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_plain_values_keep_their_type_and_line() -> None:
+    fields = load_mapping(
+        "title: Water\n"
+        "adopted: 2020-03-01\n"
+        "count: 3\n"
+        "share: 0.5\n"
+        "open: true\n"
+        "empty:\n"
+        "quoted: '2020-03-01'\n"
+    )
+    assert fields == {
+        "title": Located("Water", 0),
+        "adopted": Located(dt.date(2020, 3, 1), 1),
+        "count": Located(3, 2),
+        "share": Located(0.5, 3),
+        "open": Located(True, 4),
+        "empty": Located(None, 5),
+        "quoted": Located("2020-03-01", 6),
+    }
+
+
+def test_an_impossible_date_stays_text_so_a_rule_can_report_it() -> None:
+    assert load_mapping("adopted: 2020-02-30\n")["adopted"].value == "2020-02-30"
+    assert load_mapping("adopted: 2020-03-01 10:00:00\n")["adopted"].value == "2020-03-01 10:00:00"
+
+
+def test_list_items_keep_their_lines() -> None:
+    fields = load_mapping("parties:\n  - a\n\n  - b\nthemes: [x, y]\n")
+    assert fields["parties"] == Located(["a", "b"], 0, (1, 3))
+    assert fields["themes"] == Located(["x", "y"], 4, (4, 4))
+
+
+def test_empty_text_is_an_empty_mapping() -> None:
+    assert load_mapping("") == {}
+    assert load_mapping("# only a comment\n") == {}
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("title: !!python/object/apply:os.system ['touch pwned']\n", 0,
+     "the YAML tag !!python/object/apply:os.system is not allowed"),
+    ("title: !!python/object/apply:os.system\n  - touch pwned\n", 0,
+     "the YAML tag !!python/object/apply:os.system is not allowed"),
+    ("title: !!python/name:os.system ''\n", 0, "the YAML tag !!python/name:os.system is not allowed"),
+    ("title: x\nmeta: !!python/object:os.stat_result {a: 1}\n", 1,
+     "the YAML tag !!python/object:os.stat_result is not allowed"),
+    ("!!python/object:os.stat_result\ntitle: x\n", 0, "the YAML tag !!python/object:os.stat_result is not allowed"),
+    ("title: !custom x\n", 0, "the YAML tag !custom is not allowed"),
+    ("themes: !!set {a: null}\n", 0, "the YAML tag !!set is not allowed"),
+    ("data: !!binary aGk=\nx: !!omap [a: 1]\n", 1, "the YAML tag !!omap is not allowed"),
+    ("base: &b {a: 1}\nother:\n  <<: *b\n", 2, "merge keys (<<) are not supported"),
+], ids=["python-apply-flow", "python-apply-block", "python-name", "python-object-mapping", "root-tag",
+        "local-tag", "set", "omap", "merge-key"])
+def test_tags_that_could_construct_objects_are_refused(text: str, line: int, message: str) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.message) == ("yaml-tag", line, message)
+
+
+def test_standard_tags_are_allowed() -> None:
+    fields = load_mapping("a: !!str 2020-03-01\nb: !!int '7'\nc: !!seq [x]\nd: !!map {e: f}\n")
+    assert {key: value.value for key, value in fields.items()} == {
+        "a": "2020-03-01", "b": 7, "c": ["x"], "d": {"e": "f"}}
+
+
+def test_billion_laughs_fails_fast() -> None:
+    started = time.perf_counter()
+    found = problem(billion_laughs())
+    assert time.perf_counter() - started < 2
+    assert (found.code, found.message) == ("yaml-too-large", f"the YAML expands to more than {MAX_NODES} values")
+    assert found.hint == "remove anchors and aliases (&name / *name); front matter never needs them"
+
+
+def test_a_few_aliases_are_still_fine() -> None:
+    fields = load_mapping("a: &x [p, q]\nb: *x\n")
+    assert fields["b"].value == ["p", "q"]
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ("title: A\nstatus: draft\ntitle: B\n", 2, "title"),
+    ("parties:\n  - a\nmeta:\n  x: 1\n  x: 2\n", 4, "x"),
+    ("title: A\n'title': B\n", 1, "title"),
+], ids=["top-level", "nested", "quoted"])
+def test_duplicate_keys_are_caught_at_the_second_one(text: str, line: int, key: str) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.message) == ("yaml-duplicate-key", line, f"key '{key}' is given twice")
+
+
+@pytest.mark.parametrize("text, line", [("[a, b]: x\n", 0), ("title: x\n? {a: 1}\n: y\n", 1)])
+def test_keys_must_be_plain_text(text: str, line: int) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.message) == ("yaml-key", line, "a key must be plain text")
+
+
+@pytest.mark.parametrize("text, line, hint", [
+    ("title: Water: a commons\n", 0, "quote a value that contains ': ' (for example title: \"Water: a commons\")"),
+    ("title: x\n\tstatus: draft\n", 1, "check indentation and quoting; a value with ':' or '#' needs quotes"),
+    ("title: 'open\nstatus: draft\n", 2, "check indentation and quoting; a value with ':' or '#' needs quotes"),
+    ("parties: [a, b\nstatus: draft\n", 1, "check indentation and quoting; a value with ':' or '#' needs quotes"),
+], ids=["colon", "tab", "open-quote", "open-list"])
+def test_syntax_errors_have_a_line_and_a_hint(text: str, line: int, hint: str) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.hint) == ("yaml-syntax", line, hint)
+    assert found.message.startswith("invalid YAML: ")
+
+
+@pytest.mark.parametrize("text, line", [("- a\n- b\n", 0), ("\n\njust text\n", 2)])
+def test_the_top_level_must_be_a_mapping(text: str, line: int) -> None:
+    found = problem(text)
+    assert (found.code, found.line, found.message) == ("yaml-not-mapping", line, "expected `key: value` pairs")
+
+
+def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+    found = problem("a: " + "[" * 2000 + "]" * 2000 + "\n")
+    assert (found.code, found.message) == ("yaml-syntax", "invalid YAML: maximum recursion depth exceeded")
