@@ -70,7 +70,7 @@ def _read(settings: Settings, path: Path) -> SourceDocument:
 
 def load_charter(settings: Settings) -> LoadResult:
     docs_shown = settings.relative(settings.docs_dir)
-    registries = load_registries(settings.docs_dir, docs_shown)
+    registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
     paths, path_problems = agreement_files(settings)
     problems.extend(path_problems)

@@ -30,7 +30,10 @@ class Registries:
     files: tuple[str, ...] = ()
 
 
-def _read(path: Path, shown: str, required: bool) -> tuple[dict[str, Located], list[Problem]]:
+def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str, Located], list[Problem]]:
+    if path.exists() and not path.resolve().is_relative_to(root.resolve()):
+        return {}, [Problem(shown, 1, "path-outside", "the file is a link to a place outside the project",
+                            "replace the symlink with the registry file itself")]
     if not path.is_file():
         if not required:
             return {}, []
@@ -77,9 +80,9 @@ def _text(values: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def load_parties(docs_dir: Path, root_shown: str) -> tuple[dict[str, Party], list[Problem]]:
+def load_parties(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str, Party], list[Problem]]:
     shown = f"{root_shown}/parties.yml"
-    entries, problems = _read(docs_dir / "parties.yml", shown, required=True)
+    entries, problems = _read(docs_dir / "parties.yml", shown, required=True, root=root)
     parties: dict[str, Party] = {}
     for party_id, entry in entries.items():
         problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, ("name", "kind")))
@@ -98,9 +101,9 @@ def load_parties(docs_dir: Path, root_shown: str) -> tuple[dict[str, Party], lis
     return parties, problems
 
 
-def load_themes(docs_dir: Path, root_shown: str) -> tuple[dict[str, Theme], list[Problem]]:
+def load_themes(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str, Theme], list[Problem]]:
     shown = f"{root_shown}/themes.yml"
-    entries, problems = _read(docs_dir / "themes.yml", shown, required=True)
+    entries, problems = _read(docs_dir / "themes.yml", shown, required=True, root=root)
     themes: dict[str, Theme] = {}
     for theme_id, entry in entries.items():
         problems.extend(_entry_problems(shown, theme_id, entry, THEME_FIELDS, ("title",)))
@@ -109,10 +112,10 @@ def load_themes(docs_dir: Path, root_shown: str) -> tuple[dict[str, Theme], list
     return themes, problems
 
 
-def load_structure(docs_dir: Path, root_shown: str) -> tuple[str, tuple[Part, ...], list[Problem], bool]:
+def load_structure(docs_dir: Path, root_shown: str, root: Path) -> tuple[str, tuple[Part, ...], list[Problem], bool]:
     """The optional charter.yml: a title and parts, each gathering themes or named agreements."""
     shown = f"{root_shown}/charter.yml"
-    fields, problems = _read(docs_dir / "charter.yml", shown, required=False)
+    fields, problems = _read(docs_dir / "charter.yml", shown, required=False, root=root)
     title_field = fields.get("title")
     title = title_field.value if title_field and isinstance(title_field.value, str) else "The Charter"
     parts: list[Part] = []
@@ -156,10 +159,11 @@ def _part(shown: str, line: int, value: Any) -> tuple[Part | None, list[Problem]
                 description if isinstance(description, str) else "", line), problems
 
 
-def load_registries(docs_dir: Path, root_shown: str) -> Registries:
-    parties, party_problems = load_parties(docs_dir, root_shown)
-    themes, theme_problems = load_themes(docs_dir, root_shown)
-    title, parts, structure_problems, has_structure = load_structure(docs_dir, root_shown)
+def load_registries(docs_dir: Path, root_shown: str, root: Path) -> Registries:
+    """Registries under docs_dir; `root` is the project, which no registry may point outside of."""
+    parties, party_problems = load_parties(docs_dir, root_shown, root)
+    themes, theme_problems = load_themes(docs_dir, root_shown, root)
+    title, parts, structure_problems, has_structure = load_structure(docs_dir, root_shown, root)
     files = ["parties.yml", "themes.yml"] + (["charter.yml"] if has_structure else [])
     return Registries(title, parties, themes, parts, tuple(party_problems + theme_problems + structure_problems),
                       tuple(f"{root_shown}/{name}" for name in files))

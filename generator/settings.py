@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,8 @@ class Settings:
     """Read git history; off for a shallow clone or a copy without .git that should build quietly."""
 
     def relative(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """The path as a reader of the repository names it: symlinks are not followed."""
+        for base, target in ((self.root.absolute(), path.absolute()), (self.root.resolve(), path.resolve())):
+            if target.is_relative_to(base):
+                return Path(os.path.normpath(target.relative_to(base))).as_posix()
+        return path.as_posix()

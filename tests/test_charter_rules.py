@@ -265,3 +265,14 @@ def test_strongly_connected_handles_long_chains() -> None:
     chain = {f"a{n}": [f"a{n + 1}"] for n in range(5000)} | {"a5000": ["a0"]}
     (component,) = strongly_connected(chain)
     assert len(component) == 5001
+
+
+def test_a_registry_that_links_outside_the_project_is_refused(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", {"a.md": A("Water")})
+    outside = tmp_path / "outside.yml"
+    outside.write_text(PARTIES, encoding="utf-8")
+    (root / "charter" / "parties.yml").unlink()
+    (root / "charter" / "parties.yml").symlink_to(outside)
+    assert "charter/parties.yml:1: error[path-outside]: the file is a link to a place outside the project" in (
+        formatted(check(root).problems)
+    )
