@@ -69,8 +69,11 @@ def new(args: argparse.Namespace) -> int:
 
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
+    from generator.plugin import NO_HISTORY_VARIABLE
+
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
-    return subprocess.call(command)
+    environment = {**os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
+    return subprocess.call(command, env=environment)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,6 +92,8 @@ def parser() -> argparse.ArgumentParser:
 
     for name, summary in (("build", "build the site with MkDocs"), ("serve", "serve the site and rebuild on change")):
         runner = commands.add_parser(name, help=summary, description=f"{summary}; other options go to `mkdocs {name}`")
+        runner.add_argument("--no-history", action="store_true",
+                            help="build without git history (for a shallow clone or a copy without .git)")
         runner.set_defaults(handler=run_mkdocs, passes_options=True)
     return root
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page as MkDocsPage
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+NO_HISTORY_VARIABLE = "CHARTER_NO_HISTORY"
+"""Set by `charter build --no-history`: MkDocs' command line cannot override a plugin option."""
 LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.NOTICE: logging.INFO}
 
 
@@ -52,7 +54,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         extra_fields=frozenset(options.extra_fields),
         trusted_html=options.trusted_html,
         as_of=resolve_as_of(options.as_of, os.environ),
-        history=options.history,
+        history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
     )
 
 

@@ -202,14 +202,20 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_build_and_serve_pass_other_options_to_mkdocs(
         project: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...], command: list[str]) -> None:
     calls: list[list[str]] = []
+    environments: list[dict[str, str]] = []
 
-    def call(arguments: list[str]) -> int:
+    def call(arguments: list[str], env: dict[str, str]) -> int:
         calls.append(arguments)
+        environments.append(env)
         return 3
 
     monkeypatch.setattr(subprocess, "call", call)
+    monkeypatch.delenv("CHARTER_NO_HISTORY", raising=False)
     assert main(list(argv)) == 3
     assert calls == [[sys.executable, "-m", "mkdocs", *command]]
+    assert "CHARTER_NO_HISTORY" not in environments[0]
+    assert main([*argv, "--no-history"]) == 3
+    assert calls[1] == calls[0] and environments[1]["CHARTER_NO_HISTORY"] == "1"
 
 
 def _subparsers(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
