@@ -119,3 +119,37 @@ def test_validation_errors_fail_the_build_without_traceback(tmp_path: Path) -> N
     assert "agreements/bad.md:3: error[enum-value]: status 'in_force' is not one of" in result.stderr
     assert "help: did you mean 'in-force'?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_shallow_clone_fails_with_the_documented_message(tmp_path: Path) -> None:
+    origin = write_project(tmp_path / "origin", {"water.md": agreement("Water Accord")})
+    repo = GitRepo(origin)
+    repo.commit("Propose", date="2024-01-01T00:00:00Z")
+    repo.commit("Amend", date="2024-02-01T00:00:00Z", **{"agreements__water.md": agreement("Water Accord II")})
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(clone)], check=True)
+    result = mkdocs(clone, "build")
+    assert result.returncode != 0
+    assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
+    assert "history: false" in result.stderr and "Traceback" not in result.stderr
+    without_history = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=clone, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CHARTER_NO_HISTORY": "1"},
+    )
+    assert without_history.returncode == 0, without_history.stderr
+    assert not (clone / "site" / "agreements" / "water" / "history").exists()
+
+
+def test_a_copy_without_git_builds_with_a_warning(tmp_path: Path) -> None:
+    project = write_project(tmp_path, {"water.md": agreement("Water Accord")})
+    result = mkdocs(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING -  not a git repository: showing the working copy as uncommitted" in result.stderr
+    history = read(project / "site", "agreements/water/history/")
+    assert "uncommitted" in history
+
+
+def test_an_agreement_links_its_history(site: Path) -> None:
+    water = read(site, "agreements/water/")
+    assert '<a href="history/">1 version</a>, last changed <time datetime="2025-06-01">2025-06-01</time>' in water
+    assert (site / "agreements" / "water" / "v" / "1" / "index.html").is_file()
