@@ -17,17 +17,22 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from generator.agreements import build_agreement
-from generator.documents import DocumentError, decode, read_document
+from generator.documents import CLOSING_FENCES, FENCE, DocumentError, SourceDocument, decode, parse_document
 from generator.model import Agreement
 from generator.vocabulary import RELATIONS
+from generator.yamlsafe import Located
 
 if TYPE_CHECKING:
     from generator.history import Revision
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+FrontMatters = dict[str, dict[str, Located]]
+"""Parsed front-matter fields by the front matter's text, shared by the versions of one agreement."""
 
 IN_FORCE = "in-force"
 EVENT_KINDS = (
@@ -70,10 +75,15 @@ class Version:
     revision: Revision | None
     path: str
     text: str
-    agreement: Agreement | None
+    document: SourceDocument | None
     events: tuple[Event, ...]
     problem: str = ""
     """Why the text did not parse (empty when it did)."""
+
+    @cached_property
+    def agreement(self) -> Agreement | None:
+        """Built on first use: Markdown parsing is most of the cost, and old versions are rarely shown."""
+        return build_agreement(self.document) if self.document is not None else None
 
     @property
     def is_uncommitted(self) -> bool:
@@ -163,24 +173,44 @@ def changes(
     return tuple(found)
 
 
-def _parse(path: str, data: bytes) -> tuple[Agreement | None, str]:
+def _document(path: str, text: str, front_matters: FrontMatters) -> SourceDocument:
+    """`parse_document`, but YAML is parsed once per distinct front matter: most versions share it.
+
+    The body is split off exactly as `parse_document` does; anything it rejects goes to it.
+    """
+    lines = text.split("\n")
+    closing = next((n for n, line in enumerate(lines[1:], start=1) if line.rstrip() in CLOSING_FENCES), None)
+    if lines[0].rstrip() != FENCE or closing is None:
+        return parse_document(path, text)
+    key = "\n".join(lines[:closing])
+    fields = front_matters.get(key)
+    if fields is None:
+        fields = front_matters[key] = parse_document(path, text).fields
+    return SourceDocument(path, fields, "\n".join(lines[closing + 1 :]), closing + 2)
+
+
+def _light(document: SourceDocument) -> Agreement:
+    """The agreement without its Markdown parsed (no clauses or links): all that events compare."""
+    built = build_agreement(dataclasses.replace(document, body=""))
+    return dataclasses.replace(built, body=document.body, body_line=document.body_line)
+
+
+def _parse(snapshot: Snapshot, front_matters: FrontMatters) -> tuple[str, SourceDocument | None, str]:
     try:
-        return build_agreement(read_document(path, data)), ""
+        text = decode(snapshot.path, snapshot.data)
     except DocumentError as error:
-        return None, error.problem.format()
-
-
-def _text(snapshot: Snapshot) -> str:
+        return snapshot.data.decode("utf-8", errors="replace"), None, error.problem.format()
     try:
-        return decode(snapshot.path, snapshot.data)
-    except DocumentError:
-        return snapshot.data.decode("utf-8", errors="replace")
+        return text, _document(snapshot.path, text, front_matters), ""
+    except DocumentError as error:
+        return text, None, error.problem.format()
 
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
-             uncommitted_date: dt.date) -> Version:
+             uncommitted_date: dt.date, front_matters: FrontMatters) -> tuple[Version, Agreement | None]:
     date = snapshot.revision.authored.date() if snapshot.revision is not None else uncommitted_date
-    agreement, problem = _parse(snapshot.path, snapshot.data)
+    text, document, problem = _parse(snapshot, front_matters)
+    agreement = _light(document) if document is not None else None
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
@@ -192,7 +222,7 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     else:
         found.extend(changes(last_good, agreement, moved_from))
     events = tuple(Event(kind, date, number, False, detail) for kind, detail in found)
-    return Version(number, snapshot.revision, snapshot.path, _text(snapshot), agreement, events, problem)
+    return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), agreement
 
 
 def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:
@@ -213,9 +243,11 @@ def build_history(
     """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version."""
     versions: list[Version] = []
     last_good: Agreement | None = None
+    front_matters: FrontMatters = {}
     for number, snapshot in enumerate(snapshots, start=1):
-        version = _version(number, snapshot, versions[-1] if versions else None, last_good, uncommitted_date)
+        before = versions[-1] if versions else None
+        version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters)
         versions.append(version)
-        last_good = version.agreement or last_good
+        last_good = agreement or last_good
     log.debug("%s: %d versions", agreement_id, len(versions))
     return AgreementHistory(agreement_id, tuple(versions), declared_events(last_good))

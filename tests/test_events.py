@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from generator.agreements import build_agreement
-from generator.documents import read_document
-from generator.events import Snapshot, build_history, changes, declared_events
+from generator.documents import parse_document, read_document
+from generator.events import FrontMatters, Snapshot, _document, build_history, changes, declared_events
 from generator.history import Revision
 from generator.model import Agreement
 
@@ -151,3 +151,30 @@ def test_a_version_date_is_the_authors_local_day() -> None:
 def test_no_versions_means_no_events() -> None:
     history = build_history("water", [], dt.date(2030, 1, 1))
     assert history.versions == () and history.events == () and history.current is None
+
+
+@pytest.mark.parametrize("source", [
+    text(),
+    text(body=""),
+    "---\ntitle: Water\nstatus: draft\nparties: [a]\n...\nBody after a dots fence\n",
+    "---  \ntitle: Water\nstatus: draft\nparties: [a]\n---   \n\n## Heading\n",
+    "---\ntitle: Water\nstatus: draft\nparties: [a]\n---",
+])
+def test_front_matter_reuse_splits_exactly_like_parse_document(source: str) -> None:
+    cache: FrontMatters = {}
+    expected = parse_document("agreements/water.md", source)
+    for _ in range(2):
+        document = _document("agreements/water.md", source, cache)
+        assert (document.fields, document.body, document.body_line) == (
+            expected.fields, expected.body, expected.body_line)
+    assert len(cache) == 1
+
+
+def test_versions_build_the_full_agreement_when_asked() -> None:
+    history = build_history("water", [snapshot("2021-01-10T00:00:00", text(body=BODY + "See [[wells]].\n"))],
+                            dt.date(2030, 1, 1))
+    version = history.versions[0]
+    assert version.document is not None and version.agreement is not None
+    assert [clause.anchor for clause in version.agreement.clauses] == ["access"]
+    assert [link.target for link in version.agreement.links] == ["wells"]
+    assert version.agreement is version.agreement
