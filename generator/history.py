@@ -70,11 +70,9 @@ class GitNotFoundError(GitError):
 
 class ShallowCloneError(GitError):
     def __init__(self) -> None:
-        super().__init__(
-            "the repository is a shallow clone, so its history is incomplete: fetch the full history with "
-            "`git fetch --unshallow`, or in GitHub Actions set `fetch-depth: 0` on actions/checkout; "
-            f"{WITHOUT_HISTORY}"
-        )
+        super().__init__("the repository is a shallow clone, so its history is incomplete: fetch the full "
+                         "history with `git fetch --unshallow`, or in GitHub Actions set `fetch-depth: 0` on "
+                         f"actions/checkout; {WITHOUT_HISTORY}")
 
 
 @dataclass(frozen=True)
