@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser  # noqa: F401 - a fixture, registered by import
 from tests.gitrepo import GitRepo
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

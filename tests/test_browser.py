@@ -1,0 +1,120 @@
+"""In a real Chromium: history pages' timelines and the in-browser comparison of any two versions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import served_site, watched_page
+from tests.gitrepo import GitRepo
+from tests.project import REPO_ROOT, agreement, write_project
+
+pytestmark = pytest.mark.browser
+
+SHARES = "The valley shares its water.\n\n## Shares\n\nEach household takes {} buckets a day.\n\n"
+BODIES = [
+    SHARES.format("two") + "## Disputes\n\nTalk first.\n",
+    SHARES.format("three") + "## Disputes\n\nTalk first.\n",
+    SHARES.format("three") + "## Disputes\n\nTalk first, then ask the mediators.\n\n## Drought\n\nShare <b>less</b>.\n",
+]
+DATES = ["2024-01-10T10:00:00Z", "2024-06-01T10:00:00Z", "2025-02-01T10:00:00Z"]
+
+
+def mkdocs_build(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def amended_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = write_project(tmp_path_factory.mktemp("amended"), {})
+    repo = GitRepo(project)
+    for number, (body, date) in enumerate(zip(BODIES, DATES, strict=True), start=1):
+        repo.commit(f"Water accord, take {number}", date=date,
+                    **{"agreements__water.md": agreement("Water Accord", body=body)})
+    mkdocs_build(project)
+    with served_site(project / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("sample-site")
+    mkdocs_build(REPO_ROOT, "-f", str(REPO_ROOT / "mkdocs.yml"), "-d", str(site))
+    with served_site(site) as url:
+        yield url
+
+
+def texts(page: Any, selector: str) -> list[str]:
+    return list(page.locator(f".charter-compare__output {selector}").all_text_contents())
+
+
+def choose(page: Any, start: int, end: int) -> None:
+    page.select_option(".charter-compare__form select[name=from]", str(start))
+    page.select_option(".charter-compare__form select[name=to]", str(end))
+
+
+def open_history(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg.charter-timeline").count() == 1
+    assert page.locator("svg.charter-timeline").is_visible()
+    assert page.locator(".charter-compare__form").is_visible(), "the script unhides the form"
+
+
+def test_compare_any_two_versions(browser: Any, amended_site: str) -> None:
+    with watched_page(browser) as (page, watch):
+        open_history(page, amended_site + "agreements/water/history/")
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        assert [version["number"] for version in versions] == [1, 2, 3]
+        assert page.locator(".charter-timeline__mark").count() >= 3
+
+        # At load: the last change, version 2 to version 3.
+        assert texts(page, "ins") == [", then ask the mediators", "Share <b>less</b>."]
+        assert texts(page, "del") == []
+        assert texts(page, ".charter-diff__folded") == ["1 unchanged clause: Shares"]
+        assert page.locator(".charter-compare__output b").count() == 0, "text stays text"
+
+        choose(page, 1, 3)
+        assert texts(page, "ins") == ["three", ", then ask the mediators", "Share <b>less</b>."]
+        assert texts(page, "del") == ["two"]
+        assert texts(page, "h3") == ["Shares", "Disputes", "Drought"]
+        assert texts(page, ".charter-compare__summary") == [
+            "From Version 1, 2024-01-10 to Version 3, 2025-02-01: 2 clauses changed, 1 added."]
+
+        choose(page, 3, 1)
+        assert texts(page, "ins") == ["two"]
+        assert texts(page, "del") == ["three", ", then ask the mediators", "Share <b>less</b>."]
+
+        choose(page, 1, 2)
+        assert texts(page, "ins") == ["three"]
+        assert texts(page, "del") == ["two"]
+        assert texts(page, ".charter-diff__folded") == ["1 unchanged clause: Disputes"]
+
+        choose(page, 2, 2)
+        assert texts(page, "ins") == texts(page, "del") == []
+        assert "No changes" in page.locator(".charter-compare__output").text_content()
+    assert watch.problems == []
+
+
+def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
+    with watched_page(browser) as (page, watch):
+        open_history(page, sample_site + "agreements/upper-valley-water-sharing/history/")
+        output = page.locator(".charter-compare__output")
+        assert output.text_content().strip(), "the comparison renders at load"
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        last = str(versions[-1]["number"])
+        choose(page, int(last), int(last))
+        assert "No changes" in output.text_content()
+        if len(versions) == 1:
+            assert page.locator(".charter-compare__form select[name=from]").input_value() == last
+    assert watch.problems == []
