@@ -55,8 +55,16 @@ def decode(path: str, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_document(path: str, text: str) -> SourceDocument:
-    """Parse decoded text; raise DocumentError with the file and line of the first defect."""
+FieldsMemo = dict[str, dict[str, Located]]
+"""Front-matter text -> parsed fields: most versions of an agreement share their front matter."""
+
+
+def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> SourceDocument:
+    """Parse decoded text; raise DocumentError with the file and line of the first defect.
+
+    With a `memo`, YAML is parsed once per distinct front matter, which makes reading thousands of
+    historical versions cheap; the memo holds only texts that parsed.
+    """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         raise DocumentError(
@@ -81,15 +89,25 @@ def parse_document(path: str, text: str) -> SourceDocument:
                 "add a line `---` after the last field",
             )
         )
+    front_matter = "\n".join(lines[1:closing])
+    fields = memo.get(front_matter) if memo is not None else None
+    if fields is None:
+        fields = _located_fields(path, front_matter)
+        if memo is not None:
+            memo[front_matter] = fields
+    return SourceDocument(path, fields, "\n".join(lines[closing + 1 :]), closing + 2)
+
+
+def _located_fields(path: str, front_matter: str) -> dict[str, Located]:
+    """Fields with 1-based line numbers in the file (the front matter starts on line 2)."""
     try:
-        fields = load_mapping("\n".join(lines[1:closing]))
+        fields = load_mapping(front_matter)
     except YamlProblem as problem:
         raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint)) from None
-    shifted = {
+    return {
         key: Located(value.value, value.line + 2, tuple(line + 2 for line in value.item_lines))
         for key, value in fields.items()
     }
-    return SourceDocument(path, shifted, "\n".join(lines[closing + 1 :]), closing + 2)
 
 
 def read_document(path: str, data: bytes) -> SourceDocument:

@@ -21,18 +21,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from generator.agreements import build_agreement
-from generator.documents import CLOSING_FENCES, FENCE, DocumentError, SourceDocument, decode, parse_document
+from generator.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
 from generator.model import Agreement
 from generator.vocabulary import RELATIONS
-from generator.yamlsafe import Located
 
 if TYPE_CHECKING:
     from generator.history import Revision
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-FrontMatters = dict[str, dict[str, Located]]
-"""Parsed front-matter fields by the front matter's text, shared by the versions of one agreement."""
 
 IN_FORCE = "in-force"
 EVENT_KINDS = (
@@ -173,41 +170,25 @@ def changes(
     return tuple(found)
 
 
-def _document(path: str, text: str, front_matters: FrontMatters) -> SourceDocument:
-    """`parse_document`, but YAML is parsed once per distinct front matter: most versions share it.
-
-    The body is split off exactly as `parse_document` does; anything it rejects goes to it.
-    """
-    lines = text.split("\n")
-    closing = next((n for n, line in enumerate(lines[1:], start=1) if line.rstrip() in CLOSING_FENCES), None)
-    if lines[0].rstrip() != FENCE or closing is None:
-        return parse_document(path, text)
-    key = "\n".join(lines[:closing])
-    fields = front_matters.get(key)
-    if fields is None:
-        fields = front_matters[key] = parse_document(path, text).fields
-    return SourceDocument(path, fields, "\n".join(lines[closing + 1 :]), closing + 2)
-
-
 def _light(document: SourceDocument) -> Agreement:
     """The agreement without its Markdown parsed (no clauses or links): all that events compare."""
     built = build_agreement(dataclasses.replace(document, body=""))
     return dataclasses.replace(built, body=document.body, body_line=document.body_line)
 
 
-def _parse(snapshot: Snapshot, front_matters: FrontMatters) -> tuple[str, SourceDocument | None, str]:
+def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDocument | None, str]:
     try:
         text = decode(snapshot.path, snapshot.data)
     except DocumentError as error:
         return snapshot.data.decode("utf-8", errors="replace"), None, error.problem.format()
     try:
-        return text, _document(snapshot.path, text, front_matters), ""
+        return text, parse_document(snapshot.path, text, front_matters), ""
     except DocumentError as error:
         return text, None, error.problem.format()
 
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
-             uncommitted_date: dt.date, front_matters: FrontMatters) -> tuple[Version, Agreement | None]:
+             uncommitted_date: dt.date, front_matters: FieldsMemo) -> tuple[Version, Agreement | None]:
     date = snapshot.revision.authored.date() if snapshot.revision is not None else uncommitted_date
     text, document, problem = _parse(snapshot, front_matters)
     agreement = _light(document) if document is not None else None
@@ -243,7 +224,7 @@ def build_history(
     """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version."""
     versions: list[Version] = []
     last_good: Agreement | None = None
-    front_matters: FrontMatters = {}
+    front_matters: FieldsMemo = {}
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
         version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from generator.agreements import build_agreement
-from generator.documents import parse_document, read_document
-from generator.events import FrontMatters, Snapshot, _document, build_history, changes, declared_events
+from generator.documents import FieldsMemo, parse_document, read_document
+from generator.events import Snapshot, build_history, changes, declared_events
 from generator.history import Revision
 from generator.model import Agreement
 
@@ -160,11 +160,11 @@ def test_no_versions_means_no_events() -> None:
     "---  \ntitle: Water\nstatus: draft\nparties: [a]\n---   \n\n## Heading\n",
     "---\ntitle: Water\nstatus: draft\nparties: [a]\n---",
 ])
-def test_front_matter_reuse_splits_exactly_like_parse_document(source: str) -> None:
-    cache: FrontMatters = {}
+def test_a_memo_of_front_matter_changes_nothing_but_speed(source: str) -> None:
+    cache: FieldsMemo = {}
     expected = parse_document("agreements/water.md", source)
     for _ in range(2):
-        document = _document("agreements/water.md", source, cache)
+        document = parse_document("agreements/water.md", source, cache)
         assert (document.fields, document.body, document.body_line) == (
             expected.fields, expected.body, expected.body_line)
     assert len(cache) == 1
