@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.cache import BlobCache, fingerprint
 from generator.diff import diff_bodies, diff_fields, diff_summary, render_body_diff_html, render_field_diff_html
 from generator.events import AgreementHistory, Version
 from generator.model import Agreement
@@ -63,18 +65,48 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-def consecutive_diffs(history: AgreementHistory) -> Iterator[tuple[Version, Markup, Markup, str]]:
-    """Newest first: each version against the one before it."""
-    previous: Version | None = None
+DIFF_CODE = fingerprint("diff")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A version against the one before it, ready to show."""
+
+    version: Version
+    fields_html: Markup
+    body_html: Markup
+    summary: str
+
+
+def _compute_change(previous: Version | None, version: Version) -> tuple[str, str, str]:
+    body_diff = diff_bodies(_body(previous) if previous is not None else "", _body(version))
+    before = previous.agreement if previous is not None else None
+    fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
+    return render_field_diff_html(fields), render_body_diff_html(body_diff), diff_summary(body_diff)
+
+
+def _blob(version: Version | None) -> str:
+    return version.revision.blob if version is not None and version.revision is not None else "none"
+
+
+def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Change]:
+    """Newest first: each version against the one before it, cached by the two blobs compared."""
     found = []
+    previous: Version | None = None
     for version in history.versions:
-        old_body = _body(previous) if previous is not None else ""
-        body_diff = diff_bodies(old_body, _body(version))
-        fields = diff_fields(previous.agreement if previous else None, version.agreement) if version.agreement else ()
-        found.append((version, Markup(render_field_diff_html(fields)),  # noqa: S704 - escaped by diff
-                      Markup(render_body_diff_html(body_diff)), diff_summary(body_diff)))  # noqa: S704
+        def compute(previous: Version | None = previous, version: Version = version) -> tuple[str, str, str]:
+            return _compute_change(previous, version)
+
+        if version.is_uncommitted:
+            fields, body, summary = compute()
+        else:
+            fields, body, summary = cache.get_or_compute(
+                "diffs", f"{_blob(previous)}-{_blob(version)}-{DIFF_CODE}", compute,
+                encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
+        # Escaped by generator.diff, which renders every text through html.escape.
+        found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
         previous = version
-    return reversed(found)
+    return list(reversed(found))
 
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> str:
@@ -104,7 +136,7 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
         history=history,
         labels=EVENT_LABELS,
         timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
-        diffs=list(consecutive_diffs(history)),
+        diffs=consecutive_diffs(history, context.cache),
         versions_json=json_for_script(version_texts(history, context)),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.cache import BlobCache
 from generator.events import AgreementHistory
 from generator.markup import LinkTarget, render
 from generator.model import Agreement, Charter
@@ -30,6 +31,7 @@ class SiteContext:
     as_of: dt.date
     trusted_html: bool = False
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
+    cache: BlobCache = field(default_factory=lambda: BlobCache(None))
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""

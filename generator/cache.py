@@ -1,0 +1,91 @@
+"""A build cache on disk, keyed by git blob ids, so a rebuild recomputes only what commits changed.
+
+An entry is trusted only if it names its own key, the fingerprint of the code that computed it,
+and a digest of its payload: a corrupt, foreign or stale entry is recomputed and overwritten, never
+served. Writes go to a temporary file that is renamed into place, so a killed build leaves no
+half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+FORMAT = 1
+T = TypeVar("T")
+
+
+def fingerprint(*modules: str) -> str:
+    """A digest of the source of the modules that compute an entry: changed code, changed key."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for name in modules:
+        digest.update(Path(__file__).with_name(f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _digest(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class BlobCache:
+    """JSON entries under `directory/<namespace>/`; a cache without a directory computes every time."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, namespace: str, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / namespace / key[:2] / f"{key}.json"
+
+    def read(self, namespace: str, key: str) -> Any | None:
+        if self.directory is None:
+            return None
+        try:
+            entry = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if (not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key
+                or "payload" not in entry or entry.get("digest") != _digest(entry["payload"])):
+            log.debug("ignoring a corrupt or foreign cache entry %s/%s", namespace, key)
+            return None
+        return entry["payload"]
+
+    def write(self, namespace: str, key: str, payload: Any) -> None:
+        if self.directory is None:
+            return
+        path = self._path(namespace, key)
+        entry = {"format": FORMAT, "key": key, "digest": _digest(payload), "payload": payload}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                json.dump(entry, stream, sort_keys=True, ensure_ascii=False)
+            os.replace(temporary, path)
+        except OSError as error:
+            log.debug("cannot write the cache entry %s: %s", path, error)
+
+    def get_or_compute(self, namespace: str, key: str, compute: Callable[[], T],
+                       encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
+        payload = self.read(namespace, key)
+        if payload is not None:
+            try:
+                value = decode(payload)
+            except (KeyError, TypeError, ValueError):
+                log.debug("ignoring a cache entry of the wrong shape %s/%s", namespace, key)
+            else:
+                self.hits += 1
+                return value
+        self.misses += 1
+        value = compute()
+        self.write(namespace, key, encode(value))
+        return value

@@ -1,0 +1,83 @@
+"""The blob-keyed cache: served only when it is exactly what was written for that key by this code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.cache import BlobCache
+from generator.history import read_histories
+from generator.pages.history import consecutive_diffs
+from tests.gitrepo import GitRepo
+from tests.project import agreement
+
+
+def compute_counter() -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def compute() -> list[str]:
+        calls.append(1)
+        return ["fresh"]
+
+    return calls, compute
+
+
+def entry_path(root: Path, key: str) -> Path:
+    return root / "diffs" / key[:2] / f"{key}.json"
+
+
+def test_an_entry_is_computed_once_then_served(tmp_path: Path) -> None:
+    cache = BlobCache(tmp_path)
+    calls, compute = compute_counter()
+    for _ in range(3):
+        assert cache.get_or_compute("diffs", "abcd", compute, list, list) == ["fresh"]  # type: ignore[arg-type]
+    assert len(calls) == 1 and (cache.hits, cache.misses) == (2, 1)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # truncated by a crash
+    lambda text: "not json at all",
+    lambda text: text.replace('"fresh"', '"tampered"'),  # payload no longer matches its digest
+    lambda text: text.replace('"abcd"', '"other"'),  # an entry written for another key
+    lambda text: json.dumps({**json.loads(text), "format": 0}),  # an older format
+], ids=["truncated", "garbage", "tampered", "foreign", "old-format"])
+def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path: Path, damage: object) -> None:
+    cache = BlobCache(tmp_path)
+    calls, compute = compute_counter()
+    cache.get_or_compute("diffs", "abcd", compute, list, list)  # type: ignore[arg-type]
+    path = entry_path(tmp_path, "abcd")
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    assert cache.get_or_compute("diffs", "abcd", compute, list, list) == ["fresh"]  # type: ignore[arg-type]
+    assert len(calls) == 2
+    assert BlobCache(tmp_path).read("diffs", "abcd") == ["fresh"]
+
+
+def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
+    cache = BlobCache(None)
+    calls, compute = compute_counter()
+    cache.get_or_compute("diffs", "abcd", compute, list, list)  # type: ignore[arg-type]
+    cache.get_or_compute("diffs", "abcd", compute, list, list)  # type: ignore[arg-type]
+    assert len(calls) == 2 and not any(tmp_path.iterdir())
+
+
+def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: GitRepo, tmp_path: Path) -> None:
+    path = "agreements/water.md"
+    for number, day in enumerate(("01", "02", "03"), start=1):
+        git_repo.commit(f"Version {number}", date=f"2024-01-{day}T00:00:00Z",
+                        **{"agreements__water.md": agreement("Water", body=f"## Shares\n\n{number} parts.\n")})
+
+    def diffs(cache: BlobCache) -> list[str]:
+        history = read_histories(git_repo.root, "agreements", "charter", {path: path}).by_agreement[path]
+        return [change.body_html for change in consecutive_diffs(history, cache)]
+
+    cache = BlobCache(tmp_path / "cache")
+    first = diffs(cache)
+    assert (cache.hits, cache.misses) == (0, 3)
+    git_repo.commit("Version 4", date="2024-01-04T00:00:00Z",
+                    **{"agreements__water.md": agreement("Water", body="## Shares\n\n4 parts.\n")})
+    rebuilt = BlobCache(tmp_path / "cache")
+    second = diffs(rebuilt)
+    assert (rebuilt.hits, rebuilt.misses) == (3, 1)
+    assert second[1:] == first and "<ins>4</ins>" in second[0]
