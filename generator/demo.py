@@ -13,9 +13,8 @@ import os
 import random
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 
 from generator.errors import CharterError
@@ -23,11 +22,14 @@ from generator.model import Party
 from generator.vocabulary import LEVELS
 
 MAX_CLAUSES, MIN_CLAUSES, PARTY_COUNT = 7, 3, 20
-WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0, "lapse": 1.0,
-           "withdraw": 0.3}
+WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
+           "lapse": 1.0, "withdraw": 0.3}
+EVENT_STATUSES = {"open": {"draft"}, "adopt": {"proposed"}, "withdraw": {"draft", "proposed"},
+                  "renew": {"in-force"}, "lapse": {"in-force"}}  # any other event: a live agreement
 STATUS_CHANGES = {"open": ("proposed", "Open {doc.id} for consent"),
-                  "lapse": ("lapsed", "Record that {doc.id} has lapsed\n\nIts review fell due on {doc.review_by}."),
+                  "lapse": ("lapsed", "Record that {doc.id} has lapsed\n\nIt was due for review."),
                   "withdraw": ("withdrawn", "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
+LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
               "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n")
 
@@ -36,46 +38,37 @@ def _words(text: str, separator: str = "|") -> tuple[str, ...]:
     return tuple(word.strip() for word in text.split(separator))
 
 
-THEMES = {key: (title, text) for key, title, text in (_words(entry, ":") for entry in _words(
-    "gender: Gender: Care, bodies and the division of work between genders | north-south: North and South: "
-    "Debts, trade and knowledge between the global North and South | agriculture-industry: Agriculture and "
-    "Industry: Land, seeds and the terms between field and factory | state-society: State and Society: What "
-    "communities decide themselves and what they ask of states | labour-capital: Labour and Capital: Wages, "
-    "time and the ownership of the means of work | colonialism: Colonialism: Repair of colonial harm; the "
-    "return of land, objects and names | nature-diversity: Nature and Diversity: Rivers, forests, species"))}
-# slug: title: themes, so that ids read like "water-commons-12"
-TOPICS = tuple((slug, title, tuple(themes.split())) for slug, title, themes in (_words(entry, ":") for entry in (
-    _words("water-commons: Water Commons: nature-diversity state-society | seed-sharing: Seed Sharing: "
-           "agriculture-industry north-south | care-work: Shared Care Work: gender labour-capital | river-rights: "
-           "Rights of the River: nature-diversity colonialism | land-return: Land Return: colonialism "
-           "state-society | fair-wages: Fair Wages: labour-capital | debt-relief: Debt Relief: north-south "
-           "state-society | forest-stewardship: Forest Stewardship: nature-diversity agriculture-industry | "
-           "housing-cooperatives: Housing Cooperatives: state-society labour-capital | food-sovereignty: Food "
-           "Sovereignty: agriculture-industry colonialism | safe-streets: Safe Streets: gender state-society"))))
+THEMES = {key: title for key, title in (_words(entry, ":") for entry in _words(
+    "gender: Gender | north-south: North and South | agriculture-industry: Agriculture and Industry | "
+    "state-society: State and Society | labour-capital: Labour and Capital | colonialism: Colonialism | "
+    "nature-diversity: Nature and Diversity"))}
+TOPICS = tuple((title, tuple(themes.split())) for title, themes in (_words(entry, ":") for entry in _words(
+    "Water Commons: nature-diversity state-society | Seed Sharing: agriculture-industry north-south | "
+    "Care Work: gender labour-capital | River Rights: nature-diversity colonialism | Land Return: "
+    "colonialism state-society | Fair Wages: labour-capital | Debt Relief: north-south state-society | "
+    "Forest Stewardship: nature-diversity agriculture-industry | Housing Cooperatives: state-society "
+    "labour-capital | Food Sovereignty: agriculture-industry colonialism | Safe Streets: gender")))
 FORMS_OF_WORDS = _words("Accord|Compact|Pact|Covenant|Agreement")
-PLACES = _words("of the Upper Valley|of the Delta|of the Two Rivers|of the Highlands|across the Border|of the Coast")
+PLACES = _words("of the Upper Valley|of the Delta|of the Two Rivers|of the Highlands|across the Border")
 ADJECTIVES = _words("Riverside|Highland|Coastal|Southern|Northern|Delta|Valley|Border|Island|Urban|Forest")
-PEOPLE = _words("Fisherfolk|Seed Keepers|Weavers|Tenants|Farmworkers|Midwives|Dock Workers|Elders|Beekeepers")
+PEOPLE = _words("Fisherfolk|Seed Keepers|Weavers|Tenants|Farmworkers|Midwives|Dock Workers|Elders")
 KIND_WORDS = {"community": ("Community", "Commune"), "collective": ("Collective", "Cooperative"),
               "movement": ("Movement", "Front"), "organisation": ("Union", "Association"),
               "network": ("Network", "Alliance")}
 REGIONS = _words("Andes|Sahel|Mekong|Great Lakes|Balkans|Pacific|Arctic|Rhine|Deccan|Pampas|Maghreb")
 CLAUSES = _words("Shares|Decisions|Stewardship|Care|Mediation|Exit|Reparations|Wages|Time|Voice|Remedies|"
-                 "Memory|Access|Boundaries|Seasons|Knowledge|Accounts|Hospitality|Disputes|Future generations")
+                 "Memory|Access|Boundaries|Seasons|Knowledge|Accounts|Hospitality|Disputes")
 SUBJECTS = _words("The parties|All assemblies|The signatories|Together, the communities")
 VERBS = _words("share|hold in common|care for|decide together on|keep open|protect|restore|pay fairly for")
 OBJECTS = _words("the water of the valley|the seed stocks|the common kitchen|working hours|the forest edge|"
                  "the grain store|the river crossings|childcare|the fishing grounds|the land titles")
-MANNERS = _words("in equal parts|by consent of every assembly|before any sale is made|across the border|"
-                 "each season|with priority for those who were displaced|in the language of each party|"
-                 "as the elders taught|without asking leave of the state|until the next review")
+MANNERS = _words("in equal parts|by consent of every assembly|before any sale|across the border|each season|"
+                 "with priority for the displaced|in the language of each party|as the elders taught|"
+                 "without asking leave of the state|until the next review")
 AUTHORS = tuple(_words(pair, ",") for pair in _words(
     "Amina Diallo,amina|Tomás Quispe,tomas|Mei Lin Chen,meilin|Ingrid Sørensen,ingrid|Kwame Mensah,kwame|"
     "Lucía Herrera,lucia|Priya Raman,priya|Jonas Weber,jonas"))
 EDITORS, MAINTAINER = "Charter Editors <editors@example.org>", "Amina Diallo <amina@example.org>"
-LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
-EVENT_STATUSES = {"open": {"draft"}, "adopt": {"proposed"}, "withdraw": {"draft", "proposed"},
-                  "renew": {"in-force"}, "lapse": {"in-force"}}
 Op = tuple[str, str, str]  # ("M", path, text) writes a file; ("R", old, new) moves one
 Event = tuple[str, list[Op]]  # a commit message and its file operations
 
@@ -108,8 +101,6 @@ class _Doc:
     parties: tuple[str, ...]
     themes: tuple[str, ...]
     level: str
-    form: str
-    summary: str
     preamble: str
     clauses: tuple[tuple[str, tuple[str, ...]], ...]
     renew_every: str
@@ -128,10 +119,10 @@ def _quoted(text: str) -> str:
 def render_agreement(doc: _Doc) -> str:
     fields: list[tuple[str, object]] = [
         ("title", _quoted(doc.title)), ("status", doc.status), ("parties", doc.parties),
-        ("mediators", doc.mediators), ("themes", doc.themes), ("level", doc.level), ("form", doc.form),
+        ("mediators", doc.mediators), ("themes", doc.themes), ("level", doc.level),
         ("adopted", doc.adopted), ("review_by", doc.review_by), ("renew_every", doc.renew_every),
         ("supersedes", doc.supersedes), ("amends", doc.amends), ("relates_to", doc.relates_to),
-        ("summary", _quoted(doc.summary))]
+        ("summary", _quoted(doc.clauses[0][1][0]))]  # the first sentence of its purpose
     lines = ["---"] + [f"{key}: " + ("[" + ", ".join(value) + "]" if isinstance(value, tuple) else str(value))
                        for key, value in fields if value] + ["---", "", doc.preamble]
     for title, sentences in doc.clauses:
@@ -142,17 +133,16 @@ def render_agreement(doc: _Doc) -> str:
 def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date) -> list[Op]:
     party_lines = (f"{p.id}:\n  name: {_quoted(p.name)}\n  kind: {p.kind}\n  region: {_quoted(p.region)}\n"
                    for p in parties)
-    theme_lines = (f"{key}:\n  title: {_quoted(title)}\n  description: {_quoted(text)}\n"
-                   for key, (title, text) in THEMES.items())
+    theme_lines = (f"{key}:\n  title: {_quoted(title)}\n" for key, title in THEMES.items())
     return [("M", ".gitignore", "/site/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
-            ("M", "charter/parties.yml", "".join(party_lines)), ("M", "charter/themes.yml", "".join(theme_lines))]
+            ("M", "charter/parties.yml", "".join(party_lines)),
+            ("M", "charter/themes.yml", "".join(theme_lines))]
 
 
 def render_index(seed: int, session: int, day: dt.date) -> Op:
-    return ("M", "charter/index.md", f"# Demo Charter\n\nA composite of agreements between communities, "
-            f"collectives and movements, each negotiated, renewed, amended, superseded or left to lapse. This "
-            f"demonstration history was generated from seed {seed}.\n\nThe assemblies last reviewed this "
-            f"preamble on {day.isoformat()} (session {session}).\n")
+    text = (f"# Demo Charter\n\nA composite of agreements between communities, collectives and movements; "
+            f"a demonstration generated from seed {seed}.\n\nLast reviewed on {day} (session {session}).\n")
+    return ("M", "charter/index.md", text)
 
 
 def allowed(kind: str, doc: _Doc, today: dt.date) -> bool:
@@ -169,7 +159,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _date(epoch: int) -> dt.date:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
 
 
 def make_parties(rng: random.Random) -> tuple[Party, ...]:
@@ -177,35 +167,30 @@ def make_parties(rng: random.Random) -> tuple[Party, ...]:
     while len(parties) < PARTY_COUNT:
         kind = rng.choice(tuple(KIND_WORDS))
         name = f"{rng.choice(ADJECTIVES)} {rng.choice(PEOPLE)} {rng.choice(KIND_WORDS[kind])}"
-        parties.setdefault(name.lower().replace(" ", "-"),
-                           Party(name.lower().replace(" ", "-"), name, kind, rng.choice(REGIONS)))
+        party_id = name.lower().replace(" ", "-")
+        parties.setdefault(party_id, Party(party_id, name, kind, rng.choice(REGIONS)))
     return tuple(parties.values())
 
 
 def commit_times(rng: random.Random, count: int, start_year: int, end_year: int) -> list[int]:
     """Working-hour timestamps, strictly increasing so that `git log` order is the story's order."""
-    start = int(dt.datetime(start_year, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+    start = int(dt.datetime(start_year, 1, 1, tzinfo=dt.UTC).timestamp())
     days = (dt.date(end_year, 6, 30) - dt.date(start_year, 1, 1)).days
-    times = sorted(start + rng.randrange(days) * 86400 + rng.randrange(7 * 3600, 22 * 3600) for _ in range(count))
-    for index in range(1, count):
-        times[index] = max(times[index], times[index - 1] + 1)
-    return times
+    times = sorted(start + rng.randrange(days) * 86400 + rng.randrange(25200, 79200) for _ in range(count))
+    return list(accumulate(times, lambda previous, time: max(time, previous + 1)))
 
 
 def _data(text: str) -> bytes:
-    raw = text.encode("utf-8")
-    return b"data %d\n%s\n" % (len(raw), raw)
+    return b"data %d\n%s\n" % (len(raw := text.encode()), raw)
 
 
 class _History:
     """Plays the charter's life forward, one event per commit, writing the fast-import stream."""
 
-    def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int,
-                 write: Callable[[bytes], object]) -> None:
-        self.rng, self.count, self.times, self.seed, self.write = rng, agreements, times, seed, write
+    def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int) -> None:
+        self.rng, self.count, self.times, self.seed = rng, agreements, times, seed
         self.at = self.mark = self.main = self.pr = self.merges = self.renames = self.superseded = 0
-        self.docs: dict[str, _Doc] = {}
-        self.tags: list[str] = []
+        self.docs, self.stream, self.tags = dict[str, _Doc](), list[bytes](), list[str]()
         self.parties, self.reorganised = make_parties(rng), False
         self.decade, self.last_day = _date(times[0]).year // 10, _date(times[-1])
 
@@ -215,9 +200,9 @@ class _History:
 
     def run(self) -> None:
         total = len(self.times)
-        proposals = set(self.rng.sample(range(1, int(total * 0.85)), self.count))
+        proposals = set(self.rng.sample(range(1, int(total * 0.95)), self.count))
         setup = render_setup(self.parties, self.seed, self.today)
-        self._emit(("Start the charter\n\nThe registries of parties and themes, a preamble, the site.", setup), False)
+        self._emit(("Start the charter\n\nRegistries of parties and themes, a preamble.", setup), False)
         while self.at < total:
             if self.today.year // 10 > self.decade:
                 self.decade = self.today.year // 10
@@ -232,7 +217,7 @@ class _History:
             self._emit(event, pull=self.at + 1 < total and self.at + 1 not in proposals and (
                 self.rng.random() < 0.08 or (not self.merges and self.at >= total // 3)))
         self._tag(f"edition-{self.last_day.year}")
-        self.write(b"done\n")
+        self.stream.append(b"done\n")
 
     def _emit(self, event: Event, pull: bool) -> None:
         """Commit on main; or, as a pull request, on a branch that a merge commit then brings in."""
@@ -243,33 +228,29 @@ class _History:
             self.pr, self.merges = self.pr + self.rng.randint(1, 3), self.merges + 1
             branch, subject = f"refs/heads/pull-{self.pr}", message.split("\n", 1)[0]
             parents = f"merge :{self._commit(branch, who, message, ops, f'from :{self.main}')}"
-            self.write(f"reset {branch}\nfrom {'0' * 40}\n\n".encode())  # deletes the merged branch
-            slug = "".join(c if c.isalnum() else "-" for c in subject.lower())[:40].strip("-")
+            self.stream.append(f"reset {branch}\nfrom {'0' * 40}\n\n".encode())  # deletes the merged branch
+            slug = "-".join("".join(c if c.isalnum() else " " for c in subject.lower()).split()[:5])
             who, message = MAINTAINER, f"Merge pull request #{self.pr} from {handle}/{slug}\n\n{subject}"
         self._commit(MAIN, who, message, ops, parents)
 
     def _commit(self, ref: str, who: str, message: str, ops: list[Op], parents: str = "") -> int:
         self.mark, when = self.mark + 1, self.times[self.at]
         self.at += 1
-        chunks = [f"commit {ref}\nmark :{self.mark}\nauthor {who} {when} +0000\ncommitter {who} {when} +0000\n"
-                  .encode(), _data(message), f"{parents}\n".encode() if parents else b""]
+        header = f"commit {ref}\nmark :{self.mark}\nauthor {who} {when} +0000\ncommitter {who} {when} +0000\n"
+        chunks = [header.encode(), _data(message), f"{parents}\n".encode() if parents else b""]
         for kind, first, second in ops:
             chunks.append(f"M 100644 inline {first}\n".encode() + _data(second) if kind == "M"
                           else f"R {first} {second}\n".encode())
-        self.write(b"".join(chunks) + b"\n")
+        self.stream.append(b"".join(chunks) + b"\n")
         self.main = self.mark if ref == MAIN else self.main
         return self.mark
 
     def _tag(self, name: str) -> None:
         in_force = sum(1 for doc in self.docs.values() if doc.status == "in-force")
-        message = (f"The {name.removeprefix('edition-')} edition of the charter\n\n"
-                   f"{in_force} of {len(self.docs)} agreements in force.\n")
-        when = self.times[self.at - 1]
-        self.write(f"tag {name}\nfrom :{self.main}\ntagger {EDITORS} {when} +0000\n".encode() + _data(message))
+        message = f"The charter as of {name}\n\n{in_force} of {len(self.docs)} agreements in force.\n"
+        header = f"tag {name}\nfrom :{self.main}\ntagger {EDITORS} {self.times[self.at - 1]} +0000\n"
+        self.stream.append(header.encode() + _data(message))
         self.tags.append(name)
-
-    def _clause(self, title: str) -> tuple[str, tuple[str, ...]]:
-        return title, (self._sentence(), self._sentence())
 
     def _sentence(self) -> str:
         rng = self.rng
@@ -282,7 +263,8 @@ class _History:
     def _adopt(self, doc: _Doc, period: int, message: str) -> Event:
         doc = replace(doc, status="in-force", adopted=self.today, review_by=add_years(self.today, period),
                       renew_every=f"{period}y")
-        return message + "\n\n" + "\n".join(f"Consented-by: {party}" for party in doc.parties), [self._save(doc)]
+        trailers = "\n".join(f"Consented-by: {party}" for party in doc.parties)
+        return f"{message}\n\n{trailers}", [self._save(doc)]
 
     def _propose(self) -> Event:
         """A new agreement: usually a draft or proposal, sometimes adopted at once to supersede an old one."""
@@ -290,44 +272,40 @@ class _History:
         in_force = [doc for doc in self.docs.values() if doc.status == "in-force"]
         forced = not self.superseded and number >= self.count * 2 // 3
         old = rng.choice(in_force) if in_force and (forced or rng.random() < 0.15) else None
-        slug, topic, themes = rng.choice(TOPICS)
+        topic, themes = rng.choice(TOPICS)
+        slug = topic.lower().replace(" ", "-")
         parties = old.parties if old else tuple(rng.sample([p.id for p in self.parties], rng.randint(2, 4)))
-        others = [party.id for party in self.parties if party.id not in parties]
-        mediators = old.mediators if old else (rng.choice(others),) if rng.random() < 0.2 else ()
+        others = [party.id for party in self.parties if party.id not in parties]  # a mediator is no party
+        mediators = old.mediators if old else tuple(rng.sample(others, int(rng.random() < 0.2)))
         preamble = f"Agreed between {', '.join(p.name for p in self.parties if p.id in parties)}."
         if older and rng.random() < 0.5:
             target = rng.choice(older)  # "Purpose" is never struck, so a link to it stays valid
-            preamble += rng.choice((f" It builds on [[{target}]].", f" See [[{target}#purpose]] for its spirit."))
-        clauses = (self._clause("Purpose"),) + tuple(
-            self._clause(title) for title in rng.sample(CLAUSES, rng.randint(MIN_CLAUSES, 5) - 1))
+            preamble += rng.choice((f" It builds on [[{target}]].", f" See [[{target}#purpose]]."))
+        titles = ("Purpose", *rng.sample(CLAUSES, rng.randint(MIN_CLAUSES, 5) - 1))
+        clauses = tuple((title, (self._sentence(), self._sentence())) for title in titles)
         doc = _Doc(f"{slug}-{number}", f"{topic} {rng.choice(FORMS_OF_WORDS)} {rng.choice(PLACES)}",
                    f"agreements/{slug}-{number}.md", rng.choice(("draft", "proposed", "proposed")), parties,
-                   themes, rng.choice(LEVELS), "practised" if rng.random() < 0.2 else "written",
-                   f"How the parties {rng.choice(VERBS)} {rng.choice(OBJECTS)}.", preamble, clauses,
-                   f"{rng.choice((3, 5, 5, 10))}y", mediators,
+                   themes, rng.choice(LEVELS), preamble, clauses, f"{rng.choice((3, 5, 5, 10))}y", mediators,
                    amends=(rng.choice(older),) if older and rng.random() < 0.1 else (),
                    relates_to=(rng.choice(older),) if older and rng.random() < 0.25 else ())
         if old is None:
-            return f"{'Draft' if doc.status == 'draft' else 'Propose'} {doc.id}: {doc.title}", [self._save(doc)]
+            verb = "Draft" if doc.status == "draft" else "Propose"
+            return f"{verb} {doc.id}: {doc.title}", [self._save(doc)]
         self.superseded += 1
-        doc = replace(doc, title=f"{old.title.split(' (')[0]} ({self.today.year} revision)", themes=old.themes,
-                      supersedes=(old.id,), amends=(), relates_to=())
+        title = f"{old.title.split(' (')[0]} ({self.today.year} revision)"
+        doc = replace(doc, title=title, themes=old.themes, supersedes=(old.id,), amends=(), relates_to=())
         message, ops = self._adopt(doc, 5, f"Adopt {doc.id}, superseding {old.id}")
         return message, ops + [self._save(replace(old, status="superseded"))]  # one commit: never half-done
 
     def _reorganise(self) -> Event:
         self.reorganised = True
-        ops: list[Op] = []
-        for doc in list(self.docs.values()):
-            ops.append(("R", doc.path, f"agreements/{doc.themes[0]}/{doc.id}.md"))
-            self._save(replace(doc, path=ops[-1][2]))
+        ops = [("R", doc.path, f"agreements/{doc.themes[0]}/{doc.id}.md") for doc in self.docs.values()]
+        for doc, (_, _, path) in zip(list(self.docs.values()), ops, strict=True):
+            self._save(replace(doc, path=path))
         return "Sort agreements into folders by theme\n\nIds stay the same, so links and history follow.", ops
 
     def _event(self, remaining: int, final: bool) -> Event:
-        """A weighted event on an agreement whose state allows it.
-
-        Near the end, overdue reviews are swept up (renewed), all but a few, so the demo shows both.
-        """
+        """A weighted event that the state allows; at the end, all but a few overdue reviews are renewed."""
         rng, today, keep = self.rng, self.today, max(1, self.count // 12)
         due = [doc for doc in self.docs.values()
                if doc.status == "in-force" and doc.review_by is not None and doc.review_by <= self.last_day]
@@ -355,14 +333,14 @@ class _History:
         period = int(doc.renew_every[:-1]) if self.rng.random() < 0.8 else self.rng.choice((3, 5, 10))
         review_by = add_years(max(self.today, doc.review_by), period)
         op = self._save(replace(doc, review_by=review_by, renew_every=f"{period}y"))
-        return (f"Renew {doc.id} until {review_by.isoformat()}\n\nReviewed at the assembly of "
-                f"{self.today.isoformat()}; renewed for {period} years.", [op])
+        message = f"Renew {doc.id} until {review_by.isoformat()}\n\nReviewed at the assembly of {self.today}."
+        return message, [op]
 
     def _amend(self, kind: str, doc: _Doc) -> Event:
         rng, clauses = self.rng, list(doc.clauses)
         if kind == "add":
             title = rng.choice([name for name in CLAUSES if name not in {t for t, _ in clauses}])
-            clauses.insert(rng.randint(1, len(clauses)), self._clause(title))
+            clauses.insert(rng.randint(1, len(clauses)), (title, (self._sentence(), self._sentence())))
         elif kind == "strike":
             title, _ = clauses.pop(rng.randint(1, len(clauses) - 1))  # never "Purpose": links point at it
         else:
@@ -390,17 +368,15 @@ def _check(target: Path, agreements: int, commits: int, start_year: int, end_yea
                         f"{4 * agreements}, or fewer agreements")
 
 
-def _git_env() -> dict[str, str]:
+def _git(git: str, target: Path, *args: str, stdin: bytes | None = None) -> str:
     """Git without the user's configuration or an outer repository, so the result is the same anywhere."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    return {**env, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LC_ALL": "C", "TZ": "UTC"}
-
-
-def _git(git: str, target: Path, *args: str) -> str:
-    result = subprocess.run([git, *args], cwd=target, env=_git_env(), capture_output=True, text=True)
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, LC_ALL="C", TZ="UTC")
+    result = subprocess.run([git, *args], cwd=target, env=env, input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
-        raise DemoError(f"git {args[0]} failed in {target}: {result.stderr.strip()}")
-    return result.stdout.strip()
+        error = result.stderr.decode(errors="replace").strip()
+        raise DemoError(f"git {args[0]} failed in {target}: {error}")
+    return result.stdout.decode(errors="replace").strip()
 
 
 def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: int | None = None,
@@ -411,23 +387,13 @@ def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: in
     git = shutil.which("git")
     if git is None:
         raise DemoError("git is not installed or not on PATH; the demo is a git repository")
+    rng = random.Random(seed)
+    history = _History(rng, agreements, commit_times(rng, total, start_year, end_year), seed)
+    history.run()
     target.mkdir(parents=True, exist_ok=True)
     _git(git, target, "init", "-q", "-b", "main")
-    rng = random.Random(seed)
-    times = commit_times(rng, total, start_year, end_year)
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen([git, "fast-import", "--quiet", "--done"], cwd=target, env=_git_env(),
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors, bufsize=1 << 20)
-        assert process.stdin is not None
-        history = _History(rng, agreements, times, seed, process.stdin.write)
-        try:
-            history.run()
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # fast-import stopped early; its own message is reported below
-        if process.wait() != 0:
-            errors.seek(0)
-            raise DemoError(f"git fast-import failed: {errors.read().decode(errors='replace').strip()}")
+    _git(git, target, "fast-import", "--quiet", "--done", stdin=b"".join(history.stream))
     _git(git, target, "checkout", "-q", "-f", "main")
     return DemoSummary(target, _git(git, target, "rev-parse", "HEAD"), history.mark, history.merges,
-                       history.renames, len(history.docs), tuple(history.tags), _date(times[0]), history.last_day)
+                       history.renames, len(history.docs), tuple(history.tags), _date(history.times[0]),
+                       history.last_day)
