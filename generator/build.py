@@ -58,5 +58,5 @@ def compose(settings: Settings) -> BuildOutput:
         histories = {a.id: history.by_agreement[a.path] for a in load.charter.agreements
                      if a.path in history.by_agreement}
     site = build_site(load.charter, settings.templates_dir, as_of, trusted_html=settings.trusted_html,
-                      histories=histories)
+                      histories=histories, site_url=settings.site_url)
     return BuildOutput(load, site, as_of, warnings)

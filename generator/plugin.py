@@ -55,6 +55,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         trusted_html=options.trusted_html,
         as_of=resolve_as_of(options.as_of, os.environ),
         history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
+        site_url=config.site_url or None,
     )
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator import feeds  # a module import: generator.feeds imports generator.pages in turn
 from generator.events import AgreementHistory
 
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
+from generator.pages.changes import changes_page, renewals_page
 from generator.pages.composite import composite_page
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
@@ -29,7 +31,7 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 
 def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False,
-               histories: Mapping[str, AgreementHistory] | None = None) -> Site:
+               histories: Mapping[str, AgreementHistory] | None = None, site_url: str | None = None) -> Site:
     histories = histories or {}
     context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html, histories)
     pages = [
@@ -42,10 +44,13 @@ def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted
         parties_index_page(context),
         *party_pages(context),
         *(agreement_page(context, agreement) for agreement in charter.agreements),
+        changes_page(context),
+        renewals_page(context),
     ]
     for agreement in charter.agreements:
         history = histories.get(agreement.id)
         if history is not None and history.versions:
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
-    return Site(tuple(pages), home_html=home_html(context))
+    assets = feeds.build_feeds(charter, histories, as_of, site_url=site_url)
+    return Site(tuple(pages), assets=assets, home_html=home_html(context))

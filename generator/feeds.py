@@ -1,0 +1,150 @@
+"""Atom 1.0 feeds of the charter's changes: one for the whole charter, one per agreement.
+
+Built with ElementTree, so every title, message and path (all from pull requests) is escaped as
+XML text; summaries are `type="text"`, never HTML. Characters XML 1.0 cannot carry (control
+characters, lone surrogates from odd file names) become U+FFFD, so a feed always parses.
+
+Stable: an entry's id is a tag URI of the agreement, version and event kind, and its `updated` is
+the commit's author date, so rebuilding never makes a reader show an entry again; a feed's own
+`updated` is its newest entry's (the "as of" date when it has none). Uncommitted versions are left
+out. Links: absolute under the MkDocs `site_url` when it is set; without it, links are relative to
+the site root and the feed carries an `xml:base` leading from the feed back to the root, which
+readers resolve against the feed's own address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+
+from generator.events import AgreementHistory
+from generator.model import Agreement, Charter
+from generator.pages.changes import Change, charter_changes
+from generator.pages.history import history_url
+from generator.pages.site import Asset
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+TAG_PREFIX = "tag:charter,2000:"
+FEED_PATH = "feed.xml"
+FEED_ENTRIES = 50
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def feed_path(agreement: Agreement) -> str:
+    return f"{agreement.url}{FEED_PATH}"
+
+
+def entry_id(change: Change) -> str:
+    """Independent of the build time and the site's address, so an entry keeps its id for good."""
+    return f"{TAG_PREFIX}agreements/{change.agreement.id}/v/{change.version.number}/{change.event.kind}"
+
+
+def clean(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
+
+
+def timestamp(value: dt.datetime | dt.date) -> str:
+    """RFC 3339 in UTC; a date stands for its midnight."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Links:
+    """Absolute links under `site_url`, else links relative to the site root (see the module doc)."""
+
+    def __init__(self, site_url: str | None) -> None:
+        self.site_url = site_url.rstrip("/") + "/" if site_url else None
+
+    def href(self, path: str) -> str:
+        if self.site_url is not None:
+            return self.site_url + path
+        return path or "./"
+
+    def base(self, feed: str) -> str | None:
+        """The feed's `xml:base`: from the feed's folder back to the site root, when links are relative."""
+        if self.site_url is not None:
+            return None
+        return "../" * feed.count("/") or "./"
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = clean(text)
+    return element
+
+
+def _link(parent: ET.Element, rel: str, href: str, **attributes: str) -> None:
+    ET.SubElement(parent, "link", {"rel": rel, "href": clean(href), **attributes})
+
+
+def summary(change: Change) -> str:
+    detail = f" ({change.event.detail})" if change.event.detail else ""
+    revision = change.version.revision
+    subject = f" Commit: {revision.subject}" if revision is not None and revision.subject else ""
+    return f"{change.label}{detail} in version {change.version.number}.{subject}"
+
+
+def _entry(feed: ET.Element, change: Change, links: Links) -> None:
+    revision = change.version.revision
+    if revision is None:
+        raise ValueError(f"{change.agreement.id} v{change.version.number} is uncommitted: feeds list commits only")
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "id", entry_id(change))
+    _text(entry, "title", f"{change.agreement.title}: {change.label}", type="text")
+    _text(entry, "updated", timestamp(revision.authored))
+    author = ET.SubElement(entry, "author")
+    _text(author, "name", revision.author_name or "unknown")
+    _link(entry, "alternate", links.href(change.change_url), type="text/html")
+    _link(entry, "related", links.href(change.version_url), type="text/html")
+    ET.SubElement(entry, "category", {"term": change.event.kind, "label": change.label})
+    _text(entry, "summary", summary(change), type="text")
+
+
+def feed_xml(path: str, feed_id: str, title: str, page: str, changes: Sequence[Change], author: str,
+             as_of: dt.date, links: Links) -> bytes:
+    """One Atom document; `changes` are committed and newest first."""
+    attributes = {"xmlns": ATOM}
+    base = links.base(path)
+    if base is not None:
+        attributes[XML_BASE] = base
+    feed = ET.Element("feed", attributes)
+    _text(feed, "id", feed_id)
+    _text(feed, "title", title, type="text")
+    dates = [change.version.revision.authored for change in changes if change.version.revision is not None]
+    _text(feed, "updated", timestamp(max(dates, key=timestamp)) if dates else timestamp(as_of))
+    _text(ET.SubElement(feed, "author"), "name", author)
+    _link(feed, "self", links.href(path), type="application/atom+xml")
+    _link(feed, "alternate", links.href(page), type="text/html")
+    for change in changes:
+        _entry(feed, change, links)
+    ET.indent(feed, space="  ")
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_of: dt.date, *,
+                site_url: str | None = None) -> tuple[Asset, ...]:
+    """The charter's feed (`feed.xml`) and one per agreement with a history page."""
+    links = Links(site_url)
+    changes = charter_changes(charter, histories, committed_only=True)
+    assets = [Asset(FEED_PATH, feed_xml(
+        FEED_PATH, f"{TAG_PREFIX}feed", f"{charter.title}: recent changes", "changes/",
+        changes[:FEED_ENTRIES], charter.title, as_of, links,
+    ))]
+    by_agreement: dict[str, list[Change]] = {}
+    for change in changes:
+        by_agreement.setdefault(change.agreement.id, []).append(change)
+    for agreement in charter.agreements:
+        history = histories.get(agreement.id)
+        if history is None or not history.versions:
+            continue
+        path = feed_path(agreement)
+        assets.append(Asset(path, feed_xml(
+            path, f"{TAG_PREFIX}{agreement.url}feed", f"{agreement.title}: changes", history_url(agreement),
+            by_agreement.get(agreement.id, [])[:FEED_ENTRIES], charter.title, as_of, links,
+        )))
+    return tuple(assets)

@@ -1,0 +1,192 @@
+"""The charter-wide changes page and renewal timeline, from the same git events as the history pages.
+
+Rules, so a reader can check a figure against the history pages:
+
+- A change is one git event of one version (declared dates are not changes). Order: date, newest
+  first, then agreement id, then version, newest first; the events of one version keep their order.
+- An uncommitted version (a local preview) is listed on the changes page, marked as such, but is
+  not counted per year and never reaches a feed: it has no author, no date and may never land.
+- Per year: every committed `adopted`, `amended` and `renewed` event counts in the year of its
+  author date, with two exceptions for adoptions, since git only knows when a text was recorded:
+  an agreement first committed already in force counts its adoption in the year its `adopted:`
+  declares (when it declares one), and an agreement with no git adoption at all (history off, or
+  never committed in force) that declares `adopted:` counts one adoption in that year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+from generator.events import AgreementHistory, Event, Version
+from generator.model import Agreement, Charter
+from generator.pages.history import EVENT_LABELS, history_url, version_url
+from generator.pages.home import renewals_due
+from generator.pages.render import SiteContext
+from generator.pages.site import Page, TocEntry
+from generator.timeline import MARK_COLOURS
+
+CHANGES_LIMIT = 200
+COUNTED_KINDS = ("adopted", "amended", "renewed")
+COUNTED_LABELS = {"adopted": "Adoptions", "amended": "Amendments", "renewed": "Renewals"}
+COUNTED_NOUNS = {"adopted": ("adoption", "adoptions"), "amended": ("amendment", "amendments"),
+                 "renewed": ("renewal", "renewals")}
+CHART_WIDTH = 720
+CHART_HEIGHT = 240
+CHART_LEFT = 40
+CHART_RIGHT = 20
+CHART_TOP = 40
+CHART_BASE = 200
+
+
+@dataclass(frozen=True)
+class Change:
+    """One git event of one agreement: a row of the changes page and an entry of the feeds."""
+
+    agreement: Agreement
+    version: Version
+    event: Event
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self.event.kind]
+
+    @property
+    def version_url(self) -> str:
+        return version_url(self.agreement, self.version.number)
+
+    @property
+    def change_url(self) -> str:
+        """The version's section on the history page, which shows what it changed."""
+        return f"{history_url(self.agreement)}#change-{self.version.number}"
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    adopted: int = 0
+    amended: int = 0
+    renewed: int = 0
+
+    def count(self, kind: str) -> int:
+        value: int = getattr(self, kind)
+        return value
+
+
+def charter_changes(charter: Charter, histories: Mapping[str, AgreementHistory], *,
+                    committed_only: bool = False) -> list[Change]:
+    """Every git event of every agreement, newest first, in the documented order."""
+    found = [
+        Change(agreement, version, event)
+        for agreement in charter.agreements
+        if (history := histories.get(agreement.id)) is not None
+        for version in history.versions
+        if not (committed_only and version.is_uncommitted)
+        for event in version.events
+    ]
+    return sorted(found, key=lambda c: (-c.event.date.toordinal(), c.agreement.id, -c.version.number))
+
+
+def counted_events(agreement: Agreement, history: AgreementHistory | None) -> list[tuple[dt.date, str]]:
+    """(date, kind) of the agreement's adoptions, amendments and renewals, by the module's rules."""
+    events = [
+        event
+        for version in (history.versions if history is not None else ())
+        if not version.is_uncommitted
+        for event in version.events
+        if event.kind in COUNTED_KINDS
+    ]
+    declared = agreement.adopted
+    dated = [(declared if declared is not None and e.kind == "adopted" and e.version == 1 else e.date, e.kind)
+             for e in events]
+    if declared is not None and not any(e.kind == "adopted" for e in events):
+        dated.append((declared, "adopted"))
+    return dated
+
+
+def yearly_counts(charter: Charter, histories: Mapping[str, AgreementHistory]) -> list[YearCount]:
+    """Adoptions, amendments and renewals per year, every year from the first to the last."""
+    tally: dict[int, dict[str, int]] = {}
+    for agreement in charter.agreements:
+        for date, kind in counted_events(agreement, histories.get(agreement.id)):
+            year = date.year
+            counts = tally.setdefault(year, dict.fromkeys(COUNTED_KINDS, 0))
+            counts[kind] += 1
+    if not tally:
+        return []
+    empty = dict.fromkeys(COUNTED_KINDS, 0)
+    return [YearCount(year, **tally.get(year, empty)) for year in range(min(tally), max(tally) + 1)]
+
+
+def last_renewal(agreement: Agreement, history: AgreementHistory | None) -> dt.date | None:
+    """When the agreement was last adopted or renewed, dated as the per-year counts date it."""
+    dates = [date for date, kind in counted_events(agreement, history) if kind in ("adopted", "renewed")]
+    return max(dates, default=None)
+
+
+def year_chart_svg(years: Sequence[YearCount]) -> str:
+    """Grouped bars per year; the table beside it carries the same figures for screen readers."""
+    if not years:
+        return ""
+    peak = max(max(year.count(kind) for kind in COUNTED_KINDS) for year in years) or 1
+    group = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) / len(years)
+    bar = group * 0.8 / len(COUNTED_KINDS)
+    span = CHART_BASE - CHART_TOP
+    parts = [
+        (f'<svg class="charter-year-chart" role="img" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
+         'xmlns="http://www.w3.org/2000/svg" aria-labelledby="year-chart-title">'),
+        '<title id="year-chart-title">Adoptions, amendments and renewals per year</title>',
+        (f'<line x1="{CHART_LEFT}" y1="{CHART_BASE}" x2="{CHART_WIDTH - CHART_RIGHT}" y2="{CHART_BASE}" '
+         'stroke="#64748b"/>'),
+        (f'<text x="{CHART_LEFT - 6}" y="{CHART_TOP + 4}" text-anchor="end" font-size="11" '
+         f'fill="currentColor">{peak}</text>'),
+        (f'<text x="{CHART_LEFT - 6}" y="{CHART_BASE + 4}" text-anchor="end" font-size="11" '
+         'fill="currentColor">0</text>'),
+    ]
+    for index, kind in enumerate(COUNTED_KINDS):
+        x = CHART_LEFT + index * 130
+        parts.append(f'<rect x="{x}" y="10" width="12" height="12" fill="{MARK_COLOURS[kind]}"/>'
+                     f'<text x="{x + 18}" y="20" font-size="12" fill="currentColor">'
+                     f'{escape(COUNTED_LABELS[kind])}</text>')
+    step = max(1, len(years) // 12)
+    for position, year in enumerate(years):
+        left = CHART_LEFT + position * group + group * 0.1
+        for index, kind in enumerate(COUNTED_KINDS):
+            count = year.count(kind)
+            if count:
+                height = span * count / peak
+                tooltip = escape(f"{year.year}: {count} {COUNTED_NOUNS[kind][count != 1]}")
+                parts.append(f'<rect class="charter-year-chart__bar charter-year-chart__bar--{kind}" '
+                             f'x="{left + index * bar:.1f}" y="{CHART_BASE - height:.1f}" width="{bar:.1f}" '
+                             f'height="{height:.1f}" fill="{MARK_COLOURS[kind]}"><title>{tooltip}</title></rect>')
+        if position % step == 0:
+            parts.append(f'<text x="{left + group * 0.4:.1f}" y="{CHART_BASE + 18}" text-anchor="middle" '
+                         f'font-size="11" fill="currentColor">{year.year}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def changes_page(context: SiteContext) -> Page:
+    url = "changes/"
+    found = charter_changes(context.charter, context.histories)
+    html = context.render("changes.html", url, changes=found[:CHANGES_LIMIT], total=len(found),
+                          limit=CHANGES_LIMIT)
+    return Page(url, "Recent changes", html, description="The latest changes to every agreement of the charter.")
+
+
+def renewals_page(context: SiteContext) -> Page:
+    url = "renewals/"
+    years = yearly_counts(context.charter, context.histories)
+    due = [(agreement, last_renewal(agreement, context.histories.get(agreement.id)))
+           for agreement in renewals_due(context)]
+    html = context.render(
+        "renewals.html", url,
+        years=years, kinds=COUNTED_KINDS, kind_labels=COUNTED_LABELS, due=due,
+        chart=Markup(year_chart_svg(years)),  # noqa: S704 - numbers and fixed labels, escaped
+    )
+    toc = (TocEntry("by-year", "By year", 2), TocEntry("renewals-due", "Renewals due", 2))
+    return Page(url, "Renewal timeline", html, toc, "Adoptions, amendments and renewals across the charter.")
