@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator.editions import edition_warnings, editions_from
 from generator.events import AgreementHistory
 from generator.history import RepositoryHistory, read_histories
 from generator.loader import LoadResult, agreement_files, load_charter
@@ -50,7 +51,8 @@ def compose(settings: Settings) -> BuildOutput:
     history = read_history(settings)
     as_of = build_as_of(settings, history)
     load = load_charter(dataclasses.replace(settings, as_of=as_of))
-    warnings = history.warnings if history is not None else ()
+    pattern = settings.edition_pattern
+    warnings = (*history.warnings, *edition_warnings(history, pattern)) if history is not None else ()
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)
     histories: Mapping[str, AgreementHistory] = {}
@@ -58,5 +60,6 @@ def compose(settings: Settings) -> BuildOutput:
         histories = {a.id: history.by_agreement[a.path] for a in load.charter.agreements
                      if a.path in history.by_agreement}
     site = build_site(load.charter, settings.templates_dir, as_of, trusted_html=settings.trusted_html,
+                      editions=editions_from(history, load.charter, pattern) if history is not None else (),
                       histories=histories, site_url=settings.site_url)
     return BuildOutput(load, site, as_of, warnings)

@@ -6,7 +6,8 @@ The commands, run in the project root:
 - `git log --first-parent --diff-merges=first-parent -M --raw -z ... HEAD -- <agreements> <registries>`:
   every revision of every agreement and registry file, in one stream;
 - `git cat-file --batch`: HEAD's commit object (the site's "as of" date) and every blob needed;
-- `git for-each-ref refs/tags`: annotated tags, which mark charter editions.
+- `git for-each-ref refs/tags`: annotated tags, which mark charter editions;
+- `git rev-list --first-parent HEAD`: the main line, which tells what stood at a tag's commit.
 
 Merges: the log walks the first-parent chain (the main line) and diffs a merge against its first
 parent. So an amendment that landed through a merged pull request is ONE revision, the merge, with
@@ -126,6 +127,8 @@ class RepositoryHistory:
     tags: tuple[Tag, ...] = ()
     registry_revisions: tuple[Revision, ...] = ()
     """Changes to the registry files, oldest first."""
+    mainline: tuple[str, ...] = ()
+    """The first-parent chain of HEAD, oldest first: a commit's place in it orders versions and tags."""
 
 
 def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
@@ -337,13 +340,9 @@ def read_histories(root: Path, agreements_dir: str, registries_dir: str, current
                                f"  help: run `git fsck`, {WITHOUT_HISTORY}")
             snapshots.setdefault(agreement_id, []).append(Snapshot(revision, revision.path, data))
     tags = parse_tags(_checked(root, "for-each-ref", f"--format={TAG_FORMAT}", "refs/tags"))
+    mainline = _checked(root, "rev-list", "--first-parent", "--ignore-missing", "HEAD").decode().split()[::-1]
     head = committer_date(objects[0]) if objects[0] is not None else None
     log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(blobs), len(tags))
-    return RepositoryHistory(
-        _histories({**empty, **snapshots}, working, current_paths, today),
-        True,
-        head,
-        () if head is not None else (NO_COMMITS,),
-        tags,
-        tuple(reversed([revision for revision in revisions if revision.path in registries])),
-    )
+    registry_revisions = tuple(reversed([revision for revision in revisions if revision.path in registries]))
+    return RepositoryHistory(_histories({**empty, **snapshots}, working, current_paths, today), True, head,
+                             () if head is not None else (NO_COMMITS,), tags, registry_revisions, tuple(mainline))

@@ -56,6 +56,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         as_of=resolve_as_of(options.as_of, os.environ),
         history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
         site_url=config.site_url or None,
+        edition_pattern=options.edition_pattern,
     )
 
 

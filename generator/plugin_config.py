@@ -23,6 +23,9 @@ class CharterConfig(base.Config):
     """Read the git history for history pages, diffs and timelines. A shallow clone fails the build
     unless this is false."""
 
+    edition_pattern = c.Type(str, default="edition-*")
+    """Annotated git tags whose name matches this shell pattern mark editions of the charter."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) that overdue and due-soon flags are measured against.
 

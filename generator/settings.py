@@ -30,6 +30,8 @@ class Settings:
     """Read git history; off for a shallow clone or a copy without .git that should build quietly."""
     site_url: str | None = None
     """The published address (MkDocs `site_url`): feeds link absolutely under it when it is set."""
+    edition_pattern: str = "edition-*"
+    """Annotated tags whose name matches this (fnmatch) are editions of the charter."""
 
     def relative(self, path: Path) -> str:
         """The path as a reader of the repository names it: symlinks are not followed."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from generator import feeds  # a module import: generator.feeds imports generator.pages in turn
+from generator.editions import Edition
 from generator.events import AgreementHistory
 
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.composite import composite_page
+from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
 from generator.pages.indexes import (
@@ -31,7 +33,8 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 
 def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False,
-               histories: Mapping[str, AgreementHistory] | None = None, site_url: str | None = None) -> Site:
+               histories: Mapping[str, AgreementHistory] | None = None, site_url: str | None = None,
+               editions: Sequence[Edition] = ()) -> Site:
     histories = histories or {}
     context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html, histories)
     pages = [
@@ -52,5 +55,6 @@ def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted
         if history is not None and history.versions:
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
+    pages.extend(editions_pages(context, editions))
     assets = feeds.build_feeds(charter, histories, as_of, site_url=site_url)
     return Site(tuple(pages), assets=assets, home_html=home_html(context))

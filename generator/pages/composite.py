@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from generator.model import Agreement, Charter, Part
 from generator.pages.render import SiteContext
@@ -50,18 +52,24 @@ def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
     )
 
 
-def composite_page(context: SiteContext) -> Page:
+def composite_page(context: SiteContext, charter: Charter | None = None, url: str = URL, title: str | None = None,
+                   template: str = "composite.html", **values: Any) -> Page:
+    """The charter's full text; an edition passes the charter as it stood, its own page and a template
+    that extends composite.html, so both read alike. Links resolve against the charter shown."""
+    if charter is not None:
+        context = dataclasses.replace(context, charter=charter)
     parts = place_agreements(context.charter)
     bodies = {
-        agreement.id: context.body_html(agreement, URL, prefix=f"{agreement.id}--", shift=2)
+        agreement.id: context.body_html(agreement, url, prefix=f"{agreement.id}--", shift=2)
         for placed in parts
         for agreement in placed.agreements
     }
-    html = context.render("composite.html", URL, parts=parts, bodies=bodies)
+    title = title or context.charter.title
+    html = context.render(template, url, parts=parts, bodies=bodies, title=title, **values)
     toc = tuple(
         TocEntry(placed.anchor, placed.part.title, 2,
                  tuple(TocEntry(agreement.id, agreement.title, 3) for agreement in placed.agreements))
         for placed in parts
     )
-    return Page(URL, context.charter.title, html, toc, "The full text of every agreement in force.")
+    return Page(url, title, html, toc, "The full text of every agreement in force.")
 

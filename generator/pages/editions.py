@@ -1,0 +1,101 @@
+"""The editions index and one page per edition: what changed since the one before, then its full text.
+
+An edition page is the composite charter as it stood at the tag (composite.html, extended by
+edition.html), so the charter of any edition reads exactly as today's does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from generator.editions import AgreementChange, Edition, EditionChanges, edition_changes
+from generator.pages.composite import composite_page
+from generator.pages.history import history_url
+from generator.pages.render import SiteContext
+from generator.pages.site import Page, TocEntry
+
+URL = "editions/"
+KIND_LABELS = {
+    "added": "Added",
+    "adopted": "Adopted",
+    "amended": "Amended",
+    "renewed": "Renewed",
+    "lapsed": "Lapsed",
+    "superseded": "Superseded",
+    "withdrawn": "Withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    """An edition with its page address and its changes since the edition before it."""
+
+    edition: Edition
+    url: str
+    previous: EditionEntry | None
+    changes: EditionChanges
+
+
+def slug(name: str) -> str:
+    """A tag name as a path segment of [a-z0-9-]: accents dropped, anything else a hyphen."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "edition"
+
+
+def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[EditionEntry, ...]:
+    """Oldest first; two tags that slug alike get -2, -3... in that order, so addresses are stable."""
+    entries: list[EditionEntry] = []
+    taken: set[str] = set()
+    for edition in editions:
+        base = candidate = slug(edition.name)
+        suffix = 1
+        while candidate in taken:
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        taken.add(candidate)
+        previous = entries[-1] if entries else None
+        changes = edition_changes(previous.edition if previous else None, edition, context.histories)
+        entries.append(EditionEntry(edition, f"{URL}{candidate}/", previous, changes))
+    return tuple(entries)
+
+
+def amendment_links(change: AgreementChange) -> tuple[tuple[int, str], ...]:
+    """(version, address of its change on the history page) for each version that amended the text."""
+    return tuple((number, f"{history_url(change.agreement)}#change-{number}") for number in change.amendments)
+
+
+def counts(changes: EditionChanges) -> str:
+    """Counts per kind, such as `2 added, 1 amended`; `no changes` when there are none."""
+    return ", ".join(f"{len(items)} {kind}" for kind, items in changes.sections) or "no changes"
+
+
+def editions_index_page(context: SiteContext, entries: Sequence[EditionEntry]) -> Page:
+    html = context.render("editions.html", URL, entries=tuple(reversed(entries)), counts=counts)
+    return Page(URL, "Editions", html, description="The charter as it stood at each edition, newest first.")
+
+
+def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEntry | None,
+                 total: int) -> Page:
+    edition = entry.edition
+    page = composite_page(
+        context, edition.charter, entry.url, f"{context.charter.title}: {edition.name}", "edition.html",
+        entry=entry, edition=edition, following=following, total=total, labels=KIND_LABELS,
+        amendment_links=amendment_links, index_url=URL,
+    )
+    toc = (TocEntry("edition_changes", "What changed", 2),
+           TocEntry("edition_text", "The charter as it stood", 2), *page.toc)
+    date = f" on {edition.date.date().isoformat()}" if edition.date else ""
+    return dataclasses.replace(page, toc=toc, description=f"The charter as it stood at {edition.name}{date}.")
+
+
+def editions_pages(context: SiteContext, editions: Sequence[Edition]) -> Iterator[Page]:
+    """The index (always, saying so when there is no edition) and one page per edition."""
+    entries = edition_entries(context, editions)
+    yield editions_index_page(context, entries)
+    for index, entry in enumerate(entries):
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        yield edition_page(context, entry, following, len(entries))
