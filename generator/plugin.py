@@ -19,6 +19,7 @@ from generator.build import compose
 from generator.pages import Page, Site, TocEntry
 from generator.plugin_config import CharterConfig
 from generator.problems import Severity, summary
+from generator.publish import discard, publish, stage
 from generator.settings import REGISTRY_FILES, Settings
 
 if TYPE_CHECKING:
@@ -62,15 +63,26 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
 
 class CharterPlugin(BasePlugin[CharterConfig]):
     def __init__(self) -> None:
+        self.command = ""
+        self.staging: Path | None = None
+        self.site_dir: Path | None = None
+        self.built = False
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
         self.site = Site(())
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         try:
             self.settings = settings_for(config, self.config)
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
+        if self.command == "build":  # serve has its own temporary folder; gh-deploy reads site_dir after
+            self.site_dir = Path(config.site_dir)
+            self.staging = stage(self.site_dir)
+            config.site_dir = str(self.staging)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -116,6 +128,20 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         if page.is_homepage:
             return content + self.site.home_html
         return content
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.built = True
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.built = False  # includes --strict's abort, which comes after on_post_build
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None and self.site_dir is not None:
+            if self.built:
+                publish(self.staging, self.site_dir)
+            else:
+                discard(self.staging)
+            self.staging = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self.settings is not None:

@@ -1,0 +1,97 @@
+"""A failed, interrupted or killed build leaves the previous site exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.publish import discard, publish, recover, stage
+from tests.gitrepo import GitRepo
+from tests.project import agreement, write_project
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    return {path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_publish_swaps_the_staged_site_in(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    staging = stage(site)
+    (staging / "new.html").write_text("new")
+    publish(staging, site)
+    assert [p.name for p in site.iterdir()] == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_discard_and_stale_staging_folders_leave_the_site_alone(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old")
+    abandoned = stage(site)
+    (abandoned / "half.html").write_text("half")
+    staging = stage(site)  # a later build clears what a killed one left
+    assert not abandoned.exists()
+    discard(staging)
+    assert snapshot(site) == {"old.html": hashlib.sha256(b"old").hexdigest()}
+
+
+def test_a_swap_cut_between_its_renames_is_undone(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    previous = tmp_path / ".site-previous"
+    previous.mkdir()
+    (previous / "old.html").write_text("old")
+    recover(site)
+    assert (site / "old.html").read_text() == "old" and not previous.exists()
+
+
+def charter_project(root: Path, count: int) -> Path:
+    body = "## Terms\n\nText.\n\n## Review\n\nEvery year.\n"
+    agreements = {f"a{number:04d}.md": agreement(f"Agreement {number}", body=body) for number in range(count)}
+    write_project(root, agreements)
+    GitRepo(root).commit("Charter", date="2025-01-01T00:00:00Z")
+    return root
+
+
+def build(project: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_build_that_fails_keeps_the_old_site(tmp_path: Path) -> None:
+    project = charter_project(tmp_path, 3)
+    assert build(project).wait(timeout=300) == 0
+    before = snapshot(project / "site")
+    (project / "agreements" / "a0000.md").write_text(agreement("Broken", status="in_force"), encoding="utf-8")
+    failing = build(project)
+    assert failing.wait(timeout=300) != 0
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_build_killed_midway_keeps_the_old_site(tmp_path: Path, stop: signal.Signals) -> None:
+    project = charter_project(tmp_path, 400)
+    assert build(project).wait(timeout=300) == 0
+    before = snapshot(project / "site")
+    assert len(before) > 400
+    running = build(project)
+    deadline = time.monotonic() + 120
+    staged: list[Path] = []
+    while time.monotonic() < deadline and not staged:
+        staged = [p for p in project.glob(".site-building-*") if (p / "agreements").is_dir()]
+        time.sleep(0.05)
+    assert staged, "the build never started writing"
+    running.send_signal(stop)
+    assert running.wait(timeout=120) != 0
+    assert snapshot(project / "site") == before
