@@ -59,7 +59,6 @@ def compose(settings: Settings) -> BuildOutput:
     if history is not None:
         histories = {a.id: history.by_agreement[a.path] for a in load.charter.agreements
                      if a.path in history.by_agreement}
-    site = build_site(load.charter, settings.templates_dir, as_of, trusted_html=settings.trusted_html,
-                      editions=editions_from(history, load.charter, pattern) if history is not None else (),
-                      histories=histories, site_url=settings.site_url)
+    editions = editions_from(history, load.charter, pattern) if history is not None else ()
+    site = build_site(load.charter, settings, as_of, histories=histories, editions=editions)
     return BuildOutput(load, site, as_of, warnings)

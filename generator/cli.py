@@ -67,6 +67,19 @@ def new(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    from generator.demo import write_demo
+
+    overrides = load_settings(args.config_file).templates_dir.parent
+    theme = {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
+             for path in sorted(overrides.rglob("*")) if path.is_file()}
+    written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
+                         theme_files=theme)
+    print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "
+          f"{written.agreements} agreements into {args.directory}\nbuild it with: cd {args.directory} && charter build")
+    return 0
+
+
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
     from generator.plugin import NO_HISTORY_VARIABLE
@@ -89,6 +102,13 @@ def parser() -> argparse.ArgumentParser:
     creator.add_argument("id", help="the new agreement's id, e.g. river-commons (lower-case, digits, hyphens)")
     creator.add_argument("--folder", default="", help="sub-folder of the agreements folder to write it in")
     creator.set_defaults(handler=new)
+
+    demo_writer = commands.add_parser("demo", help="write a demo charter repository with decades of history")
+    demo_writer.add_argument("directory", help="a new or empty folder to write the git repository into")
+    demo_writer.add_argument("--seed", type=int, default=1, help="the same seed writes the same history (default: 1)")
+    demo_writer.add_argument("--agreements", type=int, default=40, help="how many agreements (default: 40)")
+    demo_writer.add_argument("--commits", type=int, default=None, help="how many commits (default: 12 per agreement)")
+    demo_writer.set_defaults(handler=demo)
 
     for name, summary in (("build", "build the site with MkDocs"), ("serve", "serve the site and rebuild on change")):
         runner = commands.add_parser(name, help=summary, description=f"{summary}; other options go to `mkdocs {name}`")

@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
@@ -31,7 +32,9 @@ STATUS_CHANGES = {"open": ("proposed", "Open {doc.id} for consent"),
                   "withdraw": ("withdrawn", "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
 LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
-              "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n")
+              "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
+              "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
+              "  - Changes: changes/index.md\n  - Editions: editions/index.md\n")
 
 
 def _words(text: str, separator: str = "|") -> tuple[str, ...]:
@@ -130,13 +133,14 @@ def render_agreement(doc: _Doc) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date) -> list[Op]:
+def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date, theme_files: Mapping[str, str]) -> list[Op]:
     party_lines = (f"{p.id}:\n  name: {_quoted(p.name)}\n  kind: {p.kind}\n  region: {_quoted(p.region)}\n"
                    for p in parties)
     theme_lines = (f"{key}:\n  title: {_quoted(title)}\n" for key, title in THEMES.items())
     return [("M", ".gitignore", "/site/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
             ("M", "charter/parties.yml", "".join(party_lines)),
-            ("M", "charter/themes.yml", "".join(theme_lines))]
+            ("M", "charter/themes.yml", "".join(theme_lines)),
+            *(("M", f"site_overrides/{path}", text) for path, text in sorted(theme_files.items()))]
 
 
 def render_index(seed: int, session: int, day: dt.date) -> Op:
@@ -187,7 +191,9 @@ def _data(text: str) -> bytes:
 class _History:
     """Plays the charter's life forward, one event per commit, writing the fast-import stream."""
 
-    def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int) -> None:
+    def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int,
+                 theme_files: Mapping[str, str]) -> None:
+        self.theme_files = theme_files
         self.rng, self.count, self.times, self.seed = rng, agreements, times, seed
         self.at = self.mark = self.main = self.pr = self.merges = self.renames = self.superseded = 0
         self.docs, self.stream, self.tags = dict[str, _Doc](), list[bytes](), list[str]()
@@ -201,7 +207,7 @@ class _History:
     def run(self) -> None:
         total = len(self.times)
         proposals = set(self.rng.sample(range(1, int(total * 0.95)), self.count))
-        setup = render_setup(self.parties, self.seed, self.today)
+        setup = render_setup(self.parties, self.seed, self.today, self.theme_files)
         self._emit(("Start the charter\n\nRegistries of parties and themes, a preamble.", setup), False)
         while self.at < total:
             if self.today.year // 10 > self.decade:
@@ -380,15 +386,20 @@ def _git(git: str, target: Path, *args: str, stdin: bytes | None = None) -> str:
 
 
 def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: int | None = None,
-               start_year: int = 1990, end_year: int = 2026) -> DemoSummary:
-    """Write a demo charter repository into `target` (new or empty) and say what it holds."""
+               start_year: int = 1990, end_year: int = 2026, theme_files: Mapping[str, str] | None = None,
+               ) -> DemoSummary:
+    """Write a demo charter repository into `target` (new or empty) and say what it holds.
+
+    `theme_files` (path under site_overrides/ -> text) are committed with the registries, so that
+    the demo builds with the same templates as the project that wrote it.
+    """
     total = commits if commits is not None else agreements * 12
     _check(target, agreements, total, start_year, end_year)
     git = shutil.which("git")
     if git is None:
         raise DemoError("git is not installed or not on PATH; the demo is a git repository")
     rng = random.Random(seed)
-    history = _History(rng, agreements, commit_times(rng, total, start_year, end_year), seed)
+    history = _History(rng, agreements, commit_times(rng, total, start_year, end_year), seed, theme_files or {})
     history.run()
     target.mkdir(parents=True, exist_ok=True)
     _git(git, target, "init", "-q", "-b", "main")

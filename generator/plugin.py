@@ -13,9 +13,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from generator.build import compose
 from generator.dates import ConfigError, resolve_as_of
 from generator.errors import CharterError, ProblemsFound
-from generator.build import compose
 from generator.pages import Page, Site, TocEntry
 from generator.plugin_config import CharterConfig
 from generator.problems import Severity, summary
@@ -57,6 +57,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         as_of=resolve_as_of(options.as_of, os.environ),
         history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
         site_url=config.site_url or None,
+        cache_dir=root / options.cache_dir if options.cache_dir else None,
         edition_pattern=options.edition_pattern,
     )
 

@@ -26,6 +26,10 @@ class CharterConfig(base.Config):
     edition_pattern = c.Type(str, default="edition-*")
     """Annotated git tags whose name matches this shell pattern mark editions of the charter."""
 
+    cache_dir = c.Type(str, default=".cache/charter")
+    """Where diffs are cached between builds, keyed by git blob ids (relative to mkdocs.yml; git-ignore it).
+    An empty string turns the cache off."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) that overdue and due-soon flags are measured against.
 

@@ -28,6 +28,8 @@ class Settings:
     """Set by configuration or SOURCE_DATE_EPOCH; otherwise the build uses the newest commit's date."""
     history: bool = True
     """Read git history; off for a shallow clone or a copy without .git that should build quietly."""
+    cache_dir: Path | None = None
+    """Diffs keyed by git blob ids survive between builds here; None keeps nothing."""
     site_url: str | None = None
     """The published address (MkDocs `site_url`): feeds link absolutely under it when it is set."""
     edition_pattern: str = "edition-*"

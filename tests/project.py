@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from generator.settings import Settings
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 PARTIES = """\
@@ -75,3 +77,9 @@ def write_project(root: Path, agreements: dict[str, str], *, parties: str = PART
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def site_settings(root: Path = REPO_ROOT, **options: object) -> Settings:
+    """Settings for calling the core's build_site directly, with the project's own templates."""
+    return Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
+                    **options)  # type: ignore[arg-type]

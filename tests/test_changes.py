@@ -17,7 +17,7 @@ from generator.pages import Site, build_site
 from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
 from generator.settings import Settings
 from tests.gitrepo import BASE_ENV, GitRepo
-from tests.project import REPO_ROOT, agreement, write_project
+from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
 HOSTILE = "<script>alert(1)</script>"
@@ -42,8 +42,7 @@ class Built:
     histories: dict[str, AgreementHistory]
 
     def site(self, site_url: str | None = None) -> Site:
-        return build_site(self.charter, REPO_ROOT / "site_overrides" / "charter", AS_OF,
-                          histories=self.histories, site_url=site_url)
+        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories)
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +167,7 @@ def test_last_renewal_prefers_git_renewals_over_the_declared_adoption(built: Bui
 
 
 def test_without_history_the_pages_still_build(built: Built) -> None:
-    site = build_site(built.charter, REPO_ROOT / "site_overrides" / "charter", AS_OF)
+    site = build_site(built.charter, site_settings(), AS_OF)
     changes = next(p.html for p in site.pages if p.url == "changes/")
     assert "No changes recorded" in changes
     assert [y.adopted for y in yearly_counts(built.charter, {})] == [1, 0, 0, 1, 0, 0, 1, 0, 1]

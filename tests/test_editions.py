@@ -17,7 +17,7 @@ from generator.pages.render import SiteContext, template_environment
 from generator.settings import Settings
 from tests.gitrepo import GitRepo
 from tests.golden import assert_golden
-from tests.project import REPO_ROOT, agreement, write_project
+from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
 AS_OF = dt.date(2021, 1, 1)
@@ -230,7 +230,7 @@ def test_tag_names_become_safe_unique_slugs() -> None:
     editions = [Edition(name, "c" * 40, None, "", charter, number) for number, name in enumerate(names, 1)]
     assert [entry.url for entry in edition_entries(context, editions)] == [
         "editions/a-1/", "editions/a-1-2/", "editions/a-1-3/"]
-    site = build_site(charter, TEMPLATES, AS_OF, editions=editions)
+    site = build_site(charter, site_settings(), AS_OF, editions=editions)
     assert "editions/a-1-3/" in {p.url for p in site.pages}
 
 

@@ -37,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
                         as_of=AS_OF)
     result = load_charter(settings)
     assert not result.errors, result.errors
-    return build_site(result.charter, settings.templates_dir, AS_OF)
+    return build_site(result.charter, settings, AS_OF)
 
 
 def page(site: Site, url: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from generator import feeds  # a module import: generator.feeds imports generator.pages in turn
+from generator.cache import BlobCache
 from generator.editions import Edition
 from generator.events import AgreementHistory
-
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.changes import changes_page, renewals_page
@@ -28,15 +27,16 @@ from generator.pages.indexes import (
 )
 from generator.pages.render import SiteContext, template_environment
 from generator.pages.site import Asset, Page, Site, TocEntry, relative_url
+from generator.settings import Settings
 
 __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 
-def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted_html: bool = False,
-               histories: Mapping[str, AgreementHistory] | None = None, site_url: str | None = None,
-               editions: Sequence[Edition] = ()) -> Site:
+def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
+               histories: Mapping[str, AgreementHistory] | None = None, editions: Sequence[Edition] = ()) -> Site:
     histories = histories or {}
-    context = SiteContext(charter, template_environment(templates_dir), as_of, trusted_html, histories)
+    context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
+                          histories, BlobCache(settings.cache_dir))
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -56,5 +56,5 @@ def build_site(charter: Charter, templates_dir: Path, as_of: dt.date, *, trusted
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
-    assets = feeds.build_feeds(charter, histories, as_of, site_url=site_url)
+    assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url)
     return Site(tuple(pages), assets=assets, home_html=home_html(context))

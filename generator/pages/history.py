@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diff import diff_bodies, diff_fields, diff_summary, render_body_diff_html, render_field_diff_html
+from generator.diff import (
+    diff_bodies,
+    diff_fields,
+    diff_summary,
+    render_body_diff_html,
+    render_field_diff_html,
+)
 from generator.events import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
