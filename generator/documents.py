@@ -10,6 +10,7 @@ from generator.yamlsafe import Located, YamlProblem, load_mapping
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
 MAX_FILE_BYTES = 1_000_000
+CONFLICT_MARKER = "<<<<<<< "
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,17 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
     historical versions cheap; the memo holds only texts that parsed.
     """
     lines = text.split("\n")
+    conflict = next((number for number, line in enumerate(lines, start=1) if line.startswith(CONFLICT_MARKER)), None)
+    if conflict is not None:
+        raise DocumentError(
+            Problem(
+                path,
+                conflict,
+                "conflict-markers",
+                "the file holds git conflict markers from an unfinished merge or rebase",
+                "keep the text that should stand, delete the <<<<<<<, ======= and >>>>>>> lines, then commit",
+            )
+        )
     if not lines or lines[0].rstrip() != FENCE:
         raise DocumentError(
             Problem(

@@ -285,6 +285,20 @@ def _is_repository(root: Path) -> bool:
     return True
 
 
+UNFINISHED = {
+    "rebase-merge": "a rebase", "rebase-apply": "a rebase or `git am`", "MERGE_HEAD": "a merge",
+    "CHERRY_PICK_HEAD": "a cherry-pick", "REVERT_HEAD": "a revert",
+}
+
+
+def unfinished_operations(root: Path) -> list[str]:
+    """Warn when git is mid-rebase or mid-merge: history then ends at a commit that is not a branch's."""
+    git_dir = root / ".git"
+    return [f"the repository is in the middle of {operation}: history shows the commits made so far; "
+            "finish it (for example `git rebase --continue` or `git merge --continue`) or abort it"
+            for marker, operation in UNFINISHED.items() if (git_dir / marker).exists()]
+
+
 def _read_working(root: Path, path: str) -> bytes | None:
     try:
         return (root / path).read_bytes()
@@ -344,5 +358,6 @@ def read_histories(root: Path, agreements_dir: str, registries_dir: str, current
     head = committer_date(objects[0]) if objects[0] is not None else None
     log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(blobs), len(tags))
     registry_revisions = tuple(reversed([revision for revision in revisions if revision.path in registries]))
+    warnings = (*([] if head is not None else [NO_COMMITS]), *unfinished_operations(root))
     return RepositoryHistory(_histories({**empty, **snapshots}, working, current_paths, today), True, head,
-                             () if head is not None else (NO_COMMITS,), tags, registry_revisions, tuple(mainline))
+                             warnings, tags, registry_revisions, tuple(mainline))

@@ -153,3 +153,34 @@ def test_an_agreement_links_its_history(site: Path) -> None:
     water = read(site, "agreements/water/")
     assert '<a href="history/">1 version</a>, last changed <time datetime="2025-06-01">2025-06-01</time>' in water
     assert (site / "agreements" / "water" / "v" / "1" / "index.html").is_file()
+
+
+def test_a_missing_git_program_gets_a_clear_message(tmp_path: Path) -> None:
+    project = write_project(tmp_path, {"water.md": agreement("Water Accord")})
+    GitRepo(project).commit("Propose", date="2024-01-01T00:00:00Z")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": str(tmp_path / "no-programs-here")}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "the git program could not be run" in result.stderr and "install git" in result.stderr
+    assert "history: false" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_rebase_stopped_on_a_conflict_is_named_and_the_markers_are_errors(tmp_path: Path) -> None:
+    project = write_project(tmp_path, {"water.md": agreement("Water Accord")})
+    repo = GitRepo(project)
+    repo.commit("Propose", date="2024-01-01T00:00:00Z")
+    repo.git("checkout", "-q", "-b", "amend")
+    repo.commit("Amend on a branch", date="2024-01-02T00:00:00Z",
+                **{"agreements__water.md": agreement("Water Accord, as the branch has it")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Amend on main", date="2024-01-03T00:00:00Z",
+                **{"agreements__water.md": agreement("Water Accord, as main has it")})
+    rebase = subprocess.run(["git", "rebase", "main", "amend"], cwd=project, capture_output=True, text=True,
+                            env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_COMMITTER_NAME": "A",
+                                 "GIT_COMMITTER_EMAIL": "a@example.org"})
+    assert rebase.returncode != 0, "the rebase was meant to stop on a conflict"
+    result = mkdocs(project, "build")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "the repository is in the middle of a rebase" in result.stderr
+    assert "agreements/water.md:2: error[conflict-markers]" in result.stderr

@@ -105,6 +105,11 @@ DOCUMENT_CASES = [
     Case("front-matter-unclosed", {"a.md": "---\ntitle: Water\nstatus: draft\n\n## Purpose\n"},
          "agreements/a.md:1: error[front-matter-unclosed]: the front matter is never closed\n"
          "  help: add a line `---` after the last field"),
+    Case("conflict-markers",
+         {"a.md": "---\n<<<<<<< HEAD\ntitle: Water\n=======\ntitle: Rivers\n>>>>>>> amend\n---\n## Purpose\n"},
+         "agreements/a.md:2: error[conflict-markers]: the file holds git conflict markers from an unfinished "
+         "merge or rebase\n"
+         "  help: keep the text that should stand, delete the <<<<<<<, ======= and >>>>>>> lines, then commit"),
     Case("yaml-syntax", {"a.md": A("Water: a commons")},
          "agreements/a.md:2: error[yaml-syntax]: invalid YAML: mapping values are not allowed here\n"
          "  help: quote a value that contains ': ' (for example title: \"Water: a commons\")"),
