@@ -118,3 +118,35 @@ def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
         if len(versions) == 1:
             assert page.locator(".charter-compare__form select[name=from]").input_value() == last
     assert watch.problems == []
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    from generator.demo import write_demo
+
+    overrides = REPO_ROOT / "site_overrides"
+    theme = {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
+             for path in overrides.rglob("*") if path.is_file()}
+    project = tmp_path_factory.mktemp("demo") / "charter"
+    write_demo(project, seed=7, agreements=12, theme_files=theme)
+    mkdocs_build(project)
+    with served_site(project / "site") as url:
+        yield url, project / "site"
+
+
+def test_demo_charter_history_page(browser: Any, demo_site: tuple[str, Path]) -> None:
+    url, site = demo_site
+    histories = sorted(site.glob("agreements/**/history/index.html"),
+                       key=lambda page: (-len(list(page.parent.parent.glob("v/*"))), page.as_posix()))
+    richest = histories[0].parent.relative_to(site).as_posix()
+    with watched_page(browser) as (page, watch):
+        open_history(page, f"{url}{richest}/")
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        assert len(versions) >= 3
+        assert page.locator(".charter-change").count() == len(versions)
+        assert page.locator(".charter-change ins").count() + page.locator(".charter-change del").count() > 0
+        choose(page, 1, len(versions))
+        summary = page.locator(".charter-compare__summary").text_content()
+        assert summary.startswith("From Version 1, ") and f"to Version {len(versions)}, " in summary
+        assert texts(page, "ins") or texts(page, "del")
+    assert watch.problems == []
