@@ -39,6 +39,7 @@ def agreement_id(doc: SourceDocument) -> str:
 
 def build_agreement(doc: SourceDocument) -> Agreement:
     relations: dict[str, Any] = {relation: _ids(doc, relation) for relation in RELATIONS}
+    clauses, links = markup.scan(doc.body, doc.body_line)
     return Agreement(
         id=agreement_id(doc),
         path=doc.path,
@@ -56,8 +57,8 @@ def build_agreement(doc: SourceDocument) -> Agreement:
         review_by=_date(doc, "review_by"),
         renew_every=_text(doc, "renew_every") or None,
         summary=" ".join(_text(doc, "summary").split()),
-        clauses=markup.clauses(doc.body, doc.body_line),
-        links=markup.wikilinks(doc.body, doc.body_line),
+        clauses=clauses,
+        links=links,
         extra={key: located.value for key, located in doc.fields.items() if key not in KNOWN_FIELDS},
         **relations,
     )

@@ -26,7 +26,9 @@ from generator.model import Clause, WikiLink
 CLAUSE_LEVEL = "h2"
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
 EXPLICIT_ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*\Z")
-SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+# The shape of our own clause anchors (slugify keeps letters of any script and inner `_`), never
+# starting with `_`: the theme's own ids (`__drawer`, `__search`, ...) do.
+SAFE_ID = re.compile(r"[^\W_][\w-]*\Z")
 
 ALLOWED_TAGS = frozenset(
     "a abbr b blockquote br caption code dd del details dfn div dl dt em figcaption figure h1 h2 h3 h4 "
@@ -73,7 +75,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
             "target": match.group(1),
             "anchor": match.group(2) or "",
             "label": (match.group(3) or "").strip(),
-            "offset": state.src.count("\n", 0, state.pos),
+            "pos": state.pos,
         }
     state.pos = match.end()
     return True
@@ -125,8 +127,21 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def clauses(body: str, body_line: int = 1) -> tuple[Clause, ...]:
+def scan(body: str, body_line: int = 1) -> tuple[tuple[Clause, ...], tuple[WikiLink, ...]]:
+    """Clauses and links from one parse: a build reads thousands of versions."""
     tokens = _parser().parse(body)
+    return _clauses(tokens, body_line), _wikilinks(tokens, body_line)
+
+
+def clauses(body: str, body_line: int = 1) -> tuple[Clause, ...]:
+    return _clauses(_parser().parse(body), body_line)
+
+
+def wikilinks(body: str, body_line: int = 1) -> tuple[WikiLink, ...]:
+    return _wikilinks(_parser().parse(body), body_line)
+
+
+def _clauses(tokens: Sequence[Token], body_line: int) -> tuple[Clause, ...]:
     return tuple(
         Clause(token.attrGet("id") or "", token.meta["title"], body_line + (token.map or [0])[0])  # type: ignore[arg-type]
         for token in tokens
@@ -141,11 +156,20 @@ def _inline_tokens(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:
                 yield token, child
 
 
-def wikilinks(body: str, body_line: int = 1) -> tuple[WikiLink, ...]:
+def _wikilinks(tokens: Sequence[Token], body_line: int) -> tuple[WikiLink, ...]:
     found = []
-    for parent, child in _inline_tokens(_parser().parse(body)):
+    # Newlines before each link are counted on from the link before, not from the paragraph's
+    # start: a paragraph of many thousand links stays linear.
+    counted: tuple[Token | None, int, int] = (None, 0, 0)
+    for parent, child in _inline_tokens(tokens):
         if child.type == "wikilink":
-            line = body_line + (parent.map or [0])[0] + child.meta["offset"]
+            pos = child.meta["pos"]
+            last_parent, last_pos, newlines = counted
+            if last_parent is not parent or pos < last_pos:
+                last_pos, newlines = 0, 0
+            newlines += parent.content.count("\n", last_pos, pos)
+            counted = (parent, pos, newlines)
+            line = body_line + (parent.map or [0])[0] + newlines
             found.append(WikiLink(child.meta["target"], child.meta["anchor"], line))
     return tuple(found)
 

@@ -119,6 +119,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             page.meta["title"] = html.escape(generated.title)
             if generated.description:
                 page.meta["description"] = html.escape(generated.description)
+            if not generated.searchable:
+                page.meta["search"] = {"exclude": True}
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

@@ -18,6 +18,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_NODES = 20_000
+MAX_DEPTH = 50
+TOO_DEEP = f"invalid YAML: values nested more than {MAX_DEPTH} levels deep"
+TOO_DEEP_HINT = "front matter holds text, dates and lists of ids; remove the nesting"
 _TAG = "tag:yaml.org,2002:"
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
@@ -64,8 +67,10 @@ class _Converter:
     def __init__(self) -> None:
         self.nodes_seen = 0
 
-    def convert(self, node: Node) -> Any:
+    def convert(self, node: Node, depth: int = 0) -> Any:
         self.nodes_seen += 1
+        if depth > MAX_DEPTH:
+            raise YamlProblem(node.start_mark.line, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT)
         if self.nodes_seen > MAX_NODES:
             raise YamlProblem(
                 node.start_mark.line,
@@ -77,10 +82,10 @@ class _Converter:
             return self.scalar(node)
         if isinstance(node, SequenceNode):
             _require_tag(node, "seq")
-            return [self.convert(item) for item in node.value]
+            return [self.convert(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
             _require_tag(node, "map")
-            return {key: self.convert(value) for key, value, _ in self.pairs(node)}
+            return {key: self.convert(value, depth + 1) for key, value, _ in self.pairs(node)}
         raise YamlProblem(node.start_mark.line, "yaml-tag", "unsupported YAML node", "use plain YAML")
 
     def pairs(self, node: MappingNode) -> Iterator[tuple[str, Node, int]]:
@@ -148,6 +153,15 @@ def _date(text: str) -> dt.date | str:
 
 
 def _compose(text: str) -> Node | None:
+    """Compose with libyaml when it is installed (several times faster on thousands of versions).
+
+    Both parsers resolve tags alike; only their error messages differ, so anything libyaml rejects
+    is parsed again by the pure parser, whose words and line numbers are the ones users see.
+    """
+    try:
+        return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
+    except (YAMLError, RecursionError, ValueError):
+        pass
     try:
         return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
     except MarkedYAMLError as error:
@@ -155,7 +169,9 @@ def _compose(text: str) -> Node | None:
         line = mark.line if mark is not None else 0
         reason = (error.problem or error.context or "invalid YAML").strip()
         raise YamlProblem(line, "yaml-syntax", f"invalid YAML: {reason}", _syntax_hint(reason)) from None
-    except (YAMLError, RecursionError) as error:
+    except RecursionError:
+        raise YamlProblem(0, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT) from None
+    except YAMLError as error:
         raise YamlProblem(0, "yaml-syntax", f"invalid YAML: {error}", "check the YAML syntax") from None
 
 

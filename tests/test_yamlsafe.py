@@ -137,4 +137,4 @@ def test_the_top_level_must_be_a_mapping(text: str, line: int) -> None:
 
 def test_deep_nesting_is_a_problem_not_a_crash() -> None:
     found = problem("a: " + "[" * 2000 + "]" * 2000 + "\n")
-    assert (found.code, found.message) == ("yaml-syntax", "invalid YAML: maximum recursion depth exceeded")
+    assert (found.code, found.message) == ("yaml-syntax", "invalid YAML: values nested more than 50 levels deep")

@@ -149,7 +149,7 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
     )
     toc = (TocEntry("timeline", "Timeline", 2), TocEntry("versions", "Versions", 2),
            TocEntry("changes", "Changes", 2), TocEntry("compare", "Compare versions", 2))
-    return Page(url, f"History of {agreement.title}", html, toc)
+    return Page(url, f"History of {agreement.title}", html, toc, searchable=False)
 
 
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
@@ -163,4 +163,4 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
             label=version_label(version, context), is_current=version is history.current,
             labels=EVENT_LABELS,
         )
-        yield Page(url, f"{agreement.title} (version {version.number})", html)
+        yield Page(url, f"{agreement.title} (version {version.number})", html, searchable=False)

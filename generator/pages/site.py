@@ -27,6 +27,8 @@ class Page:
     html: str
     toc: tuple[TocEntry, ...] = ()
     description: str = ""
+    searchable: bool = True
+    """Old versions and diffs stay out of the search index: a search should find the text in force."""
 
     @property
     def src_uri(self) -> str:
