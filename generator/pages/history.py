@@ -55,7 +55,8 @@ def json_for_script(value: object) -> Markup:
 
 
 def _body(version: Version) -> str:
-    return version.agreement.body if version.agreement is not None else version.text
+    """The Markdown body, without building the agreement (which would parse the Markdown)."""
+    return version.document.body if version.document is not None else version.text
 
 
 def version_texts(history: AgreementHistory, context: SiteContext) -> list[dict[str, object]]:
