@@ -18,10 +18,9 @@ from generator.diff import (
     diff_fields,
     diff_summary,
     diff_words,
-    render_body_diff_html,
-    render_field_diff_html,
     split_clauses,
 )
+from generator.diff_html import render_body_diff_html, render_field_diff_html
 from generator.model import Agreement
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"

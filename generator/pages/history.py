@@ -9,13 +9,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diff import (
-    diff_bodies,
-    diff_fields,
-    diff_summary,
-    render_body_diff_html,
-    render_field_diff_html,
-)
+from generator.diff import diff_bodies, diff_fields, diff_summary
+from generator.diff_html import render_body_diff_html, render_field_diff_html
 from generator.events import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
@@ -72,7 +67,7 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-DIFF_CODE = fingerprint("diff")
+DIFF_CODE = fingerprint("diff", "diff_html")
 
 
 @dataclass(frozen=True)
