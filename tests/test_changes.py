@@ -172,3 +172,10 @@ def test_without_history_the_pages_still_build(built: Built) -> None:
     assert "No changes recorded" in changes
     assert [y.adopted for y in yearly_counts(built.charter, {})] == [1, 0, 0, 1, 0, 0, 1, 0, 1]
     assert year_chart_svg([]) == ""
+
+
+def test_home_lists_recent_amendments_from_git(built: Built) -> None:
+    home = built.site().home_html
+    recent = home.split('id="recently-amended"', 1)[1].split("<h2", 1)[0]
+    assert '<a href="agreements/water/">Water Accord</a>' in recent
+    assert '<time datetime="2021-03-05">2021-03-05</time>' in recent
