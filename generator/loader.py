@@ -47,7 +47,13 @@ def agreement_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
         relative = path.relative_to(base)
         if any(part.startswith((".", "_")) for part in relative.parts):
             continue
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError) as error:  # a dangling link, or a loop of links
+            reason = getattr(error, "strerror", None) or "Too many levels of symbolic links"
+            problems.append(Problem(settings.relative(path), 1, "file-unreadable", f"cannot read the file: {reason}",
+                                    "replace the symlink with the agreement file itself"))
+            continue
         if not resolved.is_relative_to(root):
             problems.append(Problem(settings.relative(path), 1, "path-outside",
                                     "the file is a link to a place outside the project",

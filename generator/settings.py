@@ -37,7 +37,9 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """The path as a reader of the repository names it: symlinks are not followed."""
-        for base, target in ((self.root.absolute(), path.absolute()), (self.root.resolve(), path.resolve())):
-            if target.is_relative_to(base):
-                return Path(os.path.normpath(target.relative_to(base))).as_posix()
+        base, target = self.root.absolute(), path.absolute()
+        if not target.is_relative_to(base):  # resolved only when needed: a loop of links cannot resolve
+            base, target = self.root.resolve(), path.resolve()
+        if target.is_relative_to(base):
+            return Path(os.path.normpath(target.relative_to(base))).as_posix()
         return path.as_posix()

@@ -16,11 +16,17 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 MAX_NODES = 20_000
 MAX_DEPTH = 50
 TOO_DEEP = f"invalid YAML: values nested more than {MAX_DEPTH} levels deep"
 TOO_DEEP_HINT = "front matter holds text, dates and lists of ids; remove the nesting"
+# Each nesting level needs one of these; libyaml's composer recurses in C without a limit, so
+# deeply nested text (30,000 `[` on the main thread, far fewer on a thread with a small stack)
+# would crash the process. Text with more of them goes to the pure parser, which stops cleanly.
+_NESTING = re.compile(r"[\[{]|[-?:](?=\s|\Z)")
+LIBYAML_MAX_NESTING = 200
 _TAG = "tag:yaml.org,2002:"
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
@@ -158,10 +164,11 @@ def _compose(text: str) -> Node | None:
     Both parsers resolve tags alike; only their error messages differ, so anything libyaml rejects
     is parsed again by the pure parser, whose words and line numbers are the ones users see.
     """
-    try:
-        return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
-    except (YAMLError, RecursionError, ValueError):
-        pass
+    if len(_NESTING.findall(text)) <= LIBYAML_MAX_NESTING:
+        try:
+            return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
+        except (YAMLError, RecursionError, ValueError):
+            pass
     try:
         return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
     except MarkedYAMLError as error:
@@ -171,6 +178,12 @@ def _compose(text: str) -> Node | None:
         raise YamlProblem(line, "yaml-syntax", f"invalid YAML: {reason}", _syntax_hint(reason)) from None
     except RecursionError:
         raise YamlProblem(0, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT) from None
+    except ReaderError as error:
+        # A control character: its own words and line, not the reader's "position N" on two lines.
+        line = text.count("\n", 0, error.position) if isinstance(error.position, int) else 0
+        shown = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise YamlProblem(line, "yaml-syntax", f"invalid YAML: the control character {shown} is not allowed",
+                          "remove it; front matter holds printable text only") from None
     except YAMLError as error:
         raise YamlProblem(0, "yaml-syntax", f"invalid YAML: {error}", "check the YAML syntax") from None
 
