@@ -102,7 +102,9 @@ def _clause_anchor_rule(state: Any) -> None:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+    # CommonMark's preset stops at 20 levels and drops what is deeper: ten nested lists lost their last item.
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 100}).enable(
+        ["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("clause_anchors", _clause_anchor_rule)
     md.add_render_rule("wikilink", _render_wikilink)
@@ -217,6 +219,15 @@ def nesting_depth(html: str) -> int:
     return deepest
 
 
+# Rendered after the body and checked for after sanitising: raw HTML that leaves open an element
+# whose content is dropped (<style>, <script>, <template>, a comment) or turned into text
+# (<textarea>, <title>, <xmp>...) would take every later clause off the page while the clause
+# list, the table of contents and link checks still count them. Then the raw HTML is shown as text.
+_END = "\ue000charter-end\ue001"
+_SENTINEL = f"<p>{_END}</p>"
+_HEADING_ID = re.compile(r'<h[1-6] id="([^"]*)"')
+
+
 def _escape_raw_html(tokens: Sequence[Token]) -> None:
     for token in tokens:
         if token.type in {"html_block", "html_inline"}:
@@ -265,7 +276,10 @@ def render(
     html: str = md.renderer.render(tokens, md.options, env)
     if trusted_html:
         return html
-    if nesting_depth(html) > MAX_HTML_DEPTH:
-        _escape_raw_html(tokens)
-        html = md.renderer.render(tokens, md.options, env)
-    return sanitise(html)
+    if nesting_depth(html) <= MAX_HTML_DEPTH:
+        anchors = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
+        clean = sanitise(html + _SENTINEL)
+        if _END in clean and f"&lt;p&gt;{_END}" not in clean and anchors <= set(_HEADING_ID.findall(clean)):
+            return clean.replace(_SENTINEL, "").replace(_END, "")
+    _escape_raw_html(tokens)
+    return sanitise(md.renderer.render(tokens, md.options, env))
