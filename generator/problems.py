@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
@@ -34,10 +35,19 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}: {self.severity.value}[{self.code}]: {self.message}"
+        text = f"{_shown(self.path)}:{self.line}: {self.severity.value}[{self.code}]: {_shown(self.message)}"
         if self.hint:
-            text += f"\n  help: {self.hint}"
+            text += f"\n  help: {_shown(self.hint)}"
         return text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _shown(text: str) -> str:
+    """One line, with no control character: a file name or value holding a newline or an escape
+    sequence cannot forge another problem's line or restyle the terminal (a newline shows as \\n)."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

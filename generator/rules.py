@@ -120,7 +120,7 @@ def identifier(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
 
 def adopted_date(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
     status = doc.fields.get("status")
-    if status is None or status.value not in STATUSES_REQUIRING_ADOPTED:
+    if status is None or not isinstance(status.value, str) or status.value not in STATUSES_REQUIRING_ADOPTED:
         return
     if doc.fields.get("adopted") is None or doc.fields["adopted"].value is None:
         yield _problem(doc, "status", "adopted-missing",

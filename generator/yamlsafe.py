@@ -100,7 +100,7 @@ class _Converter:
             line = key_node.start_mark.line
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(line, "yaml-key", "a key must be plain text", "write `key: value`")
-            key = str(key_node.value)
+            key = _whole_characters(key_node, str(key_node.value))
             if key == "<<":
                 raise YamlProblem(line, "yaml-tag", "merge keys (<<) are not supported", "write the keys out")
             if key in seen:
@@ -141,10 +141,28 @@ class _Converter:
         if kind == "timestamp":
             return _date(text)
         if kind in {"str", "binary"}:
-            return text
+            return _whole_characters(node, text)
         raise YamlProblem(
             node.start_mark.line, "yaml-tag", f"the YAML tag !!{kind} is not allowed", "remove the tag"
         )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(node: Node, text: str) -> str:
+    """Text whose `\\u` escapes name halves of a character (as JSON writes 💧): joined when they pair up.
+
+    A lone half cannot be written as UTF-8, so it would crash the sanitiser and every page writer.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    if _SURROGATE.search(joined):
+        raise YamlProblem(node.start_mark.line, "yaml-syntax",
+                          "invalid YAML: a \\u escape names half of a character (a lone surrogate)",
+                          "write the character itself, or its whole code as \\UXXXXXXXX")
+    return joined
 
 
 def _date(text: str) -> dt.date | str:
