@@ -102,8 +102,9 @@ def _clause_anchor_rule(state: Any) -> None:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    # CommonMark's preset stops at 20 levels and drops what is deeper: ten nested lists lost their last item.
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 100}).enable(
+    # CommonMark's preset stops at 20 levels and drops what is deeper: ten nested lists lost their last
+    # item. Not more than 40: each unclosed `[` costs time in proportion (a flood of them in a 1 MB body).
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 40}).enable(
         ["table", "strikethrough"])
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("clause_anchors", _clause_anchor_rule)
