@@ -178,8 +178,14 @@ def _wikilinks(tokens: Sequence[Token], body_line: int) -> tuple[WikiLink, ...]:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Only our own anchor shapes may be ids, so raw HTML cannot clobber the theme's DOM ids."""
+    """Only our own anchor shapes may be ids, so raw HTML cannot clobber the theme's DOM ids.
+
+    Images load only from the site itself: an image from another host would tell that host who
+    reads the charter, and the site promises to load nothing from third parties.
+    """
     if attribute == "id" and not SAFE_ID.match(value):
+        return None
+    if tag == "img" and attribute == "src" and (":" in value or value.lstrip().startswith("//")):
         return None
     if attribute == "style" and not re.fullmatch(r"text-align:\s*(left|right|center)", value):
         return None
