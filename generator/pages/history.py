@@ -67,7 +67,7 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-DIFF_CODE = fingerprint("diff", "diff_html")
+DIFF_CODE = fingerprint("diff", "diff_match", "diff_html")
 
 
 @dataclass(frozen=True)
