@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -216,7 +217,10 @@ def _syntax_hint(reason: str) -> str:
 
 def load_mapping(text: str) -> dict[str, Located]:
     """Parse a YAML mapping into located values; raise YamlProblem for anything unsafe or broken."""
-    root = _compose(text)
+    with warnings.catch_warnings():
+        # A reused anchor is legal YAML; ruamel's warning would reach the reader's terminal raw.
+        warnings.simplefilter("ignore", ReusedAnchorWarning)
+        root = _compose(text)
     if root is None:
         return {}
     if not isinstance(root, MappingNode):

@@ -138,3 +138,12 @@ def test_the_top_level_must_be_a_mapping(text: str, line: int) -> None:
 def test_deep_nesting_is_a_problem_not_a_crash() -> None:
     found = problem("a: " + "[" * 2000 + "]" * 2000 + "\n")
     assert (found.code, found.message) == ("yaml-syntax", "invalid YAML: values nested more than 50 levels deep")
+
+
+def test_a_reused_anchor_prints_no_warning(capfd: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_mapping("a: &x 1\nb: &x 2\nc: *x\n")["c"].value == 2
+    assert capfd.readouterr().err == ""
