@@ -11,6 +11,8 @@ FENCE = "---"
 CLOSING_FENCES = ("---", "...")
 MAX_FILE_BYTES = 1_000_000
 CONFLICT_MARKER = "<<<<<<< "
+MAX_BRACKETS = 30_000
+"""Each '[' may open a link that Markdown must look for; far more than any agreement's [[links]]."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,19 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
         fields = _located_fields(path, front_matter)
         if memo is not None:
             memo[front_matter] = fields
-    return SourceDocument(path, fields, "\n".join(lines[closing + 1 :]), closing + 2)
+    body = "\n".join(lines[closing + 1 :])
+    if body.count("[") > MAX_BRACKETS:
+        raise DocumentError(
+            Problem(
+                path,
+                closing + 2,
+                "body-too-complex",
+                f"the text holds {body.count('['):,} '[' characters; the limit is {MAX_BRACKETS:,}",
+                "Markdown reads every '[' as a possible link, which takes time in proportion; "
+                "split the agreement, or write the brackets as \\[",
+            )
+        )
+    return SourceDocument(path, fields, body, closing + 2)
 
 
 def _located_fields(path: str, front_matter: str) -> dict[str, Located]:

@@ -110,6 +110,10 @@ DOCUMENT_CASES = [
          "agreements/a.md:2: error[conflict-markers]: the file holds git conflict markers from an unfinished "
          "merge or rebase\n"
          "  help: keep the text that should stand, delete the <<<<<<<, ======= and >>>>>>> lines, then commit"),
+    Case("body-too-complex", {"a.md": A("Water", body="![" * 30_001)},
+         "agreements/a.md:7: error[body-too-complex]: the text holds 30,001 '[' characters; the limit is 30,000\n"
+         "  help: Markdown reads every '[' as a possible link, which takes time in proportion; split the "
+         "agreement, or write the brackets as \\["),
     Case("yaml-syntax", {"a.md": A("Water: a commons")},
          "agreements/a.md:2: error[yaml-syntax]: invalid YAML: mapping values are not allowed here\n"
          "  help: quote a value that contains ': ' (for example title: \"Water: a commons\")"),
