@@ -8,11 +8,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator.cache import BlobCache
 from generator.editions import edition_warnings, editions_from
 from generator.events import AgreementHistory
 from generator.history import RepositoryHistory, read_histories
 from generator.loader import LoadResult, agreement_files, load_charter
 from generator.pages import Site, build_site
+from generator.parsed_cache import PersistentFieldsMemo
 from generator.settings import Settings
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -35,7 +37,7 @@ def read_history(settings: Settings) -> RepositoryHistory | None:
     relative = [settings.relative(path) for path in paths]
     return read_histories(settings.root, settings.relative(settings.agreements_dir),
                           settings.relative(settings.docs_dir), {path: path for path in relative},
-                          as_of=settings.as_of)
+                          as_of=settings.as_of, front_matters=PersistentFieldsMemo(BlobCache(settings.cache_dir)))
 
 
 def build_as_of(settings: Settings, history: RepositoryHistory | None) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from generator.problems import Problem
 from generator.yamlsafe import Located, YamlProblem, load_mapping
@@ -58,8 +59,12 @@ def decode(path: str, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-FieldsMemo = dict[str, dict[str, Located]]
-"""Front-matter text -> parsed fields: most versions of an agreement share their front matter."""
+class FieldsMemo(Protocol):
+    """Front-matter text -> parsed fields: most versions of an agreement share their front matter."""
+
+    def get(self, front_matter: str, /) -> dict[str, Located] | None: ...
+
+    def __setitem__(self, front_matter: str, fields: dict[str, Located], /) -> None: ...
 
 
 def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> SourceDocument:

@@ -219,12 +219,16 @@ def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:
 
 
 def build_history(
-    agreement_id: str, snapshots: Sequence[Snapshot], uncommitted_date: dt.date
+    agreement_id: str, snapshots: Sequence[Snapshot], uncommitted_date: dt.date,
+    front_matters: FieldsMemo | None = None,
 ) -> AgreementHistory:
-    """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version."""
+    """Versions (oldest first) with their events; `uncommitted_date` dates a working-copy version.
+
+    `front_matters` may outlive the call (a cache between builds); by default it is this call's.
+    """
     versions: list[Version] = []
     last_good: Agreement | None = None
-    front_matters: FieldsMemo = {}
+    front_matters = {} if front_matters is None else front_matters
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
         version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters)

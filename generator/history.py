@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.documents import FieldsMemo
 from generator.errors import CharterError
 from generator.events import AgreementHistory, Snapshot, build_history
 from generator.settings import REGISTRY_FILES
@@ -311,18 +312,19 @@ def _differs(committed: bytes, working: bytes) -> bool:
 
 
 def _histories(snapshots: Mapping[str, list[Snapshot]], working: Mapping[str, bytes | None],
-               paths: Mapping[str, str], today: dt.date) -> dict[str, AgreementHistory]:
+               paths: Mapping[str, str], today: dt.date,
+               front_matters: FieldsMemo | None = None) -> dict[str, AgreementHistory]:
     histories: dict[str, AgreementHistory] = {}
     for agreement_id, versions in snapshots.items():
         data = working[agreement_id]
         if data is not None and (not versions or _differs(versions[-1].data, data)):
             versions = [*versions, Snapshot(None, paths[agreement_id], data)]
-        histories[agreement_id] = build_history(agreement_id, versions, today)
+        histories[agreement_id] = build_history(agreement_id, versions, today, front_matters)
     return histories
 
 
 def read_histories(root: Path, agreements_dir: str, registries_dir: str, current_paths: Mapping[str, str],
-                   as_of: dt.date | None = None) -> RepositoryHistory:
+                   as_of: dt.date | None = None, front_matters: FieldsMemo | None = None) -> RepositoryHistory:
     """Every agreement's versions and events; `current_paths` maps id -> path relative to `root`.
 
     `as_of` dates uncommitted versions (default: today).
@@ -359,5 +361,6 @@ def read_histories(root: Path, agreements_dir: str, registries_dir: str, current
     log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(blobs), len(tags))
     registry_revisions = tuple(reversed([revision for revision in revisions if revision.path in registries]))
     warnings = (*([] if head is not None else [NO_COMMITS]), *unfinished_operations(root))
-    return RepositoryHistory(_histories({**empty, **snapshots}, working, current_paths, today), True, head,
+    return RepositoryHistory(_histories({**empty, **snapshots}, working, current_paths, today, front_matters),
+                             True, head,
                              warnings, tags, registry_revisions, tuple(mainline))

@@ -81,3 +81,38 @@ def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: 
     second = diffs(rebuilt)
     assert (rebuilt.hits, rebuilt.misses) == (3, 1)
     assert second[1:] == first and "<ins>4</ins>" in second[0]
+
+
+def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: Path) -> None:
+    from generator.parsed_cache import PersistentFieldsMemo
+
+    path = "agreements/water.md"
+    for number, review in enumerate(("2030-01-01", "2031-01-01", "2032-01-01"), start=1):
+        git_repo.commit(f"Version {number}", date=f"2024-01-0{number}T00:00:00Z",
+                        **{"agreements__water.md": agreement("Water", review_by=review)})
+
+    def versions(cache: BlobCache) -> list[object]:
+        history = read_histories(git_repo.root, "agreements", "charter", {path: path},
+                                 front_matters=PersistentFieldsMemo(cache)).by_agreement[path]
+        return [version.agreement for version in history.versions]
+
+    first_cache = BlobCache(tmp_path / "cache")
+    first = versions(first_cache)
+    assert (first_cache.hits, first_cache.misses) == (0, 3)
+    git_repo.commit("Version 4", date="2024-01-04T00:00:00Z",
+                    **{"agreements__water.md": agreement("Water", review_by="2033-01-01")})
+    second_cache = BlobCache(tmp_path / "cache")
+    second = versions(second_cache)
+    assert (second_cache.hits, second_cache.misses) == (3, 1)
+    assert second[:3] == first
+
+
+def test_a_tampered_front_matter_entry_is_parsed_again(tmp_path: Path) -> None:
+    from generator.parsed_cache import NAMESPACE, PersistentFieldsMemo
+    from generator.yamlsafe import Located
+
+    memo = PersistentFieldsMemo(BlobCache(tmp_path))
+    memo["title: Water"] = {"title": Located("Water", 2)}
+    entry = next((tmp_path / NAMESPACE).rglob("*.json"))
+    entry.write_text(entry.read_text(encoding="utf-8").replace('"Water"', '"Forged"'), encoding="utf-8")
+    assert PersistentFieldsMemo(BlobCache(tmp_path)).get("title: Water") is None

@@ -98,3 +98,13 @@ def test_core_modules_do_not_import_mkdocs() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "import mkdocs" not in text and "from mkdocs" not in text, path
+
+
+def test_a_broken_template_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    from generator.model import Charter
+    from generator.pages.render import SiteContext, TemplateFailure, template_environment
+
+    (tmp_path / "home.html").write_text("<p>{{ nothing.missing }}</p>\n", encoding="utf-8")
+    context = SiteContext(Charter("C", (), {}, {}), template_environment(tmp_path), AS_OF)
+    with pytest.raises(TemplateFailure, match=r"^home\.html: the template failed while writing /: .*nothing"):
+        context.render("home.html", "")

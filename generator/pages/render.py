@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.cache import BlobCache
+from generator.errors import CharterError
 from generator.events import AgreementHistory
 from generator.markup import LinkTarget, render
 from generator.model import Agreement, Charter
@@ -62,16 +63,32 @@ class SiteContext:
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
     def render(self, template: str, page_url: str, **values: Any) -> str:
-        return self.templates.get_template(template).render(
-            charter=self.charter,
-            as_of=self.as_of,
-            link=partial(relative_url, page_url),
-            review_state=self.review_state,
-            relations=RELATIONS,
-            relation_labels=RELATION_LABELS,
-            histories=self.histories,
-            page_url=page_url,
-            **values,
+        try:
+            return self.templates.get_template(template).render(
+                charter=self.charter,
+                as_of=self.as_of,
+                link=partial(relative_url, page_url),
+                review_state=self.review_state,
+                relations=RELATIONS,
+                relation_labels=RELATION_LABELS,
+                histories=self.histories,
+                page_url=page_url,
+                **values,
+            )
+        except jinja2.TemplateError as error:
+            raise TemplateFailure(template, page_url, error) from None
+
+
+class TemplateFailure(CharterError):
+    """A page template failed: most often templates copied from an older version of the generator."""
+
+    def __init__(self, template: str, page_url: str, error: jinja2.TemplateError) -> None:
+        where = getattr(error, "filename", None) or template
+        line = getattr(error, "lineno", None)
+        super().__init__(
+            f"{where}{f':{line}' if line else ''}: the template failed while writing /{page_url}: {error}\n"
+            "  help: if the templates were copied from another version of the generator, copy them "
+            "again from its site_overrides/charter/"
         )
 
 
