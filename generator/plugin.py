@@ -15,7 +15,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.build import compose
 from generator.dates import ConfigError, resolve_as_of
-from generator.errors import CharterError, ProblemsFound
+from generator.errors import CharterError
 from generator.pages import Page, Site, TocEntry
 from generator.plugin_config import CharterConfig
 from generator.problems import Severity, summary
@@ -97,9 +97,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         for problem in output.load.problems:
             log.log(LOG_LEVELS[problem.severity], problem.format())
         if output.site is None:
-            problems = output.load.problems
-            raise PluginError(f"charter: {ProblemsFound(problems)}; {summary(problems, output.load.files_checked)}."
-                              " Run `charter check` for details.")
+            found = summary(output.load.problems, output.load.files_checked)
+            raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
         self.site = output.site
         for name in REGISTRY_FILES:
             registry = files.get_file_from_path(name)
