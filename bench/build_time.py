@@ -56,11 +56,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    from generator.demo import write_demo
+    from generator.demo import theme_files, write_demo
 
-    overrides = REPO / "site_overrides"
-    theme = {p.relative_to(overrides).as_posix(): p.read_text(encoding="utf-8")
-             for p in sorted(overrides.rglob("*")) if p.is_file()}
+    theme = theme_files(REPO / "site_overrides")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
     with tempfile.TemporaryDirectory() as scratch:
         demo = Path(scratch) / "demo"

@@ -68,11 +68,9 @@ def new(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from generator.demo import write_demo
+    from generator.demo import theme_files, write_demo
 
-    overrides = load_settings(args.config_file).templates_dir.parent
-    theme = {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
-             for path in sorted(overrides.rglob("*")) if path.is_file()}
+    theme = theme_files(load_settings(args.config_file).templates_dir.parent)
     written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
                          theme_files=theme)
     print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "

@@ -385,6 +385,12 @@ def _git(git: str, target: Path, *args: str, stdin: bytes | None = None) -> str:
     return result.stdout.decode(errors="replace").strip()
 
 
+def theme_files(overrides: Path) -> dict[str, str]:
+    """A project's theme overrides (path under the folder -> text), for `write_demo(theme_files=...)`."""
+    return {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(overrides.rglob("*")) if path.is_file()}
+
+
 def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: int | None = None,
                start_year: int = 1990, end_year: int = 2026, theme_files: Mapping[str, str] | None = None,
                ) -> DemoSummary:

@@ -122,11 +122,9 @@ def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    from generator.demo import write_demo
+    from generator.demo import theme_files, write_demo
 
-    overrides = REPO_ROOT / "site_overrides"
-    theme = {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
-             for path in overrides.rglob("*") if path.is_file()}
+    theme = theme_files(REPO_ROOT / "site_overrides")
     project = tmp_path_factory.mktemp("demo") / "charter"
     write_demo(project, seed=7, agreements=12, theme_files=theme)
     mkdocs_build(project)
