@@ -24,10 +24,11 @@ T = TypeVar("T")
 
 
 def fingerprint(*modules: str) -> str:
-    """A digest of the source of the modules that compute an entry: changed code, changed key."""
+    """A digest of the source of the modules (dotted, under generator/) that compute an entry: changed code,
+    changed key."""
     digest = hashlib.sha256(str(FORMAT).encode())
     for name in modules:
-        digest.update(Path(__file__).with_name(f"{name}.py").read_bytes())
+        digest.update((Path(__file__).parent / f"{name.replace('.', '/')}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 

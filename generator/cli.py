@@ -26,7 +26,7 @@ def load_settings(config_file: str) -> Settings:
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from generator.plugin import CharterPlugin, settings_for
+    from generator.engine.plugin import CharterPlugin, settings_for
 
     # Material's end-of-life banner is about the engine, not about checking agreements.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -43,8 +43,8 @@ def load_settings(config_file: str) -> Settings:
 
 
 def check(args: argparse.Namespace) -> int:
-    from generator.loader import load_charter
-    from generator.problems import format_json, format_text
+    from generator.source.loader import load_charter
+    from generator.checks.problems import format_json, format_text
 
     settings = load_settings(args.config_file)
     result = load_charter(dataclasses.replace(settings, as_of=settings.as_of or dt.date.today()))
@@ -54,7 +54,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def new(args: argparse.Namespace) -> int:
-    from generator.loader import load_charter
+    from generator.source.loader import load_charter
     from generator.scaffold import ScaffoldError, new_agreement
 
     settings = load_settings(args.config_file)
@@ -80,7 +80,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
-    from generator.plugin import NO_HISTORY_VARIABLE
+    from generator.engine.plugin import NO_HISTORY_VARIABLE
 
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
     environment = {**os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}

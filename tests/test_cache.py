@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cache import BlobCache
-from generator.history import read_histories
+from generator.repository.read import read_histories
 from generator.pages.history import consecutive_diffs
 from tests.gitrepo import GitRepo
 from tests.project import agreement
@@ -84,7 +84,7 @@ def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: 
 
 
 def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: Path) -> None:
-    from generator.parsed_cache import PersistentFieldsMemo
+    from generator.source.parsed_cache import PersistentFieldsMemo
 
     path = "agreements/water.md"
     for number, review in enumerate(("2030-01-01", "2031-01-01", "2032-01-01"), start=1):
@@ -108,8 +108,8 @@ def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: 
 
 
 def test_a_tampered_front_matter_entry_is_parsed_again(tmp_path: Path) -> None:
-    from generator.parsed_cache import NAMESPACE, PersistentFieldsMemo
-    from generator.yamlsafe import Located
+    from generator.source.parsed_cache import NAMESPACE, PersistentFieldsMemo
+    from generator.source.yamlsafe import Located
 
     memo = PersistentFieldsMemo(BlobCache(tmp_path))
     memo["title: Water"] = {"title": Located("Water", 2)}

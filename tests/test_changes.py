@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.events import AgreementHistory
-from generator.history import read_histories
-from generator.loader import load_charter
+from generator.history.versions import AgreementHistory
+from generator.repository.read import read_histories
+from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
 from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts

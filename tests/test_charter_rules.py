@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.charter_rules import strongly_connected
+from generator.checks.charter_rules import strongly_connected
 from tests.project import PARTIES, agreement, write_project
 from tests.test_rules import DOCUMENT_CASES, Case, Setup, check, formatted, lines, run_case
 

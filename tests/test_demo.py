@@ -12,7 +12,7 @@ import pytest
 
 from generator.demo import DemoSummary, write_demo
 from generator.errors import CharterError
-from generator.loader import LoadResult, load_charter
+from generator.source.loader import LoadResult, load_charter
 from generator.settings import Settings
 from tests.gitrepo import BASE_ENV
 

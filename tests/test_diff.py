@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.diff import (
+from generator.diffs.clauses import (
     BodyDiff,
     ClauseChange,
     ClauseText,
@@ -20,7 +20,7 @@ from generator.diff import (
     diff_words,
     split_clauses,
 )
-from generator.diff_html import render_body_diff_html, render_field_diff_html
+from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.model import Agreement
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator.documents import MAX_FILE_BYTES, DocumentError, SourceDocument, decode, read_document
-from generator.problems import Problem
+from generator.source.documents import MAX_FILE_BYTES, DocumentError, SourceDocument, decode, read_document
+from generator.checks.problems import Problem
 
 PATH = "agreements/water.md"
 TEXT = (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOutput, compose, read_history
-from generator.editions import Edition, EditionChanges, by_id, edition_changes, editions_from
-from generator.loader import load_charter
+from generator.compose import BuildOutput, compose, read_history
+from generator.history.editions import Edition, EditionChanges, by_id, edition_changes, editions_from
+from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
 from generator.pages.editions import edition_entries, slug
@@ -237,7 +237,7 @@ def test_tag_names_become_safe_unique_slugs() -> None:
 def test_the_plugin_option_sets_the_pattern(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
-    from generator.plugin import settings_for as plugin_settings
+    from generator.engine.plugin import settings_for as plugin_settings
 
     root = write_project(tmp_path, {}, config=(
         "site_name: T\ndocs_dir: charter\nplugins:\n  - charter:\n      edition_pattern: 'release-*'\n"))

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from generator.agreements import build_agreement
-from generator.documents import FieldsMemo, parse_document, read_document
-from generator.events import Snapshot, build_history, changes, declared_events
-from generator.history import Revision
+from generator.source.agreements import build_agreement
+from generator.source.documents import FieldsMemo, parse_document, read_document
+from generator.history.versions import Snapshot, build_history, changes, declared_events
+from generator.repository.read import Revision
 from generator.model import Agreement
 
 UTC = dt.UTC

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.feeds import FEED_PATH, Links, build_feeds, clean, feed_xml, timestamp
+from generator.pages.feeds import FEED_PATH, Links, build_feeds, clean, feed_xml, timestamp
 from generator.pages.changes import charter_changes
 from generator.pages.site import Asset
 from tests.gitrepo import GitRepo

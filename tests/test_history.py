@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from generator.errors import CharterError
-from generator.history import (
+from generator.repository.read import (
     NO_COMMITS,
     NOT_A_REPOSITORY,
     GitNotFoundError,

@@ -28,9 +28,9 @@ from typing import Any
 
 import pytest
 
-from generator.build import BuildOutput, compose
-from generator.loader import load_charter
-from generator.problems import Problem
+from generator.compose import BuildOutput, compose
+from generator.source.loader import load_charter
+from generator.checks.problems import Problem
 from generator.settings import Settings
 from tests.gitrepo import GitRepo
 from tests.project import REPO_ROOT, write_project

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.markup import LinkTarget, clauses, render, wikilinks
+from generator.source.markup import LinkTarget, clauses, render, wikilinks
 
 
 def resolve(target: str, anchor: str) -> LinkTarget | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.problems import Problem, Severity, format_json, format_text, sort_problems, summary
+from generator.checks.problems import Problem, Severity, format_json, format_text, sort_problems, summary
 from tests.test_rules import lines
 
 ERROR = Problem("agreements/b.md", 12, "field-missing", "required field 'parties' is missing",

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.loader import LoadResult, load_charter
+from generator.source.loader import LoadResult, load_charter
 from generator.pages import Site, build_site
 from generator.settings import Settings
 from generator.vocabulary import KNOWN_FIELDS, LEVELS, STATUSES

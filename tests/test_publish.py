@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.publish import discard, publish, recover, stage
+from generator.engine.publish import discard, publish, recover, stage
 from tests.gitrepo import GitRepo
 from tests.project import agreement, write_project
 

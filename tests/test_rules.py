@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import LoadResult, load_charter
-from generator.problems import Problem
+from generator.source.loader import LoadResult, load_charter
+from generator.checks.problems import Problem
 from generator.settings import Settings
 from tests.project import PARTIES, THEMES, agreement, write_project
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from generator.yamlsafe import MAX_NODES, Located, YamlProblem, load_mapping
+from generator.source.yamlsafe import MAX_NODES, Located, YamlProblem, load_mapping
 
 
 def problem(text: str) -> YamlProblem:

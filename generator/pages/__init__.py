@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from generator import feeds  # a module import: generator.feeds imports generator.pages in turn
+from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.cache import BlobCache
-from generator.editions import Edition
-from generator.events import AgreementHistory
+from generator.history.editions import Edition
+from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.changes import changes_page, renewals_page

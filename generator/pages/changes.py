@@ -22,13 +22,13 @@ from html import escape
 
 from markupsafe import Markup
 
-from generator.events import AgreementHistory, Event, Version
+from generator.history.versions import AgreementHistory, Event, Version
 from generator.model import Agreement, Charter
 from generator.pages.history import EVENT_LABELS, history_url, version_url
 from generator.pages.home import renewals_due
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.timeline import MARK_COLOURS
+from generator.pages.timeline import MARK_COLOURS
 
 CHANGES_LIMIT = 200
 COUNTED_KINDS = ("adopted", "amended", "renewed")

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from generator.editions import AgreementChange, Edition, EditionChanges, edition_changes
+from generator.history.editions import AgreementChange, Edition, EditionChanges, edition_changes
 from generator.pages.composite import composite_page
 from generator.pages.history import history_url
 from generator.pages.render import SiteContext

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diff import diff_bodies, diff_fields, diff_summary
-from generator.diff_html import render_body_diff_html, render_field_diff_html
-from generator.events import AgreementHistory, Version
+from generator.diffs.clauses import diff_bodies, diff_fields, diff_summary
+from generator.diffs.render import render_body_diff_html, render_field_diff_html
+from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
-from generator.timeline import Mark, marks_for, timeline_svg
+from generator.pages.timeline import Mark, marks_for, timeline_svg
 
 EVENT_LABELS = {
     "proposed": "Proposed",
@@ -67,7 +67,7 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-DIFF_CODE = fingerprint("diff", "diff_match", "diff_html")
+DIFF_CODE = fingerprint("diffs.clauses", "diffs.match", "diffs.render")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Chang
             fields, body, summary = cache.get_or_compute(
                 "diffs", f"{_blob(previous)}-{_blob(version)}-{DIFF_CODE}", compute,
                 encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
-        # Escaped by generator.diff, which renders every text through html.escape.
+        # Escaped by generator.diffs.clauses, which renders every text through html.escape.
         found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
         previous = version
     return list(reversed(found))

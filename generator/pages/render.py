@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from generator.cache import BlobCache
 from generator.errors import CharterError
-from generator.events import AgreementHistory
-from generator.markup import LinkTarget, render
+from generator.history.versions import AgreementHistory
+from generator.source.markup import LinkTarget, render
 from generator.model import Agreement, Charter
 from generator.pages.site import relative_url
 from generator.vocabulary import RELATION_LABELS, RELATIONS

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.documents import DocumentError, decode
+from generator.source.documents import DocumentError, decode
 from generator.model import Part, Party, Theme
-from generator.problems import Problem
-from generator.suggest import did_you_mean
+from generator.checks.problems import Problem
+from generator.checks.suggest import did_you_mean
 from generator.vocabulary import ID_PATTERN, PARTY_KINDS
-from generator.yamlsafe import Located, YamlProblem, load_mapping
+from generator.source.yamlsafe import Located, YamlProblem, load_mapping
 
 PARTY_FIELDS = ("name", "kind", "region", "url", "description")
 THEME_FIELDS = ("title", "description")

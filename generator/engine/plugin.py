@@ -13,13 +13,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator.build import compose
-from generator.dates import ConfigError, resolve_as_of
+from generator.compose import compose
+from generator.asof import ConfigError, resolve_as_of
 from generator.errors import CharterError
 from generator.pages import Page, Site, TocEntry
-from generator.plugin_config import CharterConfig
-from generator.problems import Severity, summary
-from generator.publish import discard, publish, stage
+from generator.engine.config import CharterConfig
+from generator.checks.problems import Severity, summary
+from generator.engine.publish import discard, publish, stage
 from generator.settings import REGISTRY_FILES, Settings
 
 if TYPE_CHECKING:

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from generator.agreements import build_agreement
-from generator.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
+from generator.source.agreements import build_agreement
+from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
 from generator.model import Agreement
 from generator.vocabulary import RELATIONS
 
 if TYPE_CHECKING:
-    from generator.history import Revision
+    from generator.repository.read import Revision
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
-from generator.documents import SourceDocument
+from generator.source.documents import SourceDocument
 from generator.model import Agreement, Charter
-from generator.problems import Problem, Severity
-from generator.suggest import did_you_mean
+from generator.checks.problems import Problem, Severity
+from generator.checks.suggest import did_you_mean
 from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS
 
 

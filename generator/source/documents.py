@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from generator.problems import Problem
-from generator.yamlsafe import Located, YamlProblem, load_mapping
+from generator.checks.problems import Problem
+from generator.source.yamlsafe import Located, YamlProblem, load_mapping
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")

@@ -19,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 
-from generator.events import AgreementHistory
+from generator.history.versions import AgreementHistory
 from generator.model import Agreement, Charter
 from generator.pages.changes import Change, charter_changes
 from generator.pages.history import history_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from generator.diff import (
+from generator.diffs.clauses import (
     BLANK_LINE,
     MISSING,
     PREAMBLE_TITLE,

@@ -38,9 +38,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.documents import FieldsMemo
+from generator.source.documents import FieldsMemo
 from generator.errors import CharterError
-from generator.events import AgreementHistory, Snapshot, build_history
+from generator.history.versions import AgreementHistory, Snapshot, build_history
 from generator.settings import REGISTRY_FILES
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

@@ -27,8 +27,8 @@ import fnmatch
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from generator.events import AgreementHistory, Version, changes
-from generator.history import RepositoryHistory, Tag
+from generator.history.versions import AgreementHistory, Version, changes
+from generator.repository.read import RepositoryHistory, Tag
 from generator.model import Agreement, Charter
 
 CHANGE_KINDS = ("added", "adopted", "amended", "renewed", "lapsed", "superseded", "withdrawn")

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.cache import BlobCache
-from generator.editions import edition_warnings, editions_from
-from generator.events import AgreementHistory
-from generator.history import RepositoryHistory, read_histories
-from generator.loader import LoadResult, agreement_files, load_charter
+from generator.history.editions import edition_warnings, editions_from
+from generator.history.versions import AgreementHistory
+from generator.repository.read import RepositoryHistory, read_histories
+from generator.source.loader import LoadResult, agreement_files, load_charter
 from generator.pages import Site, build_site
-from generator.parsed_cache import PersistentFieldsMemo
+from generator.source.parsed_cache import PersistentFieldsMemo
 from generator.settings import Settings
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator import markup
-from generator.diff_match import bounded_opcodes
+from generator.source import markup
+from generator.diffs.match import bounded_opcodes
 from generator.model import Agreement
 from generator.vocabulary import RELATION_LABELS
 

@@ -6,13 +6,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.agreements import build_agreement
-from generator.charter_rules import CharterContext, check_charter
-from generator.documents import DocumentError, SourceDocument, read_document
+from generator.source.agreements import build_agreement
+from generator.checks.charter_rules import CharterContext, check_charter
+from generator.source.documents import DocumentError, SourceDocument, read_document
 from generator.model import Charter
-from generator.problems import Problem, sort_problems
-from generator.registries import load_registries
-from generator.rules import RuleContext, check_document
+from generator.checks.problems import Problem, sort_problems
+from generator.source.registries import load_registries
+from generator.checks.rules import RuleContext, check_document
 from generator.settings import STRUCTURE_FILE, Settings
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

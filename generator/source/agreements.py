@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator import markup
-from generator.documents import SourceDocument
+from generator.source import markup
+from generator.source.documents import SourceDocument
 from generator.model import Agreement
 from generator.vocabulary import DEFAULT_FORM, KNOWN_FIELDS, RELATIONS
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.documents import SourceDocument
-from generator.problems import Problem
-from generator.suggest import did_you_mean
+from generator.source.documents import SourceDocument
+from generator.checks.problems import Problem
+from generator.checks.suggest import did_you_mean
 from generator.vocabulary import (
     DATE_FIELDS,
     DURATION_PATTERN,

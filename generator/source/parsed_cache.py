@@ -12,9 +12,9 @@ import hashlib
 from typing import Any
 
 from generator.cache import BlobCache, fingerprint
-from generator.yamlsafe import Located
+from generator.source.yamlsafe import Located
 
-PARSER_CODE = fingerprint("documents", "yamlsafe")
+PARSER_CODE = fingerprint("source.documents", "source.yamlsafe")
 NAMESPACE = "front-matter"
 
 
