@@ -26,7 +26,8 @@ def load_settings(config_file: str) -> Settings:
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from generator.engine.plugin import CharterPlugin, settings_for
+    from generator.engine.config import settings_for
+    from generator.engine.plugin import CharterPlugin
 
     # Material's end-of-life banner is about the engine, not about checking agreements.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -43,11 +44,16 @@ def load_settings(config_file: str) -> Settings:
 
 
 def check(args: argparse.Namespace) -> int:
-    from generator.source.loader import load_charter
+    from generator.asof import parse_date
     from generator.checks.problems import format_json, format_text
+    from generator.compose import check as check_charter
 
     settings = load_settings(args.config_file)
-    result = load_charter(dataclasses.replace(settings, as_of=settings.as_of or dt.date.today()))
+    today = dt.date.today()  # only for --as-of today, or when there is no commit to date the check
+    if args.as_of is not None:
+        settings = dataclasses.replace(settings, as_of=today if args.as_of == "today" else parse_date(
+            args.as_of, "--as-of"))
+    result, _ = check_charter(settings, fallback_as_of=today)
     formatter = format_json if args.format == "json" else format_text
     print(formatter(result.problems, result.files_checked))
     return 1 if result.errors else 0
@@ -80,7 +86,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
-    from generator.engine.plugin import NO_HISTORY_VARIABLE
+    from generator.engine.config import NO_HISTORY_VARIABLE
 
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
     environment = {**os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
@@ -94,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
 
     checker = commands.add_parser("check", help="validate every agreement and registry; exit 1 on errors")
     checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD",
+                         help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 
     creator = commands.add_parser("new", help="write a new agreement from the template")

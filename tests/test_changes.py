@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import BlobCache
+from generator.diffs.consecutive import history_diffs
 from generator.history.versions import AgreementHistory
-from generator.repository.read import read_histories
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
 from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
 from generator.settings import Settings
-from tests.gitrepo import BASE_ENV, GitRepo
+from tests.gitrepo import BASE_ENV, GitRepo, read_histories
 from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
@@ -42,7 +43,8 @@ class Built:
     histories: dict[str, AgreementHistory]
 
     def site(self, site_url: str | None = None) -> Site:
-        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories)
+        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories,
+                          diffs=history_diffs(self.histories, BlobCache(None)))
 
 
 @pytest.fixture(autouse=True)
@@ -73,14 +75,12 @@ def make_history(repo: GitRepo) -> None:
 
 
 def read_built(root: Path) -> Built:
-    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                        as_of=AS_OF)
-    result = load_charter(settings)
+    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    result = load_charter(settings, AS_OF)
     assert not result.errors, result.errors
     charter = result.charter
     paths = {a.id: a.path for a in charter.agreements}
-    history = read_histories(root, "agreements", "charter", paths, as_of=AS_OF)
-    return Built(root, charter, {key: value for key, value in history.by_agreement.items()})
+    return Built(root, charter, read_histories(root, paths, AS_OF, "charter")[1])
 
 
 @pytest.fixture
