@@ -18,17 +18,13 @@ class ConfigError(CharterError):
     pass
 
 
-def parse_date(value: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{what} '{value}' is not a date; write it as YYYY-MM-DD") from None
-
-
 def configured_as_of(configured: str | None, environ: Mapping[str, str]) -> dt.date | None:
     """The configured date, else SOURCE_DATE_EPOCH's, else None: the build then takes HEAD's."""
     if configured:
-        return parse_date(configured, "as_of")
+        try:
+            return dt.date.fromisoformat(configured)
+        except ValueError:
+            raise ConfigError(f"as_of '{configured}' is not a date; write it as YYYY-MM-DD") from None
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:

@@ -43,17 +43,24 @@ def load_settings(config_file: str) -> Settings:
     return settings_for(config, plugin.config)
 
 
+def as_of_argument(value: str) -> dt.date:
+    """`today` is the explicit way to measure against the machine's clock; a build never does."""
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write YYYY-MM-DD or today") from None
+
+
 def check(args: argparse.Namespace) -> int:
-    from generator.asof import parse_date
     from generator.checks.problems import format_json, format_text
     from generator.compose import check as check_charter
 
     settings = load_settings(args.config_file)
-    today = dt.date.today()  # only for --as-of today, or when there is no commit to date the check
-    if args.as_of is not None:
-        settings = dataclasses.replace(settings, as_of=today if args.as_of == "today" else parse_date(
-            args.as_of, "--as-of"))
-    result, _ = check_charter(settings, fallback_as_of=today)
+    settings = dataclasses.replace(settings, as_of=args.as_of or settings.as_of)
+    # The machine's date counts only where the build would take it too: when there is no commit.
+    result = check_charter(settings, fallback_as_of=dt.date.today())
     formatter = format_json if args.format == "json" else format_text
     print(formatter(result.problems, result.files_checked))
     return 1 if result.errors else 0
@@ -100,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
 
     checker = commands.add_parser("check", help="validate every agreement and registry; exit 1 on errors")
     checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD",
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=as_of_argument,
                          help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 

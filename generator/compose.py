@@ -52,11 +52,10 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
                            registries)
 
 
-def check(settings: Settings, *, fallback_as_of: dt.date) -> tuple[LoadResult, dt.date]:
+def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:
     """What `charter check` reports: the build's checks, against the date the build would take."""
     head = read_head_date(settings.root) if settings.history else None
-    as_of = decide_as_of(settings.as_of, head, fallback_as_of)
-    return load_charter(settings, as_of), as_of
+    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of))
 
 
 def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:

@@ -179,3 +179,24 @@ def test_home_lists_recent_amendments_from_git(built: Built) -> None:
     recent = home.split('id="recently-amended"', 1)[1].split("<h2", 1)[0]
     assert '<a href="agreements/water/">Water Accord</a>' in recent
     assert '<time datetime="2021-03-05">2021-03-05</time>' in recent
+
+
+def test_a_days_changes_are_ordered_by_commit_time_newest_first(git_repo: GitRepo) -> None:
+    write_project(git_repo.root, {})
+    git_repo.commit("Propose alpha", day("2021-01-01"), **{"agreements/alpha.md": PROPOSED_WATER})
+    git_repo.commit("Propose zeta", day("2021-01-01"), **{"agreements/zeta.md": PROPOSED_WATER})
+    git_repo.commit("Amend zeta", "2021-05-01T09:00:00Z", **{"agreements/zeta.md": AMENDED})
+    git_repo.commit("Amend alpha", "2021-05-01T15:30:00+02:00", **{"agreements/alpha.md": AMENDED})
+    git_repo.commit("Amend zeta again", "2021-05-01T16:00:00Z", **{"agreements/zeta.md": RENEWED})
+    built = read_built(git_repo.root)
+    rows = [(c.event.date.isoformat(), c.agreement.id, c.version.number, c.event.kind)
+            for c in charter_changes(built.charter, built.histories)]
+    assert rows == [
+        ("2021-05-01", "zeta", 3, "renewed"),  # 16:00 UTC
+        ("2021-05-01", "alpha", 2, "adopted"),  # 13:30 UTC, though written 15:30 in its own zone
+        ("2021-05-01", "alpha", 2, "amended"),  # the events of one version keep their order
+        ("2021-05-01", "zeta", 2, "adopted"),  # 09:00 UTC
+        ("2021-05-01", "zeta", 2, "amended"),
+        ("2021-01-01", "alpha", 1, "proposed"),  # the same second: by agreement id
+        ("2021-01-01", "zeta", 1, "proposed"),
+    ]
