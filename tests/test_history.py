@@ -19,6 +19,7 @@ from generator.repository.model import RepositoryFacts
 from generator.repository.read import (
     NO_COMMITS,
     NOT_A_REPOSITORY,
+    GitError,
     GitNotFoundError,
     ShallowCloneError,
     committer_date,
@@ -376,3 +377,22 @@ def test_committer_date() -> None:
     assert date == dt.datetime(2020, 9, 13, 12, 26, 40, tzinfo=dt.UTC)
     assert date is not None and date.utcoffset() == -dt.timedelta(hours=1, minutes=30)
     assert committer_date(b"tree x\n\ncommitter in the message 1 +0000\n") is None
+
+
+def test_a_missing_object_is_named_with_the_remedy(charter_repo: GitRepo) -> None:
+    blob = charter_repo.git("rev-parse", f"HEAD:{MOVED}")
+    (charter_repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(GitError) as raised:
+        read(charter_repo, PATHS)
+    assert str(raised.value) == (f"git cannot read the object {blob}: it is missing\n"
+                                 "  help: run `git fsck`, or build without history by setting the plugin option "
+                                 "`history: false` (CLI: `--no-history`)")
+
+
+def test_a_failing_git_command_is_quoted_with_the_remedy(charter_repo: GitRepo) -> None:
+    (charter_repo.root / ".git" / "refs" / "heads" / "main").write_text("0" * 40 + "\n")
+    with pytest.raises(GitError) as raised:
+        read(charter_repo, PATHS)
+    message = str(raised.value)
+    assert message.startswith(f"`git log` failed in {charter_repo.root}: fatal: bad object HEAD\n  help: "), message
+    assert "git 2.31 or newer" in message and "history: false" in message and "Traceback" not in message
