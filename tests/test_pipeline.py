@@ -154,6 +154,11 @@ def test_a_deleted_and_restored_agreement_shows_its_whole_life(git_repo: GitRepo
     assert history.count('class="charter-timeline__mark charter-timeline__mark--removed"') == 1
     assert history.count('class="charter-timeline__mark charter-timeline__mark--restored"') == 1
     assert "the agreement was removed" in page(output, "agreements/water/v/2/")
+    changes_of = {int(number): text for number, text in re.findall(
+        r'<section class="charter-change" id="change-(\d)">(.*?)</section>\s*(?=<section class="charter-change"|<h2)',
+        history, re.DOTALL)}
+    assert "<del>To share.</del>" in changes_of[2] and "<ins>" not in changes_of[2]
+    assert "To share<ins>, again</ins>." in changes_of[3]  # against the text before the removal
     changes = page(output, "changes/")
     assert changes.index(">Restored</a>") < changes.index(">Removed</a>") < changes.index(">Adopted</a>")
     assert 'id="water"' not in page(output, "editions/edition-gap/")

@@ -44,7 +44,10 @@ def _blob(version: Version | None) -> str:
 
 
 def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Change]:
-    """Newest first: each version against the one before it, cached by the two blobs compared."""
+    """Newest first: each version against the one before it, cached by the two blobs compared.
+
+    A removal shows the whole text removed; the restoration after it is compared with the text before
+    the removal, so its diff shows what the agreement's life across the gap changed, as its events do."""
     found = []
     previous: Version | None = None
     for version in history.versions:
@@ -59,7 +62,7 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Chang
                 encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
         # Escaped by generator.diffs.clauses, which renders every text through html.escape.
         found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
-        previous = version
+        previous = previous if version.is_removed else version
     return list(reversed(found))
 
 
