@@ -157,6 +157,17 @@ def test_entry_ids_carry_the_charters_own_identity(built: Built, site_url: str |
     assert ids[0] == f"tag:charter,2000:{identity}/agreements/seeds/v/2/adopted"
 
 
+def test_the_plugin_option_names_the_charter(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    from generator.engine.config import settings_for
+
+    root = write_project(tmp_path, {}, config=(
+        "site_name: T\ndocs_dir: charter\nplugins:\n  - charter:\n      feed_id: river-charter\n"))
+    config = load_config(str(root / "mkdocs.yml"))
+    assert settings_for(config, config.plugins["charter"].config).feed_id == "river-charter"
+
+
 def test_two_charters_never_share_an_entry_id(built: Built) -> None:
     ours = {entry[0] for entry in entries(feeds(built, SITE_URL)[FEED_PATH])}
     theirs = {entry[0] for entry in entries(feeds(built, "https://other.example/charter")[FEED_PATH])}

@@ -89,7 +89,7 @@ def open_repository(root: Path) -> Iterator[git.Repo | None]:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         yield None
         return
-    repo.git.update_environment(GIT_LITERAL_PATHSPECS="1", GIT_TERMINAL_PROMPT="0", LC_ALL="C", LANGUAGE="C")
+    repo.git.update_environment(GIT_LITERAL_PATHSPECS="1", GIT_TERMINAL_PROMPT="0")  # GitPython sets LC_ALL=C
     try:
         yield repo
     except git.GitCommandNotFound as error:
