@@ -122,7 +122,8 @@ Placed = tuple[list[int], list[Version]]
 
 
 def _placed(history: AgreementHistory, positions: Mapping[str, int]) -> Placed:
-    """Uncommitted versions never count; unreadable ones give way to the last readable one."""
+    """Uncommitted versions never count; unreadable ones give way to the last readable one; a removal
+    stands for the agreement's absence."""
     standing = [version for version in history.versions if version.revision is not None
                 and version.revision.commit in positions and (version.document is not None or version.is_removed)]
     return [positions[version.revision.commit] for version in standing if version.revision], standing
@@ -133,12 +134,12 @@ def _charter_at(charter: Charter, placed: Mapping[str, Placed],
     agreements: list[Agreement] = []
     versions: dict[str, int] = {}
     for current in charter.agreements:
-        places, readable = placed.get(current.id, ([], []))
+        places, standing = placed.get(current.id, ([], []))
         found = bisect.bisect_right(places, position)
-        agreement = readable[found - 1].agreement if found else None  # None: not there, or removed by then
+        agreement = standing[found - 1].agreement if found else None  # None: not there, or removed by then
         if agreement is not None:
             agreements.append(replace(agreement, id=current.id))
-            versions[current.id] = readable[found - 1].number
+            versions[current.id] = standing[found - 1].number
     return replace(charter, agreements=tuple(agreements)), versions
 
 
