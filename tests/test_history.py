@@ -15,7 +15,6 @@ import git  # imported here so that GitPython's own start-up `git version` is no
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.repository.log import parse_log, tokens
-from generator.repository.model import RepositoryFacts
 from generator.repository.read import (
     NO_COMMITS,
     NOT_A_REPOSITORY,
@@ -24,7 +23,6 @@ from generator.repository.read import (
     ShallowCloneError,
     committer_date,
     read_head_date,
-    read_repository,
     repository_warnings,
 )
 from tests.gitrepo import BASE_ENV, GitRepo, read_histories

@@ -8,10 +8,9 @@ Stable and unique: an entry's id is a tag URI of the charter's identity (the `fe
 the host and path of `site_url`, else the charter's title), the agreement, version and event kind, so
 two charters never share an id; its `updated` is the commit's author date, so rebuilding never makes
 a reader show an entry again; a feed's own `updated` is its newest entry's (the "as of" date when it
-has none). Uncommitted versions are left
-out. Links: absolute under the MkDocs `site_url` when it is set; without it, links are relative to
-the site root and the feed carries an `xml:base` leading from the feed back to the root, which
-readers resolve against the feed's own address.
+has none). Uncommitted versions are left out. Links: absolute under the MkDocs `site_url` when it is
+set; without it, links are relative to the site root and the feed carries an `xml:base` leading from
+the feed back to the root, which readers resolve against the feed's own address.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def open_repository(root: Path) -> Iterator[git.Repo | None]:
     """
     try:
         import git
-    except ImportError as error:
+    except ImportError:
         raise GitNotFoundError("GitPython found no git to run") from None
     try:
         repo = git.Repo(root, search_parent_directories=True)
