@@ -394,3 +394,14 @@ def test_a_failing_git_command_is_quoted_with_the_remedy(charter_repo: GitRepo) 
     message = str(raised.value)
     assert message.startswith(f"`git log` failed in {charter_repo.root}: fatal: bad object HEAD\n  help: "), message
     assert "git 2.31 or newer" in message and "history: false" in message and "Traceback" not in message
+
+
+def test_the_search_for_a_repository_stops_at_a_ceiling(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    git_repo.commit("Propose", day("2021-01-01"), **{"site/agreements/water.md": text()})
+    project = git_repo.root / "site"
+    assert read_head_date(project) is not None
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(git_repo.root))  # as git reads it: no climbing into it
+    assert read_head_date(project) is None
+    assert repository_warnings(read_histories(project, {"water": "agreements/water.md"}, AS_OF)[0]) == (
+        NOT_A_REPOSITORY,)
+    assert subprocess.run(["git", "rev-parse"], cwd=project, capture_output=True).returncode != 0

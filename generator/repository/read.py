@@ -74,6 +74,16 @@ def _failed(command: str, root: Path, said: str) -> GitError:
                     f"  help: fix the repository (git 2.31 or newer is needed), {WITHOUT_HISTORY}")
 
 
+def _beyond_ceiling(root: Path, top: str | os.PathLike[str] | None) -> bool:
+    """git's GIT_CEILING_DIRECTORIES, which GitPython's search does not know: from below one, git never
+    climbs into it."""
+    here, found = root.resolve(), Path(top or root).resolve()
+    ceilings = [Path(path).resolve() for path in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep)
+                if os.path.isabs(path)]
+    return any(here != ceiling and here.is_relative_to(ceiling) and ceiling.is_relative_to(found)
+               for ceiling in ceilings)
+
+
 @contextmanager
 def open_repository(root: Path) -> Iterator[git.Repo | None]:
     """The repository holding `root` (None outside one); its git processes end with the block.
@@ -87,6 +97,10 @@ def open_repository(root: Path) -> Iterator[git.Repo | None]:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        yield None
+        return
+    if _beyond_ceiling(root, repo.working_tree_dir):
+        repo.close()
         yield None
         return
     repo.git.update_environment(GIT_LITERAL_PATHSPECS="1", GIT_TERMINAL_PROMPT="0")  # GitPython sets LC_ALL=C
