@@ -48,8 +48,7 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     paths, _ = agreement_files(settings)
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
-    return read_repository(settings.root, [settings.relative(path) for path in paths], [agreements, *registries],
-                           registries)
+    return read_repository(settings.root, [settings.relative(path) for path in paths], [agreements, *registries])
 
 
 def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:

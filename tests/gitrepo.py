@@ -63,5 +63,5 @@ def read_histories(root: Path, paths: Mapping[str, str], as_of: dt.date, registr
                    front_matters: FieldsMemo | None = None) -> tuple[RepositoryFacts, dict[str, AgreementHistory]]:
     """The git read and the history stage, as a build runs them, for agreements at `paths` (id -> path)."""
     registries = tuple(f"{registries_dir}/{name}" for name in REGISTRY_FILES)
-    facts = read_repository(root, list(paths.values()), ["agreements", *registries], registries)
+    facts = read_repository(root, list(paths.values()), ["agreements", *registries])
     return facts, agreement_histories(facts, paths, as_of, front_matters)

@@ -15,6 +15,7 @@ import git  # imported here so that GitPython's own start-up `git version` is no
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.repository.log import parse_log, tokens
+from generator.repository.model import Commit
 from generator.repository.read import (
     NO_COMMITS,
     NOT_A_REPOSITORY,
@@ -167,7 +168,9 @@ def test_repository_facts_head_date_tags_and_registries(charter_repo: GitRepo) -
     ]
     assert facts.mainline == tuple(charter_repo.git("rev-list", "--first-parent", "--reverse", "HEAD").split())
     assert [(r.path, r.change) for r in facts.changes_to(("docs/parties.yml",))] == [("docs/parties.yml", "added")]
-    assert set(facts.contents) == {r.blob for r in facts.revisions if r.path.startswith("agreements/")}
+    parties = facts.changes_to(("docs/parties.yml",))[0].blob  # registries are read too: keys at each commit
+    assert set(facts.contents) == {r.blob for r in facts.revisions if r.path.startswith("agreements/")} | {parties}
+    assert facts.contents[parties] == (charter_repo.root / "docs/parties.yml").read_bytes()
     wells = histories["wells"]
     assert [(e.kind, e.date.isoformat()) for e in wells.events] == [("proposed", "2021-01-10")]
 
@@ -271,8 +274,8 @@ def test_git_processes_do_not_grow_with_the_number_of_files(git_repo: GitRepo,
     one_calls = len(calls)
     paths = {f"a{n:02}": f"agreements/a{n:02}.md" for n in range(1, 20)} | {"a00": "agreements/sub/a00.md"}
     many = read(git_repo, paths)
-    assert len(calls) - one_calls == one_calls == 3
-    assert [call[1] for call in calls[:3]] == ["log", "cat-file", "rev-list"]
+    assert len(calls) - one_calls == one_calls == 2
+    assert [call[1] for call in calls[:2]] == ["log", "cat-file"]
     assert len(one["a01"].versions) == 2
     assert all(len(h.versions) == 2 for key, h in many.items() if key != "a00")
     moved = many["a00"]
@@ -345,6 +348,9 @@ CAPTURED_LOG = (
     b"Consented-by\x1driver-folk\0\0"
     b"\n:100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" R087\0agreements/x.md\0agreements/sub/x.md\0"
     b":000000 100644 " + b"0" * 40 + b" " + b"3" * 40 + b" A\0agreements/caf\xc3\xa9.md\0"
+    b"\x1e" + b"e" * 40 + b"\0" + b"a" * 40 + b"\0Cy\0cy@example.org\0"
+    b"2021-06-01T00:00:00+00:00\0002021-06-01T00:00:00+00:00\0Consent\n\0"
+    b"Consented-by\x1dhill-folk\x1fConsent-to\x1dcare v2\0\0"
     b"\x1e" + b"a" * 40 + b"\0\0Bo\0bo@example.org\0"
     b"2021-01-01T00:00:00-05:00\0002021-01-01T00:00:00-05:00\0First\n\0\0\0"
     b"\n:100644 000000 " + b"4" * 40 + b" " + b"0" * 40 + b" D\0agreements/old.md\0"
@@ -354,7 +360,12 @@ CAPTURED_LOG = (
 @pytest.mark.parametrize("size", [1, 7, 1 << 16], ids=["byte-by-byte", "odd-chunks", "one-chunk"])
 def test_parse_log_reads_commits_and_raw_changes(size: int) -> None:
     chunks = [CAPTURED_LOG[start : start + size] for start in range(0, len(CAPTURED_LOG), size)]
-    merge, added, deleted = parse_log(tokens(chunks))
+    commit, merge, added, bare, first, deleted = parse_log(tokens(chunks))
+    assert type(commit) is Commit and type(bare) is Commit and type(first) is Commit
+    assert commit == Commit(*(getattr(merge, name) for name in vars(commit)))
+    assert (bare.commit, bare.parents, bare.trailers) == ("e" * 40, ("a" * 40,), (
+        ("Consented-by", "hill-folk"), ("Consent-to", "care v2")))
+    assert (first.commit, first.message, first.trailers) == ("a" * 40, "First\n", ())
     assert (merge.commit, merge.parents) == ("c" * 40, ("a" * 40, "b" * 40))
     assert merge.is_merge and merge.subject == "Merge care"
     assert merge.authored == dt.datetime(2021, 10, 10, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))

@@ -4,6 +4,9 @@ Each commit is a record `\\x1e` + eight NUL-ended fields (hash, parents, author 
 author and committer dates, message, trailers), then its `--raw -z` changes: `:<modes> <blobs> <kind>`,
 NUL, the path (two paths for a rename or copy), NUL. Trailers come from git's own parser
 (`%(trailers)`), so `Consented-by:` lines mean exactly what `git interpret-trailers` says they mean.
+`--sparse` lists every commit of the main line, also those that change none of the paths (their
+record has no changes): so the stream is the main line, and a consent given in a commit of its own
+is read with the rest.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from generator.repository.model import Revision
+from generator.repository.model import Commit, Revision
 
 RECORD = b"\x1e"
 TRAILER_SEPARATOR = "\x1f"
@@ -25,7 +28,7 @@ CHANGES = {"A": "added", "C": "added", "M": "modified", "T": "modified", "R": "r
 def log_arguments(relative: str, pathspecs: Iterable[str]) -> list[str]:
     """`git log` options for the main line of HEAD, paths shown relative to the project folder."""
     return [
-        "--first-parent", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev", "--no-color",
+        "--first-parent", "--sparse", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev", "--no-color",
         "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--relative={relative}" if relative else "--relative",
         "--encoding=UTF-8", f"--format={LOG_FORMAT}", "HEAD", "--", *pathspecs,
     ]
@@ -48,23 +51,24 @@ def parse_trailers(field: str) -> tuple[tuple[str, str], ...]:
     return tuple((key.strip(), value.strip()) for key, _, value in pairs)
 
 
-def parse_log(stream: Iterable[bytes]) -> Iterator[Revision]:
-    """Revisions (one per commit and changed path), newest first, from the `LOG_FORMAT` stream's tokens."""
-    header: list[str] = []
+def parse_log(stream: Iterable[bytes]) -> Iterator[Commit | Revision]:
+    """Each commit of the `LOG_FORMAT` stream's tokens, newest first, followed by its revisions (one per
+    changed path)."""
+    commit: Commit | None = None
     stream = iter(stream)
     for raw in stream:
         token = raw.lstrip(b"\n")
         if token.startswith(RECORD):
             fields = [token[1:], *(next(stream, b"") for _ in range(HEADER_FIELDS - 1))]
-            header = [part.decode("utf-8", "replace") for part in fields]
-        elif token.startswith(b":") and header:
+            sha, parents, name, email, authored, committed, message, trailers = (
+                part.decode("utf-8", "replace") for part in fields)
+            commit = Commit(sha, tuple(parents.split()), name, email, dt.datetime.fromisoformat(authored),
+                            dt.datetime.fromisoformat(committed), message, parse_trailers(trailers))
+            yield commit
+        elif token.startswith(b":") and commit is not None:
             meta = token[1:].decode("ascii").split()
             kind = CHANGES.get(meta[4][:1], "modified")
             count = 2 if meta[4][:1] in ("R", "C") else 1
             paths = [next(stream, b"").decode("utf-8", "surrogateescape") for _ in range(count)]
-            sha, parents, name, email, authored, committed, message, trailers = header
-            yield Revision(
-                sha, tuple(parents.split()), name, email, dt.datetime.fromisoformat(authored),
-                dt.datetime.fromisoformat(committed), message, parse_trailers(trailers), paths[-1],
-                "" if kind == "deleted" else meta[3], kind, paths[0] if count == 2 else None,
-            )
+            yield Revision(**vars(commit), path=paths[-1], blob="" if kind == "deleted" else meta[3],
+                           change=kind, old_path=paths[0] if count == 2 else None)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class Revision:
-    """One commit's change to one file, as the main line saw it."""
+class Commit:
+    """One commit of the main line, as the log streams it before its changes."""
 
     commit: str
     parents: tuple[str, ...]
@@ -20,13 +20,6 @@ class Revision:
     message: str
     trailers: tuple[tuple[str, str], ...]
     """(key, value) pairs in the order git's own trailer parser found them (`git interpret-trailers`)."""
-    path: str
-    blob: str
-    """Empty for a deletion."""
-    change: str
-    """added, modified, renamed or deleted."""
-    old_path: str | None = None
-    """The path before a rename."""
 
     @property
     def subject(self) -> str:
@@ -36,13 +29,26 @@ class Revision:
     def is_merge(self) -> bool:
         return len(self.parents) > 1
 
-    @property
-    def is_deletion(self) -> bool:
-        return self.change == "deleted"
-
     def trailer(self, key: str) -> tuple[str, ...]:
         """Values of a trailer, case-insensitively, as git treats trailer keys."""
         return tuple(value for name, value in self.trailers if name.lower() == key.lower())
+
+
+@dataclass(frozen=True)
+class Revision(Commit):
+    """One commit's change to one file, as the main line saw it."""
+
+    path: str
+    blob: str
+    """Empty for a deletion."""
+    change: str
+    """added, modified, renamed or deleted."""
+    old_path: str | None = None
+    """The path before a rename."""
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.change == "deleted"
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class RepositoryFacts:
     revisions: tuple[Revision, ...] = ()
     """Every change to an agreement or registry file on the main line, newest first (git log's order)."""
     contents: Mapping[str, bytes] = field(default_factory=dict, hash=False)
-    """Blob id -> bytes, for every agreement revision that is not a deletion. A mapping, so that it can
+    """Blob id -> bytes, for every agreement and registry revision that is not a deletion. A mapping, so that it can
     be read lazily from the object store or a cache when memory matters."""
     working: Mapping[str, bytes] = field(default_factory=dict, hash=False)
     """Current path -> bytes of the working copy, for the files that differ from HEAD (CRLF read as LF)
@@ -74,6 +80,9 @@ class RepositoryFacts:
     """The first-parent chain of HEAD, oldest first: a commit's place in it orders versions and tags."""
     unfinished: tuple[str, ...] = ()
     """Operations git is in the middle of (a rebase, a merge...), in words."""
+    unchanging: tuple[Commit, ...] = ()
+    """Commits of the main line that change none of the files read but carry trailers (a consent given
+    to a version some time after it was committed), newest first."""
 
     def changes_to(self, paths: tuple[str, ...]) -> tuple[Revision, ...]:
         """The revisions of the given paths (the registries, say), oldest first."""

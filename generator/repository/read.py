@@ -1,11 +1,11 @@
 """Read the charter's past from git with a fixed number of processes, whatever the number of files.
 
 GitPython finds the repository (searching parent folders, so the project may sit in a sub-folder of
-it) and reads refs and the shallow and mid-operation markers itself; git runs twice:
+it) and reads refs and the shallow and mid-operation markers itself; git runs once:
 
-- `git log --first-parent --diff-merges=first-parent -M --raw -z ... HEAD -- <agreements> <registries>`:
-  every revision of every agreement and registry file, in one stream read as it comes;
-- `git rev-list --first-parent HEAD`: the main line, which tells what stood at a tag's commit;
+- `git log --first-parent --sparse --diff-merges=first-parent -M --raw -z ... HEAD -- <agreements>
+  <registries>`: every commit of the main line (which tells what stood at a tag's commit) and every
+  revision of every agreement and registry file, in one stream read as it comes;
 
 and one `git cat-file --batch` (GitPython's `repo.odb`) serves HEAD's commit, the tags and every blob.
 
@@ -25,14 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import CharterError
 from generator.repository.log import log_arguments, parse_log, tokens
-from generator.repository.model import RepositoryFacts, Revision, Tag
+from generator.repository.model import Commit, RepositoryFacts, Revision, Tag
 
 if TYPE_CHECKING:
     import git
@@ -215,6 +215,27 @@ def working_changes(root: Path, paths: Collection[str], committed: Mapping[str, 
     return found
 
 
+def _split(stream: Iterable[Commit | Revision]) -> tuple[tuple[Revision, ...], tuple[str, ...], tuple[Commit, ...]]:
+    """The log's revisions (newest first), its commits (the main line, oldest first), and the commits that
+    changed none of the paths but carry trailers (newest first)."""
+    revisions: list[Revision] = []
+    commits: list[str] = []
+    unchanging: list[Commit] = []
+    last: Commit | None = None
+    for item in stream:
+        if isinstance(item, Revision):
+            revisions.append(item)
+            last = None
+            continue
+        if last is not None and last.trailers:
+            unchanging.append(last)
+        commits.append(item.commit)
+        last = item
+    if last is not None and last.trailers:
+        unchanging.append(last)
+    return tuple(revisions), tuple(reversed(commits)), tuple(unchanging)
+
+
 def _relative_to_top(repo: git.Repo, root: Path) -> str:
     top = Path(repo.working_tree_dir or root).resolve()
     relative = Path(os.path.relpath(root.resolve(), top)).as_posix()
@@ -238,8 +259,7 @@ def read_head_date(root: Path) -> dt.datetime | None:
         return committer_date(_object(repo, head)[1]) if repo is not None and head is not None else None
 
 
-def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str],
-                    registries: Collection[str] = ()) -> RepositoryFacts:
+def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str]) -> RepositoryFacts:
     """Raw facts for the files now at `paths`; `pathspecs` (the agreements folder and the registries)
     bound the log. Every path is relative to the project folder `root`, which may sit below the
     repository's top."""
@@ -257,14 +277,13 @@ def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[st
         process = repo.git.log(*log_arguments(prefix, [f"{prefix}{spec}" for spec in pathspecs]),
                                as_process=True)
         stdout = process.proc.stdout
-        revisions = tuple(parse_log(tokens(iter(lambda: stdout.read(CHUNK), b""))))
+        revisions, mainline, unchanging = _split(parse_log(tokens(iter(lambda: stdout.read(CHUNK), b""))))
         process.wait()
-        wanted = sorted({r.blob for r in revisions if r.blob and r.path not in registries})
+        wanted = sorted({r.blob for r in revisions if r.blob})
         contents = {blob: _object(repo, blob)[1] for blob in wanted}
         head_date = committer_date(_object(repo, head)[1])
         tags = tuple(tag for ref in sorted(repo.tags, key=lambda ref: ref.name)
                      if (tag := _tag(repo, ref.name, ref.path)) is not None)
-        mainline = tuple(reversed(repo.git.rev_list("--first-parent", "HEAD").split()))
         log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(wanted), len(tags))
         return RepositoryFacts(True, revisions, contents, working_changes(root, paths, _at_head(revisions), contents),
-                               head_date, tags, mainline, unfinished)
+                               head_date, tags, mainline, unfinished=unfinished, unchanging=unchanging)
