@@ -1,26 +1,36 @@
 """One build, engine-neutral, in one straight line; the plugin only hands the result over.
 
-settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id -> diffs -> pages.
+settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id -> the consent
+ledger (with the signatures git has not checked before, in one more git process) -> diffs -> pages.
 Each stage is a function of the stages before it: none reads git, opens a cache or picks a date
 of its own. The caller supplies the only clock (`fallback_as_of`, used when there is no commit).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.asof import decide_as_of
 from generator.cache import BlobCache
+from generator.checks.problems import sort_problems
+from generator.consent.keys import key_history
+from generator.consent.ledger import Ledger, build_ledger
+from generator.consent.policy import required_problems
+from generator.consent.statements import gather
 from generator.diffs.consecutive import history_diffs
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
+from generator.history.versions import AgreementHistory
 from generator.pages import Site, build_site
 from generator.repository.model import RepositoryFacts
 from generator.repository.read import read_head_date, read_repository, repository_warnings
-from generator.settings import REGISTRY_FILES, Settings
+from generator.repository.signatures import check_signatures
+from generator.settings import PARTIES_FILE, REGISTRY_FILES, Settings
 from generator.source.loader import LoadResult, agreement_files, load_charter
 from generator.source.parsed_cache import PersistentFieldsMemo
 
@@ -36,9 +46,12 @@ class BuildOutput:
     warnings: tuple[str, ...] = ()
 
 
+def registry_path(settings: Settings, name: str) -> str:
+    return posixpath.normpath(posixpath.join(settings.relative(settings.docs_dir), name))
+
+
 def registry_paths(settings: Settings) -> tuple[str, ...]:
-    docs = settings.relative(settings.docs_dir)
-    return tuple(posixpath.normpath(posixpath.join(docs, name)) for name in REGISTRY_FILES)
+    return tuple(registry_path(settings, name) for name in REGISTRY_FILES)
 
 
 def read_git(settings: Settings) -> RepositoryFacts | None:
@@ -51,13 +64,34 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     return read_repository(settings.root, [settings.relative(path) for path in paths], [agreements, *registries])
 
 
+def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
+                   histories: Mapping[str, AgreementHistory], cache: BlobCache) -> Ledger | None:
+    """Who consented to each version (None with `consent: off`); git checks only signatures it has not
+    checked in an earlier build."""
+    if settings.consent == "off" or not facts.is_repository:
+        return None
+    keys = key_history(facts, registry_path(settings, PARTIES_FILE))
+    statements = gather(facts, histories)
+    signatures = check_signatures(settings.root, statements.commits, keys.allowed_signers(), cache)
+    ledger = build_ledger(load.charter, histories, statements, signatures, keys,
+                          settings.relative(settings.agreements_dir))
+    if settings.consent == "required":
+        ledger = dataclasses.replace(ledger, problems=(*ledger.problems,
+                                                       *required_problems(load.charter, histories, ledger)))
+    return ledger
+
+
 def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:
-    """What `charter check` reports: the build's checks, against the date the build would take."""
+    """What `charter check` reports: the build's checks, against the date the build would take. With
+    `consent: required` that needs the whole history (the ledger); otherwise only HEAD's date."""
+    if settings.consent == "required" and settings.history:
+        return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
     return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of))
 
 
-def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
+def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) -> BuildOutput:
+    """`pages=False` stops after the checks that need the history (the consent ledger's)."""
     facts = read_git(settings)
     as_of = decide_as_of(settings.as_of, facts.head_date if facts is not None else None, fallback_as_of)
     load = load_charter(settings, as_of)
@@ -68,9 +102,15 @@ def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
     cache = BlobCache(settings.cache_dir)
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
     histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
+    ledger = consent_ledger(settings, facts, load, histories, cache) if facts is not None else None
+    if ledger is not None and ledger.problems:
+        load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
+    if load.errors or not pages:
+        return BuildOutput(load, None, as_of, warnings)
     diffs = history_diffs(histories, cache)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
-    site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions)
+    site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
+                      ledger=ledger)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from generator.source.signing_keys import SigningKey
 from generator.vocabulary import RELATIONS
 
 
@@ -19,6 +20,8 @@ class Party:
     region: str = ""
     url: str = ""
     description: str = ""
+    signing_keys: tuple[SigningKey, ...] = ()
+    """The keys whose signature on a commit verifies the party's consent recorded in it."""
 
 
 @dataclass(frozen=True)

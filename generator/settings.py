@@ -37,6 +37,9 @@ class Settings:
     """Names this charter in its feed entries' ids; by default they are named by `site_url`."""
     edition_pattern: str = "edition-*"
     """Annotated tags whose name matches this (fnmatch) are editions of the charter."""
+    consent: str = "recorded"
+    """off, recorded (show the consent ledger) or required (an agreement in force lacking the verified
+    consent of a party is an error)."""
 
     def relative(self, path: Path) -> str:
         """The path as a reader of the repository names it: symlinks are not followed."""

@@ -46,3 +46,7 @@ ENUM_FIELDS: Final = {"status": STATUSES, "level": LEVELS, "form": FORMS}
 KNOWN_FIELDS: Final = frozenset(
     {*REQUIRED_FIELDS, *LIST_FIELDS, *DATE_FIELDS, *TEXT_FIELDS, *ENUM_FIELDS}
 )
+
+# The `consent` plugin option: read no consent, show the ledger, or fail on an agreement in force
+# whose current text lacks the verified consent of every party.
+CONSENT_POLICIES: Final = ("off", "recorded", "required")

@@ -11,6 +11,7 @@ from mkdocs.config import config_options as c
 
 from generator.asof import ConfigError, configured_as_of
 from generator.settings import Settings
+from generator.vocabulary import CONSENT_POLICIES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -47,6 +48,10 @@ class CharterConfig(base.Config):
     """Names this charter in its feed entries' ids (default: the host and path of `site_url`), so two
     charters' entries never share an id; set it to keep the ids when the site moves."""
 
+    consent = c.Choice(CONSENT_POLICIES, default="recorded")
+    """`off`, `recorded` (the consent ledger on the pages) or `required` (an agreement in force whose current
+    text lacks the verified consent of any party fails the build and `charter check`)."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
 
@@ -59,6 +64,10 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
     if not config.use_directory_urls:
         raise ConfigError("set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
     root = Path(config.config_file_path).resolve().parent
+    history = options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1"
+    if options.consent == "required" and not history:
+        raise ConfigError("`consent: required` verifies signed commits, so it needs the git history: build with "
+                          "history (drop `history: false` or `--no-history`), or set `consent: recorded`")
     return Settings(
         root=root,
         agreements_dir=root / options.agreements_dir,
@@ -67,9 +76,10 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         extra_fields=frozenset(options.extra_fields),
         trusted_html=options.trusted_html,
         as_of=configured_as_of(options.as_of, os.environ),
-        history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
+        history=history,
         site_url=config.site_url or None,
         feed_id=options.feed_id or None,
         cache_dir=root / options.cache_dir if options.cache_dir else None,
         edition_pattern=options.edition_pattern,
+        consent=options.consent,
     )

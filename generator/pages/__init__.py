@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
+from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
@@ -13,6 +14,7 @@ from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.composite import composite_page
+from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
@@ -34,11 +36,12 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
-               diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = ()) -> Site:
+               diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
+               ledger: Ledger | None = None) -> Site:
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, diffs or {})
+                          histories, diffs or {}, ledger)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -51,6 +54,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
         *(agreement_page(context, agreement) for agreement in charter.agreements),
         changes_page(context),
         renewals_page(context),
+        consent_page(context, settings.consent),
     ]
     for agreement in charter.agreements:
         history = histories.get(agreement.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Agreement
+from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import RELATIONS
@@ -30,6 +31,7 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         body=context.body_html(agreement, url),
         backlinks=backlinks(context, agreement),
         successors=context.charter.successors(agreement.id),
+        consent=current_consent(context, agreement),
     )
     toc = agreement_toc(agreement)
     if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement):

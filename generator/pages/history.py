@@ -103,10 +103,11 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
         url = version_url(agreement, version.number)
         shown = version.agreement or agreement
         body = context.body_html(shown, url) if version.agreement else Markup.escape(version.text)
+        ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
         html = context.render(
             "version.html", url,
             agreement=agreement, shown=shown, version=version, body=body,
             label=version_label(version, context), is_current=version is history.current,
-            labels=EVENT_LABELS,
+            labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
         )
         yield Page(url, f"{agreement.title} (version {version.number})", html, searchable=False)

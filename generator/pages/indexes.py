@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.model import Agreement, Charter
+from generator.pages.consent import awaiting, shortfalls
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import LEVELS, STATUSES
@@ -73,13 +74,18 @@ def parties_index_page(context: SiteContext) -> Page:
 
 
 def party_pages(context: SiteContext) -> Iterator[Page]:
+    lacking = shortfalls(context)
     for party in context.charter.parties.values():
         url = f"parties/{party.id}/"
         agreements = context.charter.agreements
+        ledger = context.ledger.by_party.get(party.id, ()) if context.ledger is not None else ()
         html = context.render(
             "party.html", url, party=party,
             party_to=by_title([a for a in agreements if party.id in a.parties]),
             mediates=by_title([a for a in agreements if party.id in a.mediators]),
+            consents=ledger, awaiting=awaiting(lacking, party.id),
         )
-        toc = (TocEntry("party-to", "Party to", 2), TocEntry("mediates", "Mediates", 2))
+        toc: tuple[TocEntry, ...] = (TocEntry("party-to", "Party to", 2), TocEntry("mediates", "Mediates", 2))
+        if context.ledger is not None:
+            toc += (TocEntry("consent", "Consent ledger", 2),)
         yield Page(url, party.name, html, toc, party.description)

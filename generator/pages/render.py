@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
@@ -34,6 +35,8 @@ class SiteContext:
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
     diffs: Mapping[str, Sequence[Change]] = field(default_factory=dict)
     """Agreement id -> its consecutive diffs, newest first, from the diffs stage."""
+    ledger: Ledger | None = None
+    """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -73,6 +76,7 @@ class SiteContext:
                 relations=RELATIONS,
                 relation_labels=RELATION_LABELS,
                 histories=self.histories,
+                ledger=self.ledger,
                 page_url=page_url,
                 **values,
             )

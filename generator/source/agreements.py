@@ -20,7 +20,8 @@ def _text(doc: SourceDocument, key: str, default: str = "") -> str:
     return located.value.strip() if located is not None and isinstance(located.value, str) else default
 
 
-def _ids(doc: SourceDocument, key: str) -> tuple[str, ...]:
+def field_ids(doc: SourceDocument, key: str) -> tuple[str, ...]:
+    """The ids a list field names (a value of the wrong type names none)."""
     located = doc.fields.get(key)
     if located is None or not isinstance(located.value, list):
         return ()
@@ -38,21 +39,21 @@ def agreement_id(doc: SourceDocument) -> str:
 
 
 def build_agreement(doc: SourceDocument) -> Agreement:
-    relations: dict[str, Any] = {relation: _ids(doc, relation) for relation in RELATIONS}
+    relations: dict[str, Any] = {relation: field_ids(doc, relation) for relation in RELATIONS}
     clauses, links = markup.scan(doc.body, doc.body_line)
     return Agreement(
         id=agreement_id(doc),
         path=doc.path,
         title=_text(doc, "title", agreement_id(doc)),
         status=_text(doc, "status"),
-        parties=_ids(doc, "parties"),
+        parties=field_ids(doc, "parties"),
         body=doc.body,
         body_line=doc.body_line,
-        mediators=_ids(doc, "mediators"),
+        mediators=field_ids(doc, "mediators"),
         level=_text(doc, "level") or None,
         form=_text(doc, "form") or DEFAULT_FORM,
-        institutionalised_as=_ids(doc, "institutionalised_as"),
-        themes=_ids(doc, "themes"),
+        institutionalised_as=field_ids(doc, "institutionalised_as"),
+        themes=field_ids(doc, "themes"),
         adopted=_date(doc, "adopted"),
         review_by=_date(doc, "review_by"),
         renew_every=_text(doc, "renew_every") or None,

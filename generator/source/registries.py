@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.source.documents import DocumentError, decode
+from generator.source.signing_keys import KEY_HINT, SigningKey, parse_signing_key
 from generator.model import Part, Party, Theme
 from generator.checks.problems import Problem
 from generator.checks.suggest import did_you_mean
 from generator.vocabulary import ID_PATTERN, PARTY_KINDS
 from generator.source.yamlsafe import Located, YamlProblem, load_mapping
 
-PARTY_FIELDS = ("name", "kind", "region", "url", "description")
+PARTY_FIELDS = ("name", "kind", "region", "url", "description", "signing_keys")
+TEXT_PARTY_FIELDS = PARTY_FIELDS[:-1]
 THEME_FIELDS = ("title", "description")
 PART_FIELDS = ("title", "description", "themes", "agreements")
 SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
@@ -39,21 +41,29 @@ def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str,
             return {}, []
         return {}, [Problem(shown, 1, "registry-missing", f"{shown} does not exist", "create it; see README")]
     try:
-        fields = load_mapping(decode(shown, path.read_bytes()))
+        data = path.read_bytes()
+    except OSError as error:
+        return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
+    return _parse(shown, data)
+
+
+def _parse(shown: str, data: bytes) -> tuple[dict[str, Located], list[Problem]]:
+    try:
+        fields = load_mapping(decode(shown, data))
     except DocumentError as error:
         return {}, [error.problem]
     except YamlProblem as problem:
         return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint)]
-    except OSError as error:
-        return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
     # load_mapping counts lines from 0; problems point at 1-based file lines.
     return {key: Located(value.value, value.line + 1, tuple(line + 1 for line in value.item_lines))
             for key, value in fields.items()}, []
 
 
 def _entry_problems(
-    shown: str, entry_id: str, entry: Located, allowed: tuple[str, ...], required: tuple[str, ...]
+    shown: str, entry_id: str, entry: Located, allowed: tuple[str, ...], required: tuple[str, ...],
+    texts: tuple[str, ...] | None = None,
 ) -> Iterator[Problem]:
+    """`texts`: the fields that must be text (by default every allowed one)."""
     if not ID_PATTERN.match(entry_id):
         yield Problem(shown, entry.line, "id-invalid", f"'{entry_id}' is not a valid id",
                       "use lower-case letters, digits and hyphens, starting with a letter or digit")
@@ -69,7 +79,7 @@ def _entry_problems(
         if not isinstance(entry.value.get(key), str) or not entry.value[key].strip():
             yield Problem(shown, entry.line, "field-missing", f"'{entry_id}' has no {key}",
                           f"add `{key}:` under '{entry_id}'")
-    for key in allowed:
+    for key in allowed if texts is None else texts:
         value = entry.value.get(key)
         if value is not None and not isinstance(value, str):
             yield Problem(shown, entry.line, "field-type", f"'{entry_id}'.{key} must be text", "quote the value")
@@ -80,12 +90,41 @@ def _text(values: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _signing_keys(shown: str, party_id: str, entry: Located, values: dict[str, Any]
+                  ) -> tuple[tuple[SigningKey, ...], list[Problem]]:
+    listed = values.get("signing_keys", [])
+    if not isinstance(listed, list):
+        return (), [Problem(shown, entry.line, "field-type", f"'{party_id}'.signing_keys must be a list",
+                            "write `signing_keys: [\"ssh-ed25519 AAAA… comment\"]`")]
+    keys, problems = [], []
+    for number, item in enumerate(listed, start=1):
+        key = parse_signing_key(item) if isinstance(item, str) else None
+        if key is None:
+            problems.append(Problem(shown, entry.line, "signing-key-invalid",
+                                    f"'{party_id}'.signing_keys item {number} is neither an SSH public key nor an "
+                                    "OpenPGP fingerprint", KEY_HINT))
+        elif key not in keys:
+            keys.append(key)
+    return tuple(keys), problems
+
+
+def parse_parties(shown: str, data: bytes) -> tuple[dict[str, Party], list[Problem]]:
+    """The party registry from its bytes: today's file, or a revision of it that git holds."""
+    entries, problems = _parse(shown, data)
+    return _parties(shown, entries, problems)
+
+
 def load_parties(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str, Party], list[Problem]]:
     shown = f"{root_shown}/parties.yml"
     entries, problems = _read(docs_dir / "parties.yml", shown, required=True, root=root)
+    return _parties(shown, entries, problems)
+
+
+def _parties(shown: str, entries: dict[str, Located], problems: list[Problem]
+             ) -> tuple[dict[str, Party], list[Problem]]:
     parties: dict[str, Party] = {}
     for party_id, entry in entries.items():
-        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, ("name", "kind")))
+        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, ("name", "kind"), TEXT_PARTY_FIELDS))
         values = entry.value if isinstance(entry.value, dict) else {}
         kind, url = _text(values, "kind"), _text(values, "url")
         if kind and kind not in PARTY_KINDS:
@@ -96,8 +135,10 @@ def load_parties(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str,
             problems.append(Problem(shown, entry.line, "url-invalid", f"'{party_id}' has a url that is not http(s)",
                                     "give a full https:// address"))
             url = ""
+        keys, key_problems = _signing_keys(shown, party_id, entry, values)
+        problems.extend(key_problems)
         parties[party_id] = Party(party_id, _text(values, "name") or party_id, kind, _text(values, "region"),
-                                  url, _text(values, "description"))
+                                  url, _text(values, "description"), keys)
     return parties, problems
 
 
