@@ -50,13 +50,26 @@ class GitRepo:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def commit(self, message: str, date: str, author: str | None = None, **files: str) -> str:
-        """Write `files` (keyword names use '__' for '/'), stage everything, commit at `date`."""
+    def commit(self, message: str, date: str, author: str | None = None, *, trailers: tuple[str, ...] = (),
+               signing_key: Path | None = None, **files: str) -> str:
+        """Write `files` (keyword names use '__' for '/'), stage everything, commit at `date`; each of
+        `trailers` is given to `git commit --trailer`, and `signing_key` (an SSH private key file) signs."""
         for name, text in files.items():
             self.write(name.replace("__", "/"), text)
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message, date=date, author=author)
+        signing = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}") if signing_key else ()
+        self.git(*signing, "commit", "-q", "--allow-empty", *(["-S"] if signing_key else []), "-m", message,
+                 *(f"--trailer={trailer}" for trailer in trailers), date=date, author=author)
         return self.git("rev-parse", "HEAD")
+
+
+def ssh_key(folder: Path, name: str) -> tuple[Path, str]:
+    """A new ed25519 key without a passphrase: the private key file, and the public key line."""
+    folder.mkdir(parents=True, exist_ok=True)
+    private = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@example.org", "-f", str(private)],
+                   check=True, capture_output=True)
+    return private, Path(f"{private}.pub").read_text(encoding="ascii").strip()
 
 
 def read_histories(root: Path, paths: Mapping[str, str], as_of: dt.date, registries_dir: str = "docs",

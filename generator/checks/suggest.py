@@ -6,10 +6,16 @@ import difflib
 from collections.abc import Iterable
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice a mistyped value most likely meant, if any is close."""
     normal = value.strip().lower().replace("_", "-").replace(" ", "-")
     options = list(choices)
     if normal in options and normal != value:
-        return f"did you mean '{normal}'?"
+        return normal
     close = difflib.get_close_matches(normal, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
+    found = closest(value, choices)
+    return f"did you mean '{found}'?" if found else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from generator.checks.problems import Problem, Severity
-from generator.checks.suggest import did_you_mean
+from generator.checks.suggest import closest
 from generator.consent.keys import KeyHistory
 from generator.consent.statements import CONSENT, WITHDRAWAL, Misdirected, Statement, Statements
 from generator.history.versions import AgreementHistory, Version
@@ -162,9 +162,9 @@ def prove(party: str, statement: Statement, signature: Signature | None, keys: K
     signer = signature.fingerprints[0] if signature.fingerprints else ""
     for fingerprint in signature.fingerprints:
         if fingerprint in before.get(party, ()):
-            kind = KEY_KINDS.get(keys.keys[fingerprint].kind, "") if fingerprint in keys.keys else ""
+            kind = KEY_KINDS[keys.keys[fingerprint].kind]
             return Proof(VERIFIED, "signed", f"signed with the party's {kind} key {fingerprint}, registered before "
-                         "the commit".replace("  ", " "), fingerprint)
+                         "the commit", fingerprint)
     if any(fingerprint in keys.written_at(statement.position).get(party, ()) for fingerprint in signature.fingerprints):
         return Proof(DECLARED, "same-commit", f"signed with key {signer}, which this same commit added to the "
                      "registry: a key counts only once the registry held it before", signer)
@@ -242,13 +242,14 @@ def _named_commit(commit: Commit) -> str:
 
 def _unknown_party(charter: Charter, statement: Statement, agreements_shown: str) -> Problem:
     noun = "consent" if statement.kind == CONSENT else "a withdrawal of consent"
-    suggestion = did_you_mean(statement.party, tuple(charter.parties))
+    close = closest(statement.party, charter.parties)
+    meant = close or "<party-id>"
     return Problem(
         _path(charter, statement.agreement_id, agreements_shown), 1, "consent-party-unknown",
         f"{_named_commit(statement.commit)} records {noun} by '{statement.party}', which is not a party in "
         "the registry; it is not counted",
-        f"{suggestion + ' ' if suggestion else ''}A commit cannot be changed: record it again in a new commit "
-        f"(`charter consent {statement.agreement_id} --party <party-id>` prints the command)",
+        f"{f'did you mean {meant!r}? ' if close else ''}A commit cannot be changed: record it again in a new "
+        f"commit (`charter consent {statement.agreement_id} --party {meant}` prints the command)",
         Severity.WARNING)
 
 

@@ -1,0 +1,279 @@
+"""The consent ledger, end to end: real repositories with SSH-signed commits (keys made by ssh-keygen in a
+temporary folder), built as a build builds them, each verdict read back from the version, agreement and
+party pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_module
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.compose import BuildOutput, compose
+from generator.settings import Settings
+from generator.source.signing_keys import parse_signing_key
+from tests.gitrepo import BASE_ENV, GitRepo, ssh_key
+from tests.project import REPO_ROOT, agreement, write_project
+
+AS_OF = dt.date(2030, 1, 1)
+RIVER, VALLEY, SEEDS = "river-collective", "valley-farmers", "seed-network"
+
+
+def fingerprint(public_key: Path) -> str:
+    """The key's fingerprint as ssh-keygen prints it (`256 SHA256:… comment (ED25519)`)."""
+    listed = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", str(public_key)], check=True,
+                            capture_output=True, text=True).stdout
+    return listed.split()[1]
+
+
+def parties(keys: dict[str, str]) -> str:
+    """The test registry, with `signing_keys` for the parties in `keys`."""
+    entries = {RIVER: "River Keepers Collective\n  kind: collective", VALLEY: "Valley Farmers' Assembly\n  kind: community",
+               SEEDS: "Seed Sovereignty Network\n  kind: network"}
+    text = ""
+    for party, fields in entries.items():
+        text += f"{party}:\n  name: {fields}\n"
+        if party in keys:
+            text += f"  signing_keys:\n    - \"{keys[party]}\"\n"
+    return text
+
+
+def settings(root: Path, consent: str = "recorded") -> Settings:
+    return Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
+                    cache_dir=root / ".cache", consent=consent)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key, value in BASE_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+class Rows(HTMLParser):
+    """The cells of a page's consent table, one tuple per row, each cell's text with spaces collapsed."""
+
+    def __init__(self, html: str, table: str = "charter-consents") -> None:
+        super().__init__()
+        self.table, self.inside, self.rows, self.cell = table, False, list[tuple[str, ...]](), list[str]()
+        self.row: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and self.table in (dict(attrs).get("class") or "").split():
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.row = []
+        elif self.inside and tag == "td":
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag == "td" and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+        elif self.inside and tag == "tr" and self.row:
+            self.rows.append(tuple(self.row))
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        self.cell.append(data)
+
+
+def text_of(html: str, pattern: str) -> str:
+    """The words of the first element matched by `pattern` (a regex over the HTML), tags removed."""
+    match = re.search(pattern, html, re.DOTALL)
+    assert match is not None, pattern
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+
+
+class Scenario:
+    """One repository holding each kind of consent, in this order of commits (all on one day each):
+
+    2021-01-01 the registry, with keys for the river keepers and the valley farmers (not yet the seeds)
+    2021-02-01 `verified` v1, signed by the river keepers' key, consented by them
+    2021-02-02 an empty commit signed by the valley farmers' key: `Consent-to: verified v1`
+    2021-03-01 `declared` v1, unsigned, consented by the river keepers
+    2021-04-01 `borrowed` v1, signed by the river keepers' key, consented by both parties
+    2021-05-01 `same-commit` v1 with the seed network's key added to the registry in that very commit,
+               signed by it, consented by the seed network
+    2021-06-01 `withdrawn` v1, signed by the river keepers, consented by them
+    2021-06-02 an empty commit signed by the river keepers: `Consent-to: withdrawn v1`, withdrawn
+    2021-07-01 `typo` v1, unsigned, consented by an unknown id `river-colective`
+    2021-08-01 `verified` moved to a sub-folder (v2, the same bytes: its consents carry over)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        keys = folder / "keys"
+        self.river, river = ssh_key(keys, "river")
+        self.valley, valley = ssh_key(keys, "valley")
+        self.seeds, seeds = ssh_key(keys, "seeds")
+        self.fingerprints = {name: fingerprint(keys / f"{name}.pub") for name in ("river", "valley", "seeds")}
+        self.repo = repo = GitRepo(folder / "repo")
+        write_project(repo.root, {}, parties=parties({RIVER: river, VALLEY: valley}))
+        seeds_and_river = agreement("Same Commit Accord").replace(f"[{RIVER}, {VALLEY}]", f"[{SEEDS}, {RIVER}]")
+        self.start = repo.commit("Start the charter", "2021-01-01T10:00:00Z")
+        self.verified = repo.commit("Adopt verified", "2021-02-01T10:00:00Z", signing_key=self.river,
+                                    trailers=(f"Consented-by: {RIVER}",),
+                                    **{"agreements/verified.md": agreement("Verified Accord")})
+        self.later = repo.commit("Consent of the valley farmers", "2021-02-02T10:00:00Z", signing_key=self.valley,
+                                 trailers=("Consent-to: verified v1", f"Consented-by: {VALLEY}"))
+        self.declared = repo.commit("Adopt declared", "2021-03-01T10:00:00Z", trailers=(f"Consented-by: {RIVER}",),
+                                    **{"agreements/declared.md": agreement("Declared Accord")})
+        self.borrowed = repo.commit("Adopt borrowed", "2021-04-01T10:00:00Z", signing_key=self.river,
+                                    trailers=(f"Consented-by: {RIVER}", f"Consented-by:   {VALLEY} "),
+                                    **{"agreements/borrowed.md": agreement("Borrowed Key Accord")})
+        self.same = repo.commit("Adopt same-commit, registering the seed network's key", "2021-05-01T10:00:00Z",
+                                signing_key=self.seeds, trailers=(f"Consented-by: {SEEDS}",),
+                                **{"charter/parties.yml": parties({RIVER: river, VALLEY: valley, SEEDS: seeds}),
+                                   "agreements/same-commit.md": seeds_and_river})
+        self.withdrawn = repo.commit("Adopt withdrawn", "2021-06-01T10:00:00Z", signing_key=self.river,
+                                     trailers=(f"Consented-by: {RIVER}",),
+                                     **{"agreements/withdrawn.md": agreement("Withdrawn Accord")})
+        self.withdrawal = repo.commit("Withdraw the river keepers' consent", "2021-06-02T10:00:00Z",
+                                      signing_key=self.river,
+                                      trailers=("Consent-to: withdrawn v1", f"Consent-withdrawn-by: {RIVER}"))
+        self.typo = repo.commit("Adopt typo", "2021-07-01T10:00:00Z", trailers=("Consented-by: river-colective",),
+                                **{"agreements/typo.md": agreement("Typo Accord")})
+        (repo.root / "agreements/sub").mkdir()
+        repo.git("mv", "agreements/verified.md", "agreements/sub/verified.md")
+        self.moved = repo.commit("Move verified", "2021-08-01T10:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in BASE_ENV.items():
+            patch.setenv(key, value)
+        return Scenario(tmp_path_factory.mktemp("consent"))
+
+
+@pytest.fixture(scope="module")
+def built(scenario: Scenario) -> BuildOutput:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in BASE_ENV.items():
+            patch.setenv(key, value)
+        output = compose(settings(scenario.repo.root), fallback_as_of=AS_OF)
+    assert output.site is not None, output.load.problems
+    return output
+
+
+def page(output: BuildOutput, url: str) -> str:
+    assert output.site is not None
+    return next(p.html for p in output.site.pages if p.url == url)
+
+
+def short(commit: str) -> str:
+    return commit[:10]
+
+
+def test_the_registry_fingerprints_keys_as_ssh_keygen_does(scenario: Scenario) -> None:
+    for name in ("river", "valley", "seeds"):
+        public = Path(f"{getattr(scenario, name)}.pub").read_text(encoding="ascii")
+        key = parse_signing_key(public)
+        assert key is not None and key.kind == "ssh" and key.comment == f"{name}@example.org"
+        assert key.fingerprint == scenario.fingerprints[name]
+
+
+def signed(name: str, scenario: Scenario) -> str:
+    return f"signed with the party's SSH key {scenario.fingerprints[name]}, registered before the commit"
+
+
+def version_rows(scenario: Scenario) -> dict[str, list[tuple[str, ...]]]:
+    """Per version page, the rows of its consent table: date, party, verdict, how, commit."""
+    s, river, valley, seeds = scenario, "River Keepers Collective", "Valley Farmers' Assembly", "Seed Sovereignty Network"
+    verified = [("2021-02-01", river, "verified", signed("river", s), f"{short(s.verified)} with the version"),
+                ("2021-02-02", valley, "verified", signed("valley", s), f"{short(s.later)} a later commit")]
+    return {
+        "verified/v/1": verified,
+        "verified/v/2": verified,  # moved, the same bytes: the consents carry over
+        "declared/v/1": [("2021-03-01", river, "declared", "the commit is not signed",
+                          f"{short(s.declared)} with the version")],
+        "borrowed/v/1": [
+            ("2021-04-01", river, "verified", signed("river", s), f"{short(s.borrowed)} with the version"),
+            ("2021-04-01", valley, "declared", f"signed with key {s.fingerprints['river']}, registered for "
+             f"{RIVER}, not for this party", f"{short(s.borrowed)} with the version")],
+        "same-commit/v/1": [("2021-05-01", seeds, "declared", f"signed with key {s.fingerprints['seeds']}, which this "
+                             "same commit added to the registry: a key counts only once the registry held it before",
+                             f"{short(s.same)} with the version")],
+        "withdrawn/v/1": [("2021-06-01", river, "contested", f"{signed('river', s)}; withdrawn on 2021-06-02 by commit "
+                           f"{short(s.withdrawal)} (the withdrawal is verified: {signed('river', s)})",
+                           f"{short(s.withdrawn)} with the version")],
+        "typo/v/1": [],
+    }
+
+
+SUMMARIES = {
+    "verified": "Consented by every party, verified: each party's consent is signed with a key registered for it.",
+    "declared": "Not consented by every party: Valley Farmers' Assembly has not consented; River Keepers Collective "
+                "only declared its consent.",
+    "borrowed": "Consented by every party, not all verified: Valley Farmers' Assembly only declared its consent, "
+                "without a registered signature.",
+    "same-commit": "Not consented by every party: River Keepers Collective has not consented; Seed Sovereignty "
+                   "Network only declared its consent.",
+    "withdrawn": "Not consented by every party: River Keepers Collective, Valley Farmers' Assembly have not consented "
+                 "(River Keepers Collective withdrew its consent).",
+    "typo": "Not consented by every party: River Keepers Collective, Valley Farmers' Assembly have not consented.",
+}
+
+
+@pytest.mark.parametrize("version", ["verified/v/1", "verified/v/2", "declared/v/1", "borrowed/v/1",
+                                     "same-commit/v/1", "withdrawn/v/1", "typo/v/1"])
+def test_each_version_lists_who_consented_and_how(scenario: Scenario, built: BuildOutput, version: str) -> None:
+    html = page(built, f"agreements/{version}/")
+    assert Rows(html).rows == version_rows(scenario)[version]
+    agreement_id = version.split("/")[0]
+    assert text_of(html, r'<p class="charter-consent-summary">(.*?)</p>') == SUMMARIES[agreement_id]
+
+
+@pytest.mark.parametrize("agreement_id", list(SUMMARIES))
+def test_each_agreement_says_whether_its_current_text_has_every_partys_consent(built: BuildOutput,
+                                                                                agreement_id: str) -> None:
+    html = page(built, f"agreements/{agreement_id}/")
+    current = 2 if agreement_id == "verified" else 1
+    assert text_of(html, r"<dt>Consent to the current text</dt><dd>(.*?)</dd>") == (
+        f"{SUMMARIES[agreement_id]} Who consented to version {current}.")
+    assert f'href="v/{current}/#consent"' in html
+
+
+def test_a_party_page_holds_its_ledger(scenario: Scenario, built: BuildOutput) -> None:
+    s = scenario
+    html = page(built, "parties/river-collective/")
+    assert Rows(html).rows == [
+        ("2021-06-01", "Withdrawn Accord", "1", "contested", version_rows(s)["withdrawn/v/1"][0][3],
+         f"{short(s.withdrawn)} with the version"),
+        ("2021-04-01", "Borrowed Key Accord", "1", "verified", signed("river", s), f"{short(s.borrowed)} with the version"),
+        ("2021-03-01", "Declared Accord", "1", "declared", "the commit is not signed", f"{short(s.declared)} with the version"),
+        ("2021-02-01", "Verified Accord", "1", "verified", signed("river", s), f"{short(s.verified)} with the version"),
+    ]
+    awaiting = re.findall(r'<li class="charter-list__item"><a href="[^"]+">([^<]+)</a> <a href="([^"]+)">version (\d+)</a>'
+                          r"([^<]*)</li>", html)
+    assert awaiting == [("Typo Accord", "../../agreements/typo/v/1/#consent", "1", ""),
+                        ("Withdrawn Accord", "../../agreements/withdrawn/v/1/#consent", "1", ""),
+                        ("Same Commit Accord", "../../agreements/same-commit/v/1/#consent", "1", ""),
+                        ("Declared Accord", "../../agreements/declared/v/1/#consent", "1", " (consent declared)")]
+    assert f"<code>{s.fingerprints['river']}</code> (river@example.org)" in html
+    seeds = page(built, "parties/seed-network/")
+    assert [row[1:4] for row in Rows(seeds).rows] == [("Same Commit Accord", "1", "declared")]
+
+
+def test_the_consent_page_lists_agreements_in_force_without_every_verified_consent_newest_first(
+        built: BuildOutput) -> None:
+    html = page(built, "consent/")
+    assert [row[:2] for row in Rows(html, "charter-shortfalls").rows] == [
+        ("version 1, 2021-07-01", "Typo Accord"), ("version 1, 2021-06-01", "Withdrawn Accord"),
+        ("version 1, 2021-05-01", "Same Commit Accord"), ("version 1, 2021-04-01", "Borrowed Key Accord"),
+        ("version 1, 2021-03-01", "Declared Accord")]
+    assert "5 of 6 agreements in force" in html
+    assert [row[2] for row in Rows(html, "charter-shortfalls").rows][3] == SUMMARIES["borrowed"]
+
+
+def test_an_unknown_party_id_is_a_warning_naming_the_commit(scenario: Scenario, built: BuildOutput) -> None:
+    assert [problem.format() for problem in built.load.problems] == [
+        f"agreements/typo.md:1: warning[consent-party-unknown]: commit {scenario.typo[:12]} (2021-07-01, "
+        "\"Adopt typo\") records consent by 'river-colective', which is not a party in the registry; it is not counted\n"
+        "  help: did you mean 'river-collective'? A commit cannot be changed: record it again in a new commit "
+        "(`charter consent typo --party river-collective` prints the command)"]
