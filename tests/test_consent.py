@@ -18,6 +18,7 @@ from generator.settings import Settings
 from generator.source.signing_keys import parse_signing_key
 from tests.gitrepo import BASE_ENV, GitRepo, ssh_key
 from tests.project import REPO_ROOT, agreement, write_project
+from tests.test_history import count_processes
 
 AS_OF = dt.date(2030, 1, 1)
 RIVER, VALLEY, SEEDS = "river-collective", "valley-farmers", "seed-network"
@@ -277,3 +278,59 @@ def test_an_unknown_party_id_is_a_warning_naming_the_commit(scenario: Scenario, 
         "\"Adopt typo\") records consent by 'river-colective', which is not a party in the registry; it is not counted\n"
         "  help: did you mean 'river-collective'? A commit cannot be changed: record it again in a new commit "
         "(`charter consent typo --party river-collective` prints the command)"]
+
+
+def git_commands(calls: list[list[str]]) -> list[str]:
+    """The git subcommand of each process, past git's own `-c name=value` options."""
+    found = []
+    for call in calls:
+        rest = call[1:]
+        while rest[:1] == ["-c"]:
+            rest = rest[2:]
+        found.append(rest[0])
+    return found
+
+
+def test_signatures_are_checked_in_one_git_process_whatever_the_number_of_commits_and_never_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import git  # noqa: F401 - GitPython's own `git version` at import time is not the build's
+
+    import generator.repository.signatures as signatures
+
+    checked: list[str] = []
+    real_parse = signatures.parse_signatures
+
+    def parse(output: bytes) -> dict[str, signatures.Signature]:
+        found = real_parse(output)
+        checked.extend(found)
+        return found
+
+    monkeypatch.setattr(signatures, "parse_signatures", parse)
+    key, public = ssh_key(tmp_path / "keys", "river")
+    calls = count_processes(monkeypatch)
+    for consents in (2, 20):
+        repo = GitRepo(tmp_path / f"repo-{consents}")
+        write_project(repo.root, {}, parties=parties({RIVER: public}))
+        repo.commit("Start", "2021-01-01T10:00:00Z")
+        repo.commit("Adopt water", "2021-02-01T10:00:00Z", signing_key=key, trailers=(f"Consented-by: {RIVER}",),
+                    **{"agreements/water.md": agreement("Water")})
+        for day in range(consents - 1):
+            repo.commit("Consent again", f"2021-03-{day + 1:02}T10:00:00Z", signing_key=key,
+                        trailers=("Consent-to: water v1", f"Consented-by: {RIVER}"))
+        checked.clear()
+        calls.clear()
+        first = compose(settings(repo.root), fallback_as_of=AS_OF)
+        assert git_commands(calls) == ["log", "cat-file", "log"]
+        assert "--stdin" in calls[2] and "--no-walk=unsorted" in calls[2]
+        assert len(checked) == len(set(checked)) == consents
+        calls.clear()
+        again = compose(settings(repo.root), fallback_as_of=AS_OF)
+        assert git_commands(calls) == ["log", "cat-file"] and len(checked) == consents
+        assert again.site == first.site
+        assert Rows(page(again, "agreements/water/v/1/")).rows[0][2] == "verified"
+        newer = [repo.commit("Consent once more", f"2021-04-0{day + 1}T10:00:00Z", signing_key=key,
+                             trailers=("Consent-to: water v1", f"Consented-by: {RIVER}")) for day in range(3)]
+        calls.clear()
+        compose(settings(repo.root), fallback_as_of=AS_OF)
+        assert git_commands(calls) == ["log", "cat-file", "log"]
+        assert checked[consents:] == sorted(newer) and len(checked) == len(set(checked))
