@@ -80,6 +80,13 @@ def new(args: argparse.Namespace) -> int:
     return 0
 
 
+def consent(args: argparse.Namespace) -> int:
+    from generator.compose import consent_instructions
+
+    print(consent_instructions(load_settings(args.config_file), args.id, args.party, fallback_as_of=dt.date.today()))
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     from generator.demo import theme_files, write_demo
 
@@ -115,6 +122,11 @@ def parser() -> argparse.ArgumentParser:
     creator.add_argument("id", help="the new agreement's id, e.g. river-commons (lower-case, digits, hyphens)")
     creator.add_argument("--folder", default="", help="sub-folder of the agreements folder to write it in")
     creator.set_defaults(handler=new)
+
+    consenter = commands.add_parser("consent", help="print the git commit that records a party's signed consent")
+    consenter.add_argument("id", help="the agreement's id")
+    consenter.add_argument("--party", required=True, help="the id of the consenting party (from parties.yml)")
+    consenter.set_defaults(handler=consent)
 
     demo_writer = commands.add_parser("demo", help="write a demo charter repository with decades of history")
     demo_writer.add_argument("directory", help="a new or empty folder to write the git repository into")

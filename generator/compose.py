@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from generator.asof import decide_as_of
 from generator.cache import BlobCache
 from generator.checks.problems import sort_problems
+from generator.consent.command import ConsentRequestError, instructions
 from generator.consent.keys import key_history
 from generator.consent.ledger import Ledger, build_ledger
 from generator.consent.policy import required_problems
@@ -44,6 +45,8 @@ class BuildOutput:
     """None when the charter has errors: nothing is built from a charter that fails its checks."""
     as_of: dt.date
     warnings: tuple[str, ...] = ()
+    ledger: Ledger | None = None
+    """Who consented to each version; None with `consent: off`, without history, or when the files fail."""
 
 
 def registry_path(settings: Settings, name: str) -> str:
@@ -106,11 +109,22 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     if ledger is not None and ledger.problems:
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
     if load.errors or not pages:
-        return BuildOutput(load, None, as_of, warnings)
+        return BuildOutput(load, None, as_of, warnings, ledger)
     diffs = history_diffs(histories, cache)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
                       ledger=ledger)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
-    return BuildOutput(load, site, as_of, warnings)
+    return BuildOutput(load, site, as_of, warnings, ledger)
+
+
+def consent_instructions(settings: Settings, agreement_id: str, party_id: str, *, fallback_as_of: dt.date) -> str:
+    """What `charter consent` prints: the commit that records the party's signed consent to the current text."""
+    output = compose(settings, fallback_as_of=fallback_as_of, pages=False)
+    if output.ledger is None:
+        reason = ("the charter has errors; `charter check` lists them" if output.load.errors and settings.history
+                  else "`consent: off`" if settings.consent == "off" else "it is read without its git history")
+        raise ConsentRequestError(f"the charter's consent ledger cannot be read: {reason}")
+    return instructions(output.load.charter, output.ledger, agreement_id, party_id,
+                        registry_path(settings, PARTIES_FILE))

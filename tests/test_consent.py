@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import html as html_module
 import re
+import shlex
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.compose import BuildOutput, compose
 from generator.settings import Settings
 from generator.source.signing_keys import parse_signing_key
 from tests.gitrepo import BASE_ENV, GitRepo, ssh_key
-from tests.project import REPO_ROOT, agreement, write_project
+from tests.project import REPO_ROOT, agreement, mkdocs_yml, write_project
 from tests.test_history import count_processes
 
 AS_OF = dt.date(2030, 1, 1)
@@ -334,3 +336,106 @@ def test_signatures_are_checked_in_one_git_process_whatever_the_number_of_commit
         compose(settings(repo.root), fallback_as_of=AS_OF)
         assert git_commands(calls) == ["log", "cat-file", "log"]
         assert checked[consents:] == sorted(newer) and len(checked) == len(set(checked))
+
+
+def consenting_project(folder: Path, policy: str) -> tuple[GitRepo, Path, Path]:
+    """A project whose water accord is in force with the river keepers' signed consent only; the keys
+    of both parties are registered. Returns the repository and the two private keys."""
+    river_key, river = ssh_key(folder / "keys", "river")
+    valley_key, valley = ssh_key(folder / "keys", "valley")
+    repo = GitRepo(folder / "project")
+    config = mkdocs_yml().replace("  - charter:\n", f"  - charter:\n      consent: {policy}\n")
+    write_project(repo.root, {}, parties=parties({RIVER: river, VALLEY: valley}), config=config)
+    repo.commit("Start", "2021-01-01T10:00:00Z")
+    repo.commit("Adopt water", "2021-02-01T10:00:00Z", signing_key=river_key, trailers=(f"Consented-by: {RIVER}",),
+                **{"agreements/water.md": agreement("Water")})
+    return repo, river_key, valley_key
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def signed_with(command: str, key: Path) -> list[str]:
+    """A printed `git -c gpg.format=ssh commit -S …` command with the signing key named, as argv."""
+    argv = shlex.split(command)
+    assert argv[:3] == ["git", "-c", "gpg.format=ssh"], command
+    return [*argv[:3], "-c", f"user.signingkey={key}", *argv[3:]]
+
+
+REQUIRED_MESSAGE = (
+    "agreements/water.md:4: error[consent-missing]: the agreement is in force, but its current text (version 1) "
+    "lacks the verified consent of 'valley-farmers': it has not consented\n"
+    "  help: 'valley-farmers' must sign it with a key registered for it in parties.yml: git -c gpg.format=ssh "
+    "commit -S --allow-empty --trailer 'Consented-by: valley-farmers' --trailer 'Consent-to: water v1' "
+    "-m 'Consent of valley-farmers to water v1'\n"
+    "1 error, 0 warnings, 0 notices in 3 files checked\n")
+
+
+def test_consent_required_fails_check_until_every_party_has_signed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, _, valley_key = consenting_project(tmp_path, "required")
+    monkeypatch.chdir(repo.root)
+    assert run(capsys, "check") == (1, REQUIRED_MESSAGE, "")
+    command = REQUIRED_MESSAGE.split("parties.yml: ", 1)[1].split("\n", 1)[0]
+    subprocess.run(signed_with(command, valley_key), cwd=repo.root, check=True, capture_output=True)
+    assert run(capsys, "check") == (0, "0 errors, 0 warnings, 0 notices in 3 files checked\n", "")
+
+
+def test_consent_required_fails_the_build_too(tmp_path: Path) -> None:
+    repo, _, _ = consenting_project(tmp_path, "required")
+    output = compose(settings(repo.root, consent="required"), fallback_as_of=AS_OF)
+    assert output.site is None
+    assert [problem.code for problem in output.load.errors] == ["consent-missing"]
+
+
+def test_charter_consent_prints_a_command_that_records_verified_consent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, _, valley_key = consenting_project(tmp_path, "recorded")
+    monkeypatch.chdir(repo.root)
+    code, out, err = run(capsys, "consent", "water", "--party", VALLEY)
+    assert (code, err) == (0, "")
+    assert out.startswith("To record the signed consent of Valley Farmers' Assembly to version 1 of 'water', its "
+                          "current text, run:\n\n  git -c gpg.format=ssh commit -S --allow-empty --trailer "
+                          "'Consented-by: valley-farmers' --trailer 'Consent-to: water v1' -m "
+                          "'Consent of valley-farmers to water v1'\n\n-S signs with the key")
+    assert "The key must be one of valley-farmers's signing_keys in charter/parties.yml" in out
+    subprocess.run(signed_with(out.split("\n")[2].strip(), valley_key), cwd=repo.root, check=True,
+                   capture_output=True)
+    built = compose(settings(repo.root), fallback_as_of=AS_OF)
+    assert [row[1:3] for row in Rows(page(built, "agreements/water/v/1/")).rows] == [
+        ("River Keepers Collective", "verified"), ("Valley Farmers' Assembly", "verified")]
+    code, out, _ = run(capsys, "consent", "water", "--party", VALLEY)
+    assert out.startswith("Valley Farmers' Assembly has already given verified consent to version 1")
+
+
+def test_charter_consent_with_an_uncommitted_change_commits_it_with_the_consent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, river_key, _ = consenting_project(tmp_path, "recorded")
+    monkeypatch.chdir(repo.root)
+    repo.write("agreements/water.md", agreement("Water", body="## Purpose\n\nTo share, and to keep clean.\n"))
+    code, out, _ = run(capsys, "consent", "water", "--party", RIVER)
+    assert out.startswith("agreements/water.md has uncommitted changes: commit them with the consent of River "
+                          "Keepers Collective:\n\n  git add agreements/water.md && git -c gpg.format=ssh commit -S "
+                          "--trailer 'Consented-by: river-collective'\n")
+    repo.git("add", "agreements/water.md")
+    subprocess.run([*signed_with("git -c gpg.format=ssh commit -S --trailer 'Consented-by: river-collective'",
+                                 river_key), "-m", "Amend water"], cwd=repo.root, check=True, capture_output=True)
+    built = compose(settings(repo.root), fallback_as_of=AS_OF)
+    assert [row[1:3] for row in Rows(page(built, "agreements/water/v/2/")).rows] == [
+        ("River Keepers Collective", "verified")]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (("consent", "wter", "--party", RIVER), "charter: error: no agreement has the id 'wter'; did you mean 'water'?\n"),
+    (("consent", "water", "--party", SEEDS), "charter: error: 'seed-network' is not a party of 'water'; its parties "
+                                             "are river-collective, valley-farmers\n"),
+])
+def test_charter_consent_refuses_an_agreement_or_party_that_cannot_consent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...], message: str) -> None:
+    repo, _, _ = consenting_project(tmp_path, "recorded")
+    monkeypatch.chdir(repo.root)
+    assert run(capsys, *argv) == (2, "", message)

@@ -7,29 +7,13 @@ that party must run.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator, Mapping
 
 from generator.checks.problems import Problem
 from generator.consent.ledger import DECLARED, VERIFIED, AgreementLedger, Ledger, VersionConsent
-from generator.consent.statements import CONSENT_TO, CONSENTED_BY
+from generator.consent.command import consent_command
 from generator.history.versions import IN_FORCE, AgreementHistory
-from generator.model import Agreement, Charter
-
-SIGN = "git -c gpg.format=ssh commit -S"
-
-
-def consent_command(agreement: Agreement, party: str, current: VersionConsent | None) -> str:
-    """The `git commit` that records the party's signed consent to the agreement's current text: the
-    commit of the uncommitted change itself, or a commit of its own that names the committed version."""
-    consented = f"--trailer {shlex.quote(f'{CONSENTED_BY}: {party}')}"
-    if current is None or current.uncommitted:
-        return f"git add {shlex.quote(agreement.path)} && {SIGN} {consented}"
-    target = f"{agreement.id} v{current.number}"
-    message = f"Consent of {party} to {target}"
-    return (f"{SIGN} --allow-empty {consented} --trailer {shlex.quote(f'{CONSENT_TO}: {target}')} "
-            f"-m {shlex.quote(message)}")
-
+from generator.model import Charter
 
 def _why(current: VersionConsent | None, party: str) -> str:
     if current is None or current.uncommitted:
