@@ -15,6 +15,7 @@ import pytest
 
 from generator.checks.charter_rules import strongly_connected
 from tests.project import PARTIES, agreement, write_project
+from tests.test_consent import CONSENT_CASES
 from tests.test_rules import DOCUMENT_CASES, Case, Setup, check, formatted, lines, run_case
 
 A = agreement
@@ -94,6 +95,17 @@ CHARTER_CASES = [
          parties=PARTIES + "bad-link:\n  name: Bad\n  kind: network\n  url: javascript:alert(1)\n",
          expected="charter/parties.yml:12: error[url-invalid]: 'bad-link' has a url that is not http(s)\n"
                   "  help: give a full https:// address"),
+    Case("signing-key-invalid", {"a.md": A("Water")},
+         parties=PARTIES + "signer:\n  name: Signer\n  kind: network\n  signing_keys:\n"
+                           "    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE4b1j8\n    - ABCD 1234\n",
+         expected="charter/parties.yml:12: error[signing-key-invalid]: 'signer'.signing_keys item 1 is neither an SSH "
+                  "public key nor an OpenPGP fingerprint\n"
+                  "  help: give the public key line as its .pub file holds it (`ssh-ed25519 AAAA… comment`), or an "
+                  "OpenPGP fingerprint of 40 hexadecimal digits\n"
+                  "charter/parties.yml:12: error[signing-key-invalid]: 'signer'.signing_keys item 2 is neither an SSH "
+                  "public key nor an OpenPGP fingerprint\n"
+                  "  help: give the public key line as its .pub file holds it (`ssh-ed25519 AAAA… comment`), or an "
+                  "OpenPGP fingerprint of 40 hexadecimal digits"),
     Case("path-outside", {"a.md": A("Water")}, setup=link_outside,
          expected="agreements/secret.md:1: error[path-outside]: the file is a link to a place outside the "
                   "project\n"
@@ -154,7 +166,7 @@ def _emitted_codes() -> dict[str, str]:
     return found
 
 
-ALL_CASES = [*DOCUMENT_CASES, *CHARTER_CASES]
+ALL_CASES = [*DOCUMENT_CASES, *CHARTER_CASES, *CONSENT_CASES]
 
 
 def test_the_tables_cover_every_code_the_generator_emits() -> None:

@@ -9,6 +9,7 @@ import html as html_module
 import re
 import shlex
 import subprocess
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from generator.source.signing_keys import parse_signing_key
 from tests.gitrepo import BASE_ENV, GitRepo, ssh_key
 from tests.project import REPO_ROOT, agreement, mkdocs_yml, write_project
 from tests.test_history import count_processes
+from tests.test_rules import Case, Setup
 
 AS_OF = dt.date(2030, 1, 1)
 RIVER, VALLEY, SEEDS = "river-collective", "valley-farmers", "seed-network"
@@ -439,3 +441,62 @@ def test_charter_consent_refuses_an_agreement_or_party_that_cannot_consent(
     repo, _, _ = consenting_project(tmp_path, "recorded")
     monkeypatch.chdir(repo.root)
     assert run(capsys, *argv) == (2, "", message)
+
+
+@dataclass(frozen=True)
+class ConsentCase(Case):
+    """A row of the validation table whose input is a commit: `setup` commits to the project's repository."""
+
+    policy: str = "recorded"
+
+
+def commits(*entries: tuple[str, tuple[str, ...], dict[str, str]]) -> Setup:
+    """Commit each (message, trailers, files) in turn, a day apart."""
+    def setup(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        repo = GitRepo(root)
+        for day, (message, trailers, files) in enumerate(entries, start=1):
+            repo.commit(message, f"2021-01-{day:02}T10:00:00Z", trailers=trailers, **files)
+    return setup
+
+
+CONSENT_CASES = [
+    ConsentCase("consent-party-unknown", {}, setup=commits(
+        ("Adopt a", ("Consented-by: valley-farmer",), {"agreements/a.md": agreement("Water")})),
+        expected="agreements/a.md:1: warning[consent-party-unknown]: commit <id> (2021-01-01, \"Adopt a\") records "
+                 "consent by 'valley-farmer', which is not a party in the registry; it is not counted\n"
+                 "  help: did you mean 'valley-farmers'? A commit cannot be changed: record it again in a new commit "
+                 "(`charter consent a --party valley-farmers` prints the command)"),
+    ConsentCase("consent-target-unknown", {}, setup=commits(
+        ("Adopt a", (), {"agreements/a.md": agreement("Water")}),
+        ("Consent", ("Consent-to: a v2", f"Consented-by: {RIVER}"), {})),
+        expected="agreements/a.md:1: warning[consent-target-unknown]: commit <id> (2021-01-02, \"Consent\") gives "
+                 "consent to 'a v2', which is not a version committed before it (committed then: v1); it is not "
+                 "counted\n"
+                 "  help: name a committed version as `Consent-to: <agreement-id> v<version>`; `charter consent "
+                 "<agreement-id> --party <party-id>` prints the command"),
+    ConsentCase("consent-missing", {}, policy="required", setup=commits(
+        ("Adopt a", (f"Consented-by: {RIVER}",), {"agreements/a.md": agreement("Water")})),
+        expected="agreements/a.md:4: error[consent-missing]: the agreement is in force, but its current text "
+                 "(version 1) lacks the verified consent of 'river-collective': its consent is declared, not "
+                 "verified: the commit is not signed\n"
+                 "  help: 'river-collective' must sign it with a key registered for it in parties.yml: git -c "
+                 "gpg.format=ssh commit -S --allow-empty --trailer 'Consented-by: river-collective' --trailer "
+                 "'Consent-to: a v1' -m 'Consent of river-collective to a v1'\n"
+                 "agreements/a.md:4: error[consent-missing]: the agreement is in force, but its current text "
+                 "(version 1) lacks the verified consent of 'valley-farmers': it has not consented\n"
+                 "  help: 'valley-farmers' must sign it with a key registered for it in parties.yml: git -c "
+                 "gpg.format=ssh commit -S --allow-empty --trailer 'Consented-by: valley-farmers' --trailer "
+                 "'Consent-to: a v1' -m 'Consent of valley-farmers to a v1'"),
+]
+
+
+@pytest.mark.parametrize("case", CONSENT_CASES, ids=lambda case: case.code)
+def test_one_bad_commit_per_code(case: ConsentCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "project", case.agreements, parties=case.parties, themes=case.themes)
+    assert case.setup is not None
+    case.setup(root, monkeypatch)
+    output = compose(settings(root, consent=case.policy), fallback_as_of=AS_OF)
+    found = "\n".join(problem.format() for problem in output.load.problems)
+    assert re.sub(r"commit [0-9a-f]{12} ", "commit <id> ", found) == case.expected
+    codes = {line.split("[", 1)[1].split("]", 1)[0] for line in case.expected.splitlines() if "[" in line[:40]}
+    assert codes == {case.code}
