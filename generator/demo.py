@@ -13,16 +13,18 @@ import os
 import random
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
 
+from generator.demo_consents import DemoKey, sign_consents
 from generator.errors import CharterError
 from generator.model import Party
 from generator.vocabulary import LEVELS
 
-MAX_CLAUSES, MIN_CLAUSES, PARTY_COUNT = 7, 3, 20
+MAX_CLAUSES, MIN_CLAUSES, PARTY_COUNT, SIGNED_CONSENTS = 7, 3, 20, 8
 WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
            "lapse": 1.0, "withdraw": 0.3}
 EVENT_STATUSES = {"open": {"draft"}, "adopt": {"proposed"}, "withdraw": {"draft", "proposed"},
@@ -34,7 +36,7 @@ LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
               "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
-              "  - Changes: changes/index.md\n  - Editions: editions/index.md\n")
+              "  - Changes: changes/index.md\n  - Consent: consent/index.md\n  - Editions: editions/index.md\n")
 
 
 def _words(text: str, separator: str = "|") -> tuple[str, ...]:
@@ -133,9 +135,10 @@ def render_agreement(doc: _Doc) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date, theme_files: Mapping[str, str]) -> list[Op]:
+def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date, theme_files: Mapping[str, str],
+                 keys: Mapping[str, str]) -> list[Op]:
     party_lines = (f"{p.id}:\n  name: {_quoted(p.name)}\n  kind: {p.kind}\n  region: {_quoted(p.region)}\n"
-                   for p in parties)
+                   f"  signing_keys: [{_quoted(keys[p.id])}]\n" for p in parties)
     theme_lines = (f"{key}:\n  title: {_quoted(title)}\n" for key, title in THEMES.items())
     return [("M", ".gitignore", "/site/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
             ("M", "charter/parties.yml", "".join(party_lines)),
@@ -197,7 +200,9 @@ class _History:
         self.rng, self.count, self.times, self.seed = rng, agreements, times, seed
         self.at = self.mark = self.main = self.pr = self.merges = self.renames = self.superseded = 0
         self.docs, self.stream, self.tags = dict[str, _Doc](), list[bytes](), list[str]()
+        self.versions: dict[str, int] = {}
         self.parties, self.reorganised = make_parties(rng), False
+        self.keys = {party.id: DemoKey(seed, party.id) for party in self.parties}
         self.decade, self.last_day = _date(times[0]).year // 10, _date(times[-1])
 
     @property
@@ -207,7 +212,8 @@ class _History:
     def run(self) -> None:
         total = len(self.times)
         proposals = set(self.rng.sample(range(1, int(total * 0.95)), self.count))
-        setup = render_setup(self.parties, self.seed, self.today, self.theme_files)
+        keys = {party: key.public_line for party, key in self.keys.items()}
+        setup = render_setup(self.parties, self.seed, self.today, self.theme_files, keys)
         self._emit(("Start the charter\n\nRegistries of parties and themes, a preamble.", setup), False)
         while self.at < total:
             if self.today.year // 10 > self.decade:
@@ -222,8 +228,6 @@ class _History:
                 event = self._event(total - self.at, final=total - self.at <= total // 6)
             self._emit(event, pull=self.at + 1 < total and self.at + 1 not in proposals and (
                 self.rng.random() < 0.08 or (not self.merges and self.at >= total // 3)))
-        self._tag(f"edition-{self.last_day.year}")
-        self.stream.append(b"done\n")
 
     def _emit(self, event: Event, pull: bool) -> None:
         """Commit on main; or, as a pull request, on a branch that a merge commit then brings in."""
@@ -251,12 +255,31 @@ class _History:
         self.main = self.mark if ref == MAIN else self.main
         return self.mark
 
-    def _tag(self, name: str) -> None:
+    def _tag(self, name: str, commit: str = "", when: int = 0) -> None:
+        """Tag the main line as it stands (or `commit`, made outside the stream, at `when`)."""
         in_force = sum(1 for doc in self.docs.values() if doc.status == "in-force")
         message = f"The charter as of {name}\n\n{in_force} of {len(self.docs)} agreements in force.\n"
-        header = f"tag {name}\nfrom :{self.main}\ntagger {EDITORS} {self.times[self.at - 1]} +0000\n"
+        header = (f"tag {name}\nfrom {commit or f':{self.main}'}\n"
+                  f"tagger {EDITORS} {when or self.times[self.at - 1]} +0000\n")
         self.stream.append(header.encode() + _data(message))
         self.tags.append(name)
+
+    def consents(self, count: int) -> list[tuple[DemoKey, str, str]]:
+        """(key, author, message) of `count` consents to the current text of agreements in force: every
+        party of one agreement (by id) before the next, so some have the verified consent of all."""
+        names = {party.id: party.name for party in self.parties}
+        found = [(self.keys[party], f"{names[party]} <{party}@demo.example.org>",
+                  f"Consent of {names[party]} to {doc.id}\n\nThe assembly read version {self.versions[doc.id]} and "
+                  f"consents to it.\n\nConsent-to: {doc.id} v{self.versions[doc.id]}\nConsented-by: {party}")
+                 for doc in sorted(self.docs.values(), key=lambda doc: doc.id) if doc.status == "in-force"
+                 for party in doc.parties]
+        return found[:count]
+
+    def final_edition(self, commit: str, when: int) -> bytes:
+        """A fast-import stream of the last edition's tag, of `commit` (the signed consents' head)."""
+        self.stream = []
+        self._tag(f"edition-{self.last_day.year}", commit, when)
+        return b"".join([*self.stream, b"done\n"])
 
     def _sentence(self) -> str:
         rng = self.rng
@@ -264,6 +287,7 @@ class _History:
 
     def _save(self, doc: _Doc) -> Op:
         self.docs[doc.id] = doc
+        self.versions[doc.id] = self.versions.get(doc.id, 0) + 1  # each save is one commit's change to the file
         return ("M", doc.path, render_agreement(doc))
 
     def _adopt(self, doc: _Doc, period: int, message: str) -> Event:
@@ -374,10 +398,10 @@ def _check(target: Path, agreements: int, commits: int, start_year: int, end_yea
                         f"{4 * agreements}, or fewer agreements")
 
 
-def _git(git: str, target: Path, *args: str, stdin: bytes | None = None) -> str:
+def _git(git: str, target: Path, *args: str, stdin: bytes | None = None, **environment: str) -> str:
     """Git without the user's configuration or an outer repository, so the result is the same anywhere."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, LC_ALL="C", TZ="UTC")
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, LC_ALL="C", TZ="UTC", **environment)
     result = subprocess.run([git, *args], cwd=target, env=env, input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         error = result.stderr.decode(errors="replace").strip()
@@ -404,13 +428,22 @@ def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: in
     git = shutil.which("git")
     if git is None:
         raise DemoError("git is not installed or not on PATH; the demo is a git repository")
+    if shutil.which("ssh-keygen") is None:
+        raise DemoError("ssh-keygen is not installed or not on PATH; the demo's parties sign their consents "
+                        "with it (install OpenSSH's client)")
     rng = random.Random(seed)
-    history = _History(rng, agreements, commit_times(rng, total, start_year, end_year), seed, theme_files or {})
+    signed = min(SIGNED_CONSENTS, total // 20)  # the last commits: consents signed after the import
+    history = _History(rng, agreements, commit_times(rng, total - signed, start_year, end_year), seed,
+                       theme_files or {})
     history.run()
     target.mkdir(parents=True, exist_ok=True)
     _git(git, target, "init", "-q", "-b", "main")
-    _git(git, target, "fast-import", "--quiet", "--done", stdin=b"".join(history.stream))
+    _git(git, target, "fast-import", "--quiet", "--done", stdin=b"".join([*history.stream, b"done\n"]))
+    last = history.times[-1]  # consents follow the history a few minutes apart, on its last day
+    consents = [(*consent, last + 600 * number) for number, consent in enumerate(history.consents(signed), start=1)]
+    with tempfile.TemporaryDirectory(prefix="charter-demo-keys-") as keys:
+        head = sign_consents(lambda *args, **env: _git(git, target, *args, **env), Path(keys), consents)
+    _git(git, target, "fast-import", "--quiet", "--done", stdin=history.final_edition(head, last + 600 * signed))
     _git(git, target, "checkout", "-q", "-f", "main")
-    return DemoSummary(target, _git(git, target, "rev-parse", "HEAD"), history.mark, history.merges,
-                       history.renames, len(history.docs), tuple(history.tags), _date(history.times[0]),
-                       history.last_day)
+    return DemoSummary(target, head, history.mark + signed, history.merges, history.renames, len(history.docs),
+                       tuple(history.tags), _date(history.times[0]), history.last_day)

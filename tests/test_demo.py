@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from collections import Counter
 import subprocess
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
+from generator.compose import compose
 from generator.demo import DemoSummary, write_demo
 from generator.errors import CharterError
 from generator.source.loader import LoadResult, load_charter
@@ -94,6 +97,22 @@ def test_final_state_passes_validation(demo: DemoSummary) -> None:
     in_force = charter.with_status("in-force")
     overdue = [a for a in in_force if a.review_by is not None and a.review_by < demo.last]
     assert len(overdue) <= max(1, len(in_force) // 3)  # mostly due in the future, a few overdue
+
+
+def test_the_demo_records_signed_consents_so_the_ledger_shows_on_a_first_build(demo: DemoSummary) -> None:
+    root = demo.target
+    settings = Settings(root, root / "agreements", root / "charter", root / "site_overrides" / "charter")
+    output = compose(settings, fallback_as_of=dt.date(2030, 1, 1), pages=False)
+    assert output.load.errors == () and output.ledger is not None
+    assert [problem for problem in output.load.problems if problem.code.startswith("consent")] == []
+    verdicts = Counter(consent.verdict for consents in output.ledger.by_party.values() for consent in consents)
+    assert verdicts["verified"] == min(8, AGREEMENTS * 12 // 20) and verdicts["declared"] > 20
+    last = git(root, "-c", "gpg.ssh.allowedSignersFile=/dev/null", "log", f"-{verdicts['verified'] + 1}",
+               "--format=%G?")  # U: a good signature by a key git was not told to trust
+    assert last.split() == ["U"] * verdicts["verified"] + ["N"]
+    complete = [key for key, ledger in output.ledger.agreements.items()
+                if ledger.current is not None and ledger.current.all_verified]
+    assert complete, "no agreement has the verified consent of all its parties"
 
 
 def test_an_earlier_edition_also_passes_validation(demo: DemoSummary, tmp_path: Path) -> None:
