@@ -70,8 +70,8 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
                    histories: Mapping[str, AgreementHistory], cache: BlobCache) -> Ledger | None:
     """Who consented to each version (None with `consent: off`); git checks only signatures it has not
-    checked in an earlier build."""
-    if settings.consent == "off" or not facts.is_repository:
+    checked in an earlier build. Without a repository every version is uncommitted, consented by no one."""
+    if settings.consent == "off":
         return None
     keys = key_history(facts, registry_path(settings, PARTIES_FILE))
     statements = gather(facts, histories)

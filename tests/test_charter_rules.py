@@ -234,7 +234,7 @@ def test_registry_entries_point_at_their_own_line(tmp_path: Path) -> None:
          "collective, movement, organisation, network"),
         "  help: did you mean 'network'?",
         "charter/parties.yml:12: error[field-unknown]: 'Seed_Bank' has an unknown field 'colour'",
-        "  help: known fields: name, kind, region, url, description",
+        "  help: known fields: name, kind, region, url, description, signing_keys",
         "charter/parties.yml:12: error[id-invalid]: 'Seed_Bank' is not a valid id",
         "  help: use lower-case letters, digits and hyphens, starting with a letter or digit",
         "charter/parties.yml:16: error[field-missing]: 'no-name' has no name",

@@ -4,6 +4,7 @@ party pages."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as html_module
 import re
@@ -500,3 +501,27 @@ def test_one_bad_commit_per_code(case: ConsentCase, tmp_path: Path, monkeypatch:
     assert re.sub(r"commit [0-9a-f]{12} ", "commit <id> ", found) == case.expected
     codes = {line.split("[", 1)[1].split("]", 1)[0] for line in case.expected.splitlines() if "[" in line[:40]}
     assert codes == {case.code}
+
+
+def test_consent_off_reads_no_consent(scenario: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import git  # noqa: F401 - GitPython's own `git version` at import time is not the build's
+
+    calls = count_processes(monkeypatch)
+    output = compose(dataclasses.replace(settings(scenario.repo.root), cache_dir=None, consent="off"),
+                     fallback_as_of=AS_OF)
+    assert git_commands(calls) == ["log", "cat-file"]
+    assert output.ledger is None and output.load.problems == ()
+    assert 'id="consent"' not in page(output, "agreements/verified/v/1/")
+    assert "Consent to the current text" not in page(output, "agreements/verified/")
+    assert "Consent ledger" not in page(output, "parties/river-collective/")
+    assert "(the `consent` option is `off`)" in page(output, "consent/")
+
+
+def test_without_a_repository_no_text_has_consent(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "plain", {"water.md": agreement("Water")})
+    output = compose(settings(root, consent="required"), fallback_as_of=AS_OF)
+    assert [(problem.code, problem.message.rsplit(": ", 1)[1]) for problem in output.load.errors] == [
+        ("consent-missing", "the text has uncommitted changes, and no one has consented to them yet")] * 2
+    recorded = compose(settings(root), fallback_as_of=AS_OF)
+    assert text_of(page(recorded, "agreements/water/"), r"<dt>Consent to the current text</dt><dd>(.*?)</dd>") == (
+        "Not consented: the text has uncommitted changes, and no party has consented to them yet.")

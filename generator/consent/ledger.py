@@ -138,14 +138,14 @@ class Ledger:
     @cached_property
     def by_party(self) -> Mapping[str, tuple[Consent, ...]]:
         """Party id -> its consents to any version, newest first."""
-        found: dict[str, dict[int, Consent]] = {}
+        found: dict[str, list[Consent]] = {}
         for ledger in self.agreements.values():
             for version in ledger.versions:
                 for consent in version.consents:
-                    if consent.version == version.number:  # counted once, not again where it carries over
-                        found.setdefault(consent.party, {})[id(consent)] = consent
-        return {party: tuple(sorted(consents.values(), key=lambda c: (c.date, c.agreement_id, c.version),
-                                    reverse=True)) for party, consents in found.items()}
+                    if consent.version == version.number:  # once, not again where it carries over
+                        found.setdefault(consent.party, []).append(consent)
+        return {party: tuple(sorted(consents, key=lambda c: (c.date, c.agreement_id, c.version), reverse=True))
+                for party, consents in found.items()}
 
 
 def prove(party: str, statement: Statement, signature: Signature | None, keys: KeyHistory) -> Proof:
