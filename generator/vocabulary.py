@@ -7,6 +7,7 @@ from typing import Final
 
 ID_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 DURATION_PATTERN: Final = re.compile(r"([1-9][0-9]*)([ym])\Z")
+DURATION_UNITS: Final = {"y": ("year", "years"), "m": ("month", "months")}
 
 STATUSES: Final = ("draft", "proposed", "in-force", "lapsed", "superseded", "withdrawn")
 STATUSES_REQUIRING_ADOPTED: Final = frozenset({"in-force", "lapsed", "superseded"})
@@ -46,3 +47,12 @@ ENUM_FIELDS: Final = {"status": STATUSES, "level": LEVELS, "form": FORMS}
 KNOWN_FIELDS: Final = frozenset(
     {*REQUIRED_FIELDS, *LIST_FIELDS, *DATE_FIELDS, *TEXT_FIELDS, *ENUM_FIELDS}
 )
+
+
+def duration_words(period: str) -> str:
+    """`3y` as readers say it, "3 years"; text that is not a period (an old version's) stays as written."""
+    match = DURATION_PATTERN.match(period)
+    if match is None:
+        return period
+    count, unit = match.groups()
+    return f"{count} {DURATION_UNITS[unit][count != '1']}"

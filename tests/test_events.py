@@ -12,6 +12,7 @@ from generator.source.documents import FieldsMemo, parse_document, read_document
 from generator.history.versions import Snapshot, build_history, changes, declared_events
 from generator.repository.read import Revision
 from generator.model import Agreement
+from generator.vocabulary import DURATION_PATTERN, duration_words
 
 UTC = dt.UTC
 BODY = "## Access\n\nEveryone may draw water.\n"
@@ -78,6 +79,16 @@ def test_several_kinds_come_in_the_documented_order() -> None:
 
 def test_a_move_alone_is_not_metadata_only() -> None:
     assert kinds(text(), text(summary="New summary"), "agreements/old.md") == ["moved"]
+
+
+@pytest.mark.parametrize(("period", "words"), [
+    ("1y", "1 year"), ("3y", "3 years"), ("1m", "1 month"), ("18m", "18 months"), ("often", "often"),
+])
+def test_a_renewal_period_reads_as_words(period: str, words: str) -> None:
+    assert duration_words(period) == words
+    if DURATION_PATTERN.match(period):
+        found = dict(changes(agreement(text()), agreement(text(renew_every=period))))
+        assert found["renewed"] == f"every {words}"
 
 
 def test_details_name_what_changed() -> None:

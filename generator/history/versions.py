@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from generator.source.agreements import build_agreement
 from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
 from generator.model import Agreement
-from generator.vocabulary import RELATIONS
+from generator.vocabulary import RELATIONS, duration_words
 
 if TYPE_CHECKING:
     from generator.repository.read import Revision
@@ -156,7 +156,7 @@ def changes(
         if _normalised_body(before.body) != _normalised_body(after.body):
             found.append(("amended", ""))
         if _renewed(before, after):
-            renewal = f"review by {after.review_by}" if after.review_by else f"every {after.renew_every}"
+            renewal = f"review by {after.review_by}" if after.review_by else f"every {duration_words(after.renew_every)}"
             found.append(("renewed", renewal))
         if after.status not in (before.status, IN_FORCE):
             found.append(("status-changed", f"from {before.status} to {after.status}"))
