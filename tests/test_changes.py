@@ -140,7 +140,7 @@ def test_years_count_git_events_and_declared_adoptions(built: Built) -> None:
         YearCount(2016), YearCount(2017),
         YearCount(2018, adopted=1),  # loose: never committed, counted in its declared year
         YearCount(2019), YearCount(2020),
-        YearCount(2021, adopted=1, amended=1),  # water's adoption commit, not its declared date
+        YearCount(2021, adopted=1, amended=1),  # water: adopted as its version declares
         YearCount(2022, renewed=1),
         YearCount(2023, adopted=1),
     ]
@@ -151,7 +151,7 @@ def test_renewals_page_lists_reviews_due_with_flags(built: Built) -> None:
     due = _cells(html.split('id="renewals-due"', 1)[1])
     assert due == [
         ["2023-02-01", "Water Accord", "", "2022-01-20", "overdue"],
-        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-05", "due soon"],
+        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-01", "due soon"],  # as declared
         ["2030-01-01", "Old Deal", "", "2015-06-01", ""],
     ]
     years = re.findall(r'<tr><th scope="row">(\d+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>', html)

@@ -108,6 +108,30 @@ def test_first_version_is_proposed_and_may_already_be_adopted() -> None:
     assert history.versions[0].events[0].detail == "in-force"
 
 
+def test_an_adoption_happened_on_the_date_its_own_version_declares_unless_already_claimed() -> None:
+    lapsed = {**ADOPTED, "review_by": "2021-06-01"}
+    history = build_history("water", [
+        snapshot("2021-01-10T12:00:00", text("proposed")),
+        snapshot("2021-03-01T12:00:00", text("in-force", **ADOPTED)),  # recorded a month late
+        snapshot("2022-02-01T12:00:00", text("lapsed", **lapsed)),
+        snapshot("2023-05-05T12:00:00", text("in-force", **lapsed)),  # re-adopted, the old date kept
+        snapshot("2024-01-01T12:00:00", text("lapsed", **lapsed)),
+        snapshot("2025-02-01T12:00:00", text("in-force", **{**lapsed, "adopted": "2025-01-20"})),
+    ], dt.date(2030, 1, 1))
+    adoptions = [(e.version, e.date.isoformat(), e.declared_date, e.happened_on.isoformat())
+                 for e in history.events if e.kind == "adopted"]
+    assert adoptions == [
+        (2, "2021-03-01", dt.date(2021, 1, 28), "2021-01-28"),
+        (4, "2023-05-05", None, "2023-05-05"),
+        (6, "2025-02-01", dt.date(2025, 1, 20), "2025-01-20"),
+    ]
+    assert all(e.declared_date is None for e in history.events if e.kind != "adopted")
+    first = build_history("water", [snapshot("2026-11-22T12:00:00", text("in-force", **ADOPTED))],
+                          dt.date(2030, 1, 1))
+    assert [(e.kind, e.happened_on.isoformat()) for e in first.versions[0].events] == [
+        ("proposed", "2026-11-22"), ("adopted", "2021-01-28")]
+
+
 def test_timeline_sorts_declared_dates_among_git_events_with_stable_ties() -> None:
     history = build_history("water", [
         snapshot("2021-01-10T12:00:00", text()),

@@ -8,9 +8,10 @@ Rules, so a reader can check a figure against the history pages:
   not counted per year and never reaches a feed: it has no author, no date and may never land.
 - Per year: every committed `adopted`, `amended` and `renewed` event counts in the year of its
   author date, with two exceptions for adoptions, since git only knows when a text was recorded:
-  an agreement first committed already in force counts its adoption in the year its `adopted:`
-  declares (when it declares one), and an agreement with no git adoption at all (history off, or
-  never committed in force) that declares `adopted:` counts one adoption in that year.
+  an adoption counts in the year of the `adopted:` date its version declares (as the history
+  page's timeline plots it; see `Event.declared_date`), and an agreement with no git adoption at
+  all (history off, or never committed in force) that declares `adopted:` counts one adoption in
+  that year.
 """
 
 from __future__ import annotations
@@ -100,11 +101,9 @@ def counted_events(agreement: Agreement, history: AgreementHistory | None) -> li
         for event in version.events
         if event.kind in COUNTED_KINDS
     ]
-    declared = agreement.adopted
-    dated = [(declared if declared is not None and e.kind == "adopted" and e.version == 1 else e.date, e.kind)
-             for e in events]
-    if declared is not None and not any(e.kind == "adopted" for e in events):
-        dated.append((declared, "adopted"))
+    dated = [(event.happened_on, event.kind) for event in events]
+    if agreement.adopted is not None and not any(event.kind == "adopted" for event in events):
+        dated.append((agreement.adopted, "adopted"))
     return dated
 
 
