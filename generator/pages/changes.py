@@ -29,7 +29,7 @@ from generator.pages.history import EVENT_LABELS, history_url, version_url
 from generator.pages.home import renewals_due
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.pages.timeline import MARK_COLOURS
+from generator.pages.timeline import STYLES
 
 CHANGES_LIMIT = 200
 COUNTED_KINDS = ("adopted", "amended", "renewed")
@@ -42,6 +42,8 @@ CHART_LEFT = 40
 CHART_RIGHT = 20
 CHART_TOP = 40
 CHART_BASE = 200
+BAR_LABEL_WIDTH = 8
+"""Bars at least this wide carry their count above them."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,24 @@ def last_renewal(agreement: Agreement, history: AgreementHistory | None) -> dt.d
     return max(dates, default=None)
 
 
+def _bar_patterns() -> str:
+    """Amendments hatched and renewals dotted, so the three bars differ without their colours."""
+    amended, renewed = STYLES["amended"].colour, STYLES["renewed"].colour
+    return ('<defs>'
+            '<pattern id="charter-bars-amended" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{amended}"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2.5"/></pattern>'
+            '<pattern id="charter-bars-renewed" width="5" height="5" patternUnits="userSpaceOnUse">'
+            f'<rect width="5" height="5" fill="{renewed}"/><circle cx="2.5" cy="2.5" r="1.3" fill="#fff"/>'
+            '</pattern></defs>')
+
+
+def _bar_paint(kind: str) -> str:
+    colour = STYLES[kind].colour
+    fill = colour if kind == "adopted" else f"url(#charter-bars-{kind})"
+    return f'fill="{fill}" stroke="{colour}"'
+
+
 def year_chart_svg(years: Sequence[YearCount]) -> str:
     """Grouped bars per year; the table beside it carries the same figures for screen readers."""
     if not years:
@@ -139,6 +159,7 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
         (f'<svg class="charter-year-chart" role="img" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
          'xmlns="http://www.w3.org/2000/svg" aria-labelledby="year-chart-title">'),
         '<title id="year-chart-title">Adoptions, amendments and renewals per year</title>',
+        _bar_patterns(),
         (f'<line x1="{CHART_LEFT}" y1="{CHART_BASE}" x2="{CHART_WIDTH - CHART_RIGHT}" y2="{CHART_BASE}" '
          'stroke="#64748b"/>'),
         (f'<text x="{CHART_LEFT - 6}" y="{CHART_TOP + 4}" text-anchor="end" font-size="11" '
@@ -147,9 +168,9 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
          'fill="currentColor">0</text>'),
     ]
     for index, kind in enumerate(COUNTED_KINDS):
-        x = CHART_LEFT + index * 130
-        parts.append(f'<rect x="{x}" y="10" width="12" height="12" fill="{MARK_COLOURS[kind]}"/>'
-                     f'<text x="{x + 18}" y="20" font-size="12" fill="currentColor">'
+        key = CHART_LEFT + index * 130
+        parts.append(f'<rect x="{key}" y="9" width="14" height="14" {_bar_paint(kind)}/>'
+                     f'<text x="{key + 20}" y="20" font-size="12" fill="currentColor">'
                      f'{escape(COUNTED_LABELS[kind])}</text>')
     step = max(1, len(years) // 12)
     for position, year in enumerate(years):
@@ -158,10 +179,14 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
             count = year.count(kind)
             if count:
                 height = span * count / peak
+                x = left + index * bar
                 tooltip = escape(f"{year.year}: {count} {COUNTED_NOUNS[kind][count != 1]}")
                 parts.append(f'<rect class="charter-year-chart__bar charter-year-chart__bar--{kind}" '
-                             f'x="{left + index * bar:.1f}" y="{CHART_BASE - height:.1f}" width="{bar:.1f}" '
-                             f'height="{height:.1f}" fill="{MARK_COLOURS[kind]}"><title>{tooltip}</title></rect>')
+                             f'x="{x:.1f}" y="{CHART_BASE - height:.1f}" width="{bar:.1f}" '
+                             f'height="{height:.1f}" {_bar_paint(kind)}><title>{tooltip}</title></rect>')
+                if bar >= BAR_LABEL_WIDTH:
+                    parts.append(f'<text x="{x + bar / 2:.1f}" y="{CHART_BASE - height - 3:.1f}" '
+                                 f'text-anchor="middle" font-size="9" fill="currentColor">{count}</text>')
         if position % step == 0:
             parts.append(f'<text x="{left + group * 0.4:.1f}" y="{CHART_BASE + 18}" text-anchor="middle" '
                          f'font-size="11" fill="currentColor">{year.year}</text>')
