@@ -14,9 +14,17 @@ from generator.repository.read import read_histories
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
-from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
+from generator.pages.changes import (
+    COUNTED_LABELS,
+    YearCount,
+    charter_changes,
+    last_renewal,
+    year_chart_svg,
+    yearly_counts,
+)
 from generator.settings import Settings
 from tests.gitrepo import BASE_ENV, GitRepo
+from tests.golden import assert_golden
 from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
@@ -158,6 +166,19 @@ def test_renewals_page_lists_reviews_due_with_flags(built: Built) -> None:
     assert years[0] == ("2023", "1", "0", "0") and years[-1] == ("2015", "1", "0", "0") and len(years) == 9
     assert html.count('class="charter-year-chart__bar ') == 6
     assert "<title>2021: 1 amendment</title>" in html and "<script" not in html
+
+
+def test_the_year_chart_tells_its_bars_apart_without_colour(built: Built) -> None:
+    chart = year_chart_svg(yearly_counts(built.charter, built.histories))
+    paints = {kind: set(re.findall(rf'charter-year-chart__bar--{kind}" [^>]*?(fill="[^"]+")', chart))
+              for kind in ("adopted", "amended", "renewed")}
+    assert paints == {"adopted": {'fill="#15803d"'}, "amended": {'fill="url(#charter-bars-amended)"'},
+                      "renewed": {'fill="url(#charter-bars-renewed)"'}}
+    legend = dict(re.findall(r'<rect x="\d+" y="9" width="14" height="14" (fill="[^"]+")[^>]*/>'
+                             r'<text[^>]*>(\w+)</text>', chart))
+    assert legend == {paint: label for kind, label in COUNTED_LABELS.items() for paint in paints[kind]}
+    assert '<pattern id="charter-bars-amended"' in chart and '<pattern id="charter-bars-renewed"' in chart
+    assert_golden("pages/year-chart.svg", chart)
 
 
 def test_last_renewal_prefers_git_renewals_over_the_declared_adoption(built: Built) -> None:

@@ -115,9 +115,11 @@ def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
     """Drawn where the parties say the version took effect (its declared adoption), else at its commit."""
     committed = version.date.date() if version.date else None
     declared = next((event.declared_date for event in version.events if event.declared_date), None)
-    recorded = (f"committed {committed.isoformat()}" if committed
-                else f"not yet committed, shown at {context.as_of.isoformat()}")
-    when = f"adopted {declared.isoformat()} (declared); {recorded}" if declared else recorded
+    recorded = f"committed {committed.isoformat()}" if committed else "not yet committed"
+    if declared is not None:
+        when = f"adopted {declared.isoformat()} (declared); {recorded}"
+    else:
+        when = recorded if committed else f"{recorded}, shown at {context.as_of.isoformat()}"
     what = ", ".join(EVENT_LABELS[event.kind] for event in version.events)
     return Mark(declared or committed or context.as_of, main_kind([event.kind for event in version.events]),
                 f"Version {version.number}" + (f" ({what})" if what else "") + f": {when}", href,

@@ -197,8 +197,8 @@ def _axis(start: dt.date, end: dt.date) -> list[str]:
     years = end.year - start.year
     per_year = (WIDTH - 2 * MARGIN) / years
     step = next((step for step in LABEL_STEPS if step * per_year >= LABEL_SPACING), LABEL_STEPS[-1])
-    parts = [f'<line x1="{MARGIN}" y1="{AXIS_Y}" x2="{WIDTH - MARGIN}" y2="{AXIS_Y}" stroke="#64748b" '
-             'stroke-width="2"/>']
+    parts = [f'<g class="charter-timeline__axis" aria-hidden="true"><line x1="{MARGIN}" y1="{AXIS_Y}" '
+             f'x2="{WIDTH - MARGIN}" y2="{AXIS_Y}" stroke="#64748b" stroke-width="2"/>']
     if per_year >= 120:
         for year in range(start.year, end.year):
             for month in range(2, 13):
@@ -215,6 +215,7 @@ def _axis(start: dt.date, end: dt.date) -> list[str]:
         if labelled:
             parts.append(f'<text x="{x:.1f}" y="{AXIS_Y + 30}" text-anchor="middle" font-size="11" '
                          f'fill="currentColor">{year}</text>')
+    parts.append("</g>")
     return parts
 
 
@@ -241,7 +242,7 @@ def _glyph(body: str, width: int = 18) -> str:
             f'viewBox="{-width / 2:g} -9 {width} 18" aria-hidden="true" focusable="false">{body}</svg>')
 
 
-def _legend(groups: Sequence[Group], review: bool, as_of: dt.date) -> str:
+def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> str:
     marks = [mark for group in groups for mark in group.marks]
     kinds = {mark.kind for mark in marks}
     styles = dict.fromkeys(style for kind, style in STYLES.items() if kind in kinds)
@@ -254,9 +255,10 @@ def _legend(groups: Sequence[Group], review: bool, as_of: dt.date) -> str:
     if any(len(group.marks) > 1 for group in groups):
         items.append((_glyph(_pill(3, 0, 0), 22),
                       "a number: that many changes too close to draw apart, listed in the versions table"))
-    if review:
-        items.append((_glyph(f'<line x1="-4" y1="8" x2="-4" y2="-8" stroke="{DUE}" stroke-width="2"/>'
-                             f'<polygon points="-4,-8 8,-4 -4,0" fill="{DUE}"/>'),
+    if review is not None:
+        colour = OVERDUE if review < as_of else DUE
+        items.append((_glyph(f'<line x1="-4" y1="8" x2="-4" y2="-8" stroke="{colour}" stroke-width="2"/>'
+                             f'<polygon points="-4,-8 8,-4 -4,0" fill="{colour}"/>'),
                       "next review, as declared (marked “overdue” once passed)"))
     items.append((_glyph(f'<line x1="0" y1="-8" x2="0" y2="8" stroke="#64748b" stroke-dasharray="3 3"/>'),
                   f"dashed line: as of {as_of.isoformat()}"))
@@ -289,4 +291,4 @@ def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, 
     if review_by is not None:
         parts.append(_review_svg(review_by, as_of, start, end, review_href))
     parts.append("</svg>")
-    return Timeline("".join(parts), _legend(groups, review_by is not None, as_of))
+    return Timeline("".join(parts), _legend(groups, review_by, as_of))
