@@ -51,15 +51,23 @@ STYLES = {
     "moved": Style("dot", "#475569", "other details changed"),
     "metadata-only": Style("dot", "#475569", "other details changed"),
     "unparsable": Style("cross", "#1f2937", "unreadable text"),
+    "removed": Style("minus", "#b91c1c", "removed"),
+    "restored": Style("plus", "#0f766e", "restored"),
     "declared-adopted": Style("square", "#15803d", "adopted"),
 }
+OTHER = STYLES["metadata-only"]
 # A version is drawn as its most telling event.
-PRIORITY = ("adopted", "status-changed", "renewed", "amended", "proposed", "relations-changed", "moved",
-            "metadata-only", "unparsable")
+PRIORITY = ("removed", "restored", "adopted", "status-changed", "renewed", "amended", "proposed",
+            "relations-changed", "moved", "metadata-only", "unparsable")
+_PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7), (-2.5, 2.5),
+         (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
 POLYGONS = {
     "triangle": ((0, -8), (7.5, 5.5), (-7.5, 5.5)),
     "triangle-down": ((0, 8), (7.5, -5.5), (-7.5, -5.5)),
     "diamond": ((0, -8), (8, 0), (0, 8), (-8, 0)),
+    "plus": _PLUS,
+    "cross": tuple(((x - y) * .75, (x + y) * .75) for x, y in _PLUS),
+    "minus": ((-7, -3), (7, -3), (7, 3), (-7, 3)),
 }
 
 
@@ -129,6 +137,11 @@ def group_marks(marks: Iterable[Mark], start: dt.date, end: dt.date) -> list[Gro
     return groups
 
 
+def style_of(kind: str) -> Style:
+    """A kind this module does not know yet is drawn, and explained, as another detail changed."""
+    return STYLES.get(kind, OTHER)
+
+
 def main_kind(kinds: Sequence[str]) -> str:
     return next((kind for kind in PRIORITY if kind in kinds), kinds[0] if kinds else "metadata-only")
 
@@ -140,9 +153,6 @@ def shape_svg(style: Style, x: float, y: float, filled: bool) -> str:
     if style.shape in POLYGONS:
         points = " ".join(f"{x + dx:.1f},{y + dy:.1f}" for dx, dy in POLYGONS[style.shape])
         return f'<polygon points="{points}" {paint}/>'
-    if style.shape == "cross":
-        return (f'<path d="M{x - 5:.1f} {y - 5:.1f}L{x + 5:.1f} {y + 5:.1f}M{x + 5:.1f} {y - 5:.1f}'
-                f'L{x - 5:.1f} {y + 5:.1f}" stroke="{style.colour}" stroke-width="3"/>')
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 if style.shape == "dot" else 6.5}" {paint}/>'
 
 
@@ -177,7 +187,7 @@ def _group_svg(group: Group) -> str:
         kind = escape(mark.kind)
         hit = f'x="{x - 11:.1f}" y="{AXIS_Y - 11}" width="22" height="22"'
         return _link(mark.href, f"charter-timeline__mark charter-timeline__mark--{kind}", mark.label, hit,
-                     shape_svg(STYLES.get(mark.kind, STYLES["metadata-only"]), x, AXIS_Y, mark.declared))
+                     shape_svg(style_of(mark.kind), x, AXIS_Y, mark.declared))
     first, last = group.marks[0].date, group.marks[-1].date
     when = f"on {first.isoformat()}" if first == last else f"from {first.isoformat()} to {last.isoformat()}"
     numbers = [mark.number for mark in group.marks if mark.number]
@@ -213,7 +223,7 @@ def _axis(start: dt.date, end: dt.date) -> list[str]:
         parts.append(f'<line x1="{x:.1f}" y1="{AXIS_Y + 10}" x2="{x:.1f}" y2="{AXIS_Y + (16 if labelled else 13)}" '
                      'stroke="#64748b"/>')
         if labelled:
-            parts.append(f'<text x="{x:.1f}" y="{AXIS_Y + 30}" text-anchor="middle" font-size="11" '
+            parts.append(f'<text x="{x:.1f}" y="{AXIS_Y + 30}" text-anchor="middle" font-size="12" '
                          f'fill="currentColor">{year}</text>')
     parts.append("</g>")
     return parts
@@ -245,7 +255,7 @@ def _glyph(body: str, width: int = 18) -> str:
 def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> str:
     marks = [mark for group in groups for mark in group.marks]
     kinds = {mark.kind for mark in marks}
-    styles = dict.fromkeys(style for kind, style in STYLES.items() if kind in kinds)
+    styles = dict.fromkeys(style_of(kind) for kind in [*STYLES, *sorted(kinds)] if kind in kinds)
     items = [(_glyph(shape_svg(style, 0, 0, False)), style.words) for style in styles]
     neutral = Style("circle", INK, "")
     if any(mark.declared for mark in marks):
