@@ -57,7 +57,7 @@ STYLES = {
 }
 OTHER = STYLES["metadata-only"]
 # A version is drawn as its most telling event.
-PRIORITY = ("removed", "restored", "adopted", "status-changed", "renewed", "amended", "proposed",
+PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", "proposed",
             "relations-changed", "moved", "metadata-only", "unparsable")
 _PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7), (-2.5, 2.5),
          (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
