@@ -131,14 +131,15 @@ def test_the_declared_adoption_is_drawn_once_when_a_version_stands_at_it() -> No
 def test_thirty_changes_in_a_year_merge_into_numbered_groups_that_do_not_overlap() -> None:
     history = crowded_history()
     drawing = drawn(history)
-    groups = re.findall(r'class="charter-timeline__group"><title>(\d+) changes from (\S+) to (\S+): '
+    groups = re.findall(r'class="charter-timeline__group"><title>(\d+) changes from (\S+) to (\S+) \(([^)]+)\): '
                         r'versions ([0-9–, ]+)\.', drawing.svg)
     singles = re.findall(r'class="charter-timeline__mark ', drawing.svg)
     assert groups, "close marks are grouped"
     assert sum(int(count) for count, *_ in groups) + len(singles) == 30
     assert all(int(count) > 1 for count, *_ in groups)
     first = groups[0]
-    assert first[1] == "2025-01-06" and first[3].startswith("1–")
+    assert first[1] == "2025-01-06" and first[4].startswith("1–")
+    assert first[3] == f"1 adopted, {int(first[0]) - 1} amended", "a group names the kinds it holds"
     assert re.search(r'<a href="#v\d+" class="charter-timeline__group">', drawing.svg), "to the versions table"
     assert "a number: that many changes too close to draw apart" in drawing.legend
     assert_accessible(drawing.svg)

@@ -12,6 +12,7 @@ Every text and attribute is escaped: titles, commit messages and paths come from
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -191,8 +192,10 @@ def _group_svg(group: Group) -> str:
     first, last = group.marks[0].date, group.marks[-1].date
     when = f"on {first.isoformat()}" if first == last else f"from {first.isoformat()} to {last.isoformat()}"
     numbers = [mark.number for mark in group.marks if mark.number]
-    name = (f"{len(group.marks)} changes {when}" + (f": versions {_numbers(numbers)}" if numbers else "")
-            + ". See them in the versions table.")
+    kinds = Counter(style_of(mark.kind).words for mark in group.marks)
+    what = ", ".join(f"{count} {words}" for words, count in kinds.items())
+    name = (f"{len(group.marks)} changes {when} ({what})"
+            + (f": versions {_numbers(numbers)}" if numbers else "") + ". See them in the versions table.")
     newest = max(group.marks, key=lambda mark: mark.number)
     width = group.width + 6
     hit = f'x="{x - width / 2:.1f}" y="{AXIS_Y - 11}" width="{width:.1f}" height="22"'
@@ -253,7 +256,8 @@ def _glyph(body: str, width: int = 18) -> str:
 
 
 def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> str:
-    marks = [mark for group in groups for mark in group.marks]
+    """Only what is drawn: a kind hidden in a group is named by the group's own title."""
+    marks = [group.marks[0] for group in groups if len(group.marks) == 1]  # what a reader can see
     kinds = {mark.kind for mark in marks}
     styles = dict.fromkeys(style_of(kind) for kind in [*STYLES, *sorted(kinds)] if kind in kinds)
     items = [(_glyph(shape_svg(style, 0, 0, False)), style.words) for style in styles]
@@ -273,7 +277,8 @@ def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> 
     items.append((_glyph(f'<line x1="0" y1="-8" x2="0" y2="8" stroke="#64748b" stroke-dasharray="3 3"/>'),
                   f"dashed line: as of {as_of.isoformat()}"))
     listed = "".join(f"<li>{glyph} {escape(words)}</li>" for glyph, words in items)
-    return f'<ul class="charter-timeline-legend">{listed}<li>Each mark links to its version.</li></ul>'
+    closing = "<li>Each mark links to its version.</li>" if marks else ""
+    return f'<ul class="charter-timeline-legend">{listed}{closing}</ul>'
 
 
 def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, as_of: dt.date,
