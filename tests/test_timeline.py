@@ -33,6 +33,7 @@ from tests.test_events import BODY, snapshot, text
 SVG = "{http://www.w3.org/2000/svg}"
 AS_OF = dt.date(2026, 6, 1)
 ADOPTED = {"adopted": "2019-04-12", "review_by": "2028-04-12", "renew_every": "3y"}
+RENEWED = {**ADOPTED, "review_by": "2029-04-12"}
 URL = "agreements/water/history/"
 
 
@@ -51,9 +52,9 @@ def declared_history() -> AgreementHistory:
         snapshot("2018-09-03T10:00:00", text("proposed", renew_every="3y")),
         snapshot("2019-11-20T10:00:00", text("in-force", **ADOPTED)),
         snapshot("2021-05-02T10:00:00", text("in-force", BODY + "More.\n", **ADOPTED)),
-        snapshot("2022-04-01T10:00:00", text("in-force", BODY + "More.\n", **{**ADOPTED, "review_by": "2029-04-12"})),
+        snapshot("2022-04-01T10:00:00", text("in-force", BODY + "More.\n", **RENEWED)),
         Snapshot(None, "agreements/water.md",
-                 text("in-force", BODY + "Draft.\n", **{**ADOPTED, "review_by": "2029-04-12"}).encode()),
+                 text("in-force", BODY + "Draft.\n", **RENEWED).encode()),
     ], AS_OF)
 
 
@@ -122,17 +123,16 @@ def test_declared_dates_are_drawn_where_declared_and_named_with_both_dates() -> 
 def test_the_declared_adoption_is_drawn_once_when_a_version_stands_at_it() -> None:
     drawing = drawn(declared_history())
     assert drawing.svg.count("2019-04-12") == 1
-    never_adopted_in_git = build_history("water", [snapshot("2024-02-01T10:00:00", text("lapsed", **ADOPTED))],
-                                         AS_OF)
-    names = [name_of(link) for link in links(drawn(never_adopted_in_git).svg)]
-    assert names == ["Adopted 2019-04-12 (declared in the current text)", "Version 1 (Proposed): committed 2024-02-01"]
+    lapsed = build_history("water", [snapshot("2024-02-01T10:00:00", text("lapsed", **ADOPTED))], AS_OF)
+    assert [name_of(link) for link in links(drawn(lapsed).svg)] == [
+        "Adopted 2019-04-12 (declared in the current text)", "Version 1 (Proposed): committed 2024-02-01"]
 
 
 def test_thirty_changes_in_a_year_merge_into_numbered_groups_that_do_not_overlap() -> None:
     history = crowded_history()
     drawing = drawn(history)
-    groups = re.findall(r'class="charter-timeline__group"><title>(\d+) changes from (\S+) to (\S+) \(([^)]+)\): '
-                        r'versions ([0-9–, ]+)\.', drawing.svg)
+    groups = re.findall(r'class="charter-timeline__group"><title>(\d+) changes from (\S+) to (\S+) '
+                        r'\(([^)]+)\): versions ([0-9–, ]+)\.', drawing.svg)
     singles = re.findall(r'class="charter-timeline__mark ', drawing.svg)
     assert groups, "close marks are grouped"
     assert sum(int(count) for count, *_ in groups) + len(singles) == 30
@@ -140,7 +140,7 @@ def test_thirty_changes_in_a_year_merge_into_numbered_groups_that_do_not_overlap
     first = groups[0]
     assert first[1] == "2025-01-06" and first[4].startswith("1–")
     assert first[3] == f"1 adopted, {int(first[0]) - 1} amended", "a group names the kinds it holds"
-    assert re.search(r'<a href="#v\d+" class="charter-timeline__group">', drawing.svg), "to the versions table"
+    assert re.search(r'<a href="#v\d+" class="charter-timeline__group">', drawing.svg), "the versions table"
     assert "a number: that many changes too close to draw apart" in drawing.legend
     assert_accessible(drawing.svg)
     golden("crowded", drawing)
@@ -191,5 +191,6 @@ def test_groups_never_overlap_and_keep_every_mark(found: list[dt.date], as_of: d
     ET.fromstring(svg)
     labels = _ticks(svg)
     assert labels and all(MARGIN <= x <= WIDTH - MARGIN for x in labels)
-    assert all(b - a > LABEL_SPACING - .2 for a, b in zip(labels, labels[1:], strict=False)), "labels never touch"
+    gaps = [b - a for a, b in zip(labels, labels[1:], strict=False)]
+    assert all(gap > LABEL_SPACING - .2 for gap in gaps), "labels never touch"
 

@@ -81,10 +81,11 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
     marks = [version_mark(context, version, relative_url(url, version_url(agreement, version.number)))
              for version in history.versions]
     current = history.current.number if history.current else 0
+    drawn_at = {mark.date for mark in marks if mark.declared}
     marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
                    relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
               for event in history.declared
-              if event.kind == "declared-adopted" and not any(m.declared and m.date == event.date for m in marks)]
+              if event.kind == "declared-adopted" and event.date not in drawn_at]
     review_by = agreement.review_by if agreement.status == "in-force" else None
     return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
 

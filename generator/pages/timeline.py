@@ -60,8 +60,8 @@ OTHER = STYLES["metadata-only"]
 # A version is drawn as its most telling event.
 PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", "proposed",
             "relations-changed", "moved", "metadata-only", "unparsable")
-_PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7), (-2.5, 2.5),
-         (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
+_PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7),
+         (-2.5, 2.5), (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
 POLYGONS = {
     "triangle": ((0, -8), (7.5, 5.5), (-7.5, 5.5)),
     "triangle-down": ((0, 8), (7.5, -5.5), (-7.5, -5.5)),
@@ -223,8 +223,8 @@ def _axis(start: dt.date, end: dt.date) -> list[str]:
         if not labelled and per_year < 4:
             continue
         x = _x(dt.date(year, 1, 1), start, end)
-        parts.append(f'<line x1="{x:.1f}" y1="{AXIS_Y + 10}" x2="{x:.1f}" y2="{AXIS_Y + (16 if labelled else 13)}" '
-                     'stroke="#64748b"/>')
+        tick = AXIS_Y + (16 if labelled else 13)
+        parts.append(f'<line x1="{x:.1f}" y1="{AXIS_Y + 10}" x2="{x:.1f}" y2="{tick}" stroke="#64748b"/>')
         if labelled:
             parts.append(f'<text x="{x:.1f}" y="{AXIS_Y + 30}" text-anchor="middle" font-size="12" '
                          f'fill="currentColor">{year}</text>')
