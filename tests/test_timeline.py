@@ -37,11 +37,11 @@ RENEWED = {**ADOPTED, "review_by": "2029-04-12"}
 URL = "agreements/water/history/"
 
 
-def drawn(history: AgreementHistory, as_of: dt.date = AS_OF) -> Timeline:
+def drawn(history: AgreementHistory) -> Timeline:
     current = history.current
     assert current is not None and current.agreement is not None
     agreement: Agreement = current.agreement
-    context = SiteContext(Charter("Charter", (agreement,), {}, {}), jinja2.Environment(), as_of)
+    context = SiteContext(Charter("Charter", (agreement,), {}, {}), jinja2.Environment(), AS_OF)
     return timeline(context, agreement, history, URL)
 
 
@@ -59,7 +59,7 @@ def declared_history() -> AgreementHistory:
 
 
 def crowded_history() -> AgreementHistory:
-    """Thirty amendments within 2025, two years before the as-of date."""
+    """Thirty versions within 2025, twelve days apart: an adoption and 29 amendments."""
     adopted = {**ADOPTED, "adopted": "2025-01-06"}
     snapshots = [snapshot("2025-01-06T10:00:00", text("in-force", **adopted))]
     snapshots += [snapshot(f"{dt.date(2025, 1, 6) + dt.timedelta(days=12 * n)}T10:00:00",
