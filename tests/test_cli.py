@@ -50,12 +50,12 @@ def test_check_fails_with_the_formatted_problems(project: Path, capsys: pytest.C
     code, out, err = run(capsys, "check")
     assert (code, err) == (1, "")
     assert out == lines(
-        ("agreements/broken.md:6: error[enum-value]: level 'planetary' is not one of local, regional, "
+        ("agreements/broken.md:6:8: error[enum-value]: level 'planetary' is not one of local, regional, "
          "national, transborder, global"),
         "  help: use one of: local, regional, national, transborder, global",
-        "agreements/broken.md:7: error[theme-unknown]: themes names unknown theme 'water'",
+        "agreements/broken.md:7:10: error[theme-unknown]: themes names unknown theme 'water'",
         "  help: use an id from charter/themes.yml",
-        "agreements/broken.md:8: notice[review-overdue]: review was due on 2024-01-01",
+        "agreements/broken.md:8:12: notice[review-overdue]: review was due on 2024-01-01",
         "  help: renew the agreement (move review_by later) or change its status",
         "2 errors, 0 warnings, 1 notice in 4 files checked",
     ) + "\n"
@@ -77,7 +77,7 @@ def test_check_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data) == {"problems", "summary"}
     assert data["summary"] == {"error": 1, "warning": 0, "notice": 0, "files": 4}
     assert data["problems"] == [{
-        "path": "agreements/broken.md", "line": 6, "code": "duration-invalid", "severity": "error",
+        "path": "agreements/broken.md", "line": 6, "column": 14, "code": "duration-invalid", "severity": "error",
         "message": "renew_every 'often' is not a period",
         "hint": "write a number of years or months, for example 3y or 18m",
     }]

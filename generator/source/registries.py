@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,12 @@ def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str,
     except DocumentError as error:
         return {}, [error.problem]
     except YamlProblem as problem:
-        return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint)]
+        return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint,
+                            column=problem.column)]
     except OSError as error:
         return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
     # load_mapping counts lines from 0; problems point at 1-based file lines.
-    return {key: Located(value.value, value.line + 1, tuple(line + 1 for line in value.item_lines))
+    return {key: replace(value, line=value.line + 1, item_lines=tuple(n + 1 for n in value.item_lines))
             for key, value in fields.items()}, []
 
 
