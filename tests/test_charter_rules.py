@@ -87,6 +87,13 @@ CHARTER_CASES = [
                             "c.md": A("C", status="lapsed", review_by="2021-01-01")},
          "agreements/a.md:6:12: notice[review-overdue]: review was due on 2024-05-31\n"
          "  help: renew the agreement (move review_by later) or change its status"),
+    Case("review-beyond-period", {"a.md": A("Water", review_by="2027-06-02", renew_every="3y"),
+                                  "b.md": A("B", review_by="2027-06-01", renew_every="3y"),
+                                  "c.md": A("C", adopted="2025-01-01", review_by="2028-01-01", renew_every="3y"),
+                                  "d.md": A("D", status="draft", review_by="2040-01-01", renew_every="18m")},
+         "agreements/a.md:6:12: warning[review-beyond-period]: review_by 2027-06-02 lies beyond one renewal "
+         "period (3y) from 2024-06-01\n"
+         "  help: a renewal runs for renew_every: review by 2027-06-01 at the latest, or change renew_every"),
     Case("registry-missing", {"a.md": A("Water")}, setup=remove("charter/themes.yml"),
          expected="charter/themes.yml:1: error[registry-missing]: charter/themes.yml does not exist\n"
                   "  help: create it; see README"),

@@ -209,7 +209,7 @@ def test_each_row_triggers_only_its_own_code() -> None:
 def test_a_valid_project_has_no_problems(tmp_path: Path) -> None:
     root = write_project(tmp_path, {
         "river-commons.md": A("River commons", id="river-commons", level="local", form="written",
-                              themes="[nature-diversity]", review_by="2030-03-01", renew_every="3y",
+                              themes="[nature-diversity]", review_by="2027-03-01", renew_every="3y",
                               summary="The river is shared.",
                               body="## Shares {#shares}\n\nBy season.\n\n## Review\n\nEvery year.\n"),
         "valley/water.md": A("Water sharing", mediators="[seed-network]", builds_on="[river-commons]",

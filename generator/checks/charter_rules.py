@@ -11,7 +11,7 @@ from generator.source.documents import SourceDocument
 from generator.model import Agreement, Charter
 from generator.checks.problems import Problem, Severity
 from generator.checks.suggest import did_you_mean
-from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS
+from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS, add_period
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,25 @@ def reviews_due(context: CharterContext) -> Iterator[Problem]:
                             "renew the agreement (move review_by later) or change its status", Severity.NOTICE)
 
 
+def review_within_period(context: CharterContext) -> Iterator[Problem]:
+    """A renewal runs for `renew_every`: a review_by further out than the last renewal plus that is a slip,
+    or a way around the review. The last renewal (or the adoption) cannot lie after the as-of date, so
+    that date (or a later adoption) plus renew_every is as far as review_by can go."""
+    if context.as_of is None:
+        return
+    for agreement in context.charter.with_status("in-force"):
+        if agreement.review_by is None or agreement.renew_every is None:
+            continue
+        start = max(context.as_of, agreement.adopted or context.as_of)
+        furthest = add_period(start, agreement.renew_every)
+        if furthest is not None and agreement.review_by > furthest:
+            yield _at_field(context, agreement, "review_by", "review-beyond-period",
+                            f"review_by {agreement.review_by} lies beyond one renewal period "
+                            f"({agreement.renew_every}) from {start}",
+                            f"a renewal runs for renew_every: review by {furthest} at the latest, "
+                            "or change renew_every", Severity.WARNING)
+
+
 def structure_references(context: CharterContext) -> Iterator[Problem]:
     charter = context.charter
     for part in charter.parts:
@@ -250,6 +269,7 @@ CHARTER_RULES: tuple[CharterRule, ...] = (
     clause_anchors,
     mediators_are_not_parties,
     reviews_due,
+    review_within_period,
     structure_references,
 )
 
