@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +65,19 @@ def agreement_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(settings: Settings, path: Path) -> SourceDocument:
+def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> SourceDocument:
     shown = settings.relative(path)
     try:
-        data = path.read_bytes()
+        data = contents[shown] if shown in contents else path.read_bytes()
     except OSError as error:
         raise DocumentError(Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
                                     "check that the file exists and is readable")) from None
     return read_document(shown, data)
 
 
-def load_charter(settings: Settings) -> LoadResult:
+def load_charter(settings: Settings, contents: Mapping[str, bytes] | None = None) -> LoadResult:
+    """`contents` (path as problems name it -> bytes) stands in for files on disk: an edit is checked
+    before anything is written."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -84,7 +87,7 @@ def load_charter(settings: Settings) -> LoadResult:
     rule_context = RuleContext(settings.extra_fields)
     for path in paths:
         try:
-            document = _read(settings, path)
+            document = _read(settings, path, contents or {})
         except DocumentError as error:
             problems.append(error.problem)
             continue
