@@ -117,7 +117,7 @@ def parser() -> argparse.ArgumentParser:
                          help="report on what changed since the fork point with git REF, as for FILE")
     checker.set_defaults(handler=check)
 
-    add_commands(commands, lambda args: load_settings(args.config_file), dt.date.today)
+    add_commands(commands, check_settings)
 
     demo_writer = commands.add_parser("demo", help="write a demo charter repository with decades of history")
     demo_writer.add_argument("directory", help="a new or empty folder to write the git repository into")

@@ -1,14 +1,14 @@
 """The contributor's commands: new, amend, renew, supersede and status, registered on `charter`'s parser.
 
-Each edit is checked as the whole charter, as of the day it is made, before anything is written;
+Each edit is checked as the whole charter, as `charter check` would check it, before anything is written;
 what `charter check` then says about the edited files is printed after the files it wrote.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -54,11 +54,8 @@ def _readline_completion(words: Sequence[str]) -> None:
     readline.set_completer(scaffold.completer(words))
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], load: Load,
-                 today: Callable[[], dt.date]) -> None:
-    def settings_today(args: argparse.Namespace) -> Settings:
-        return dataclasses.replace(load(args), as_of=today())  # an edit is made, and checked, today
-
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], load: Load) -> None:
+    """`load` gives the settings `charter check` uses, with its as-of date (today, unless fixed)."""
     def new(args: argparse.Namespace) -> int:
         settings = load(args)
         charter = load_charter(settings).charter
@@ -77,9 +74,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
         return 0
 
     def amend(args: argparse.Namespace) -> int:
-        import os
-
-        amendment = amending.amend(settings_today(args), args.id, amending.editor_command(os.environ))
+        amendment = amending.amend(load(args), args.id, amending.editor_command(os.environ))
         if amendment is None:
             print("the editor left the agreement unchanged; nothing was written")
             return 0
@@ -88,18 +83,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
         return 0
 
     def status(args: argparse.Namespace) -> int:
-        settings = settings_today(args)
+        settings = load(args)
         edits = planned.plan_status(settings, load_charter(settings).charter, args.id, args.status, args.adopted)
         return _report(planned.apply(settings, edits), edits)
 
     def renew(args: argparse.Namespace) -> int:
-        settings = settings_today(args)
+        settings = load(args)
         assert settings.as_of is not None
         edits = planned.plan_renew(settings, load_charter(settings).charter, args.id, args.until, settings.as_of)
         return _report(planned.apply(settings, edits), edits)
 
     def supersede(args: argparse.Namespace) -> int:
-        settings = settings_today(args)
+        settings = load(args)
         edits = planned.plan_supersede(settings, load_charter(settings).charter, args.old, args.new)
         return _report(planned.apply(settings, edits), edits)
 

@@ -76,12 +76,12 @@ def plan_status(settings: Settings, charter: Charter, agreement_id: str, status:
     agreement = find(charter, agreement_id)
     if agreement.status == status and adopted in (None, agreement.adopted):
         return []
-    if status in STATUSES_REQUIRING_ADOPTED and agreement.adopted is None and adopted is None:
-        raise EditRefused(f"an agreement that is {status} needs an adopted date, and '{agreement_id}' has none; "
-                          "add `--adopted YYYY-MM-DD`, the day the parties adopted it")
     if status == "superseded" and not charter.successors(agreement_id):
         raise EditRefused(f"no agreement supersedes '{agreement_id}'; mark the one that replaces it with "
                           f"`charter supersede {agreement_id} <new-id>`, which sets both files")
+    if status in STATUSES_REQUIRING_ADOPTED and agreement.adopted is None and adopted is None:
+        raise EditRefused(f"an agreement that is {status} needs an adopted date, and '{agreement_id}' has none; "
+                          "add `--adopted YYYY-MM-DD`, the day the parties adopted it")
     changes = [Change("status", status)] + ([Change("adopted", adopted)] if adopted else [])
     return [edit_agreement(settings, agreement, *changes)]
 
