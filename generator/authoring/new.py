@@ -61,9 +61,9 @@ def completer(words: Sequence[str]) -> Callable[[str, int], str | None]:
     return complete
 
 
-def ask(known_parties: Sequence[str], given: Answers, read: Callable[[str], str] = input,
-        complete: Callable[[Sequence[str]], None] = lambda words: None) -> Answers:
+def ask(known_parties: Sequence[str], given: Answers, complete: Callable[[Sequence[str]], None]) -> Answers:
     """Ask for what `given` lacks, again until the answer is valid; `complete` sets Tab's words."""
+    read = input  # looked up at each call, so a test can stand in for the terminal
     title = given.title
     while not title:
         complete(())
