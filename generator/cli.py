@@ -54,11 +54,13 @@ def check_settings(args: argparse.Namespace) -> Settings:
 def check(args: argparse.Namespace) -> int:
     from generator.checks.problems import FORMATS
     from generator.checks.scope import narrowed
+    from generator.engine.progress import counting
     from generator.repository.changes import named_from_top, touched_files
     from generator.source.loader import agreement_files, load_charter
 
     settings = check_settings(args)
-    result = load_charter(settings)
+    with counting("Checking agreements") as progress:
+        result = load_charter(settings, progress=progress)
     problems, files_checked = list(result.problems), result.files_checked
     if args.files or args.changed_since:
         touched = touched_files(settings, args.files, args.changed_since, Path(args.config_file))

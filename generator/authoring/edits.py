@@ -153,7 +153,7 @@ def refusal(before: LoadResult, after: LoadResult) -> str | None:
 def apply(settings: Settings, edits: Sequence[FileEdit]) -> LoadResult:
     """Check the charter with `edits` made, then write them all, or raise EditRefused and write nothing."""
     before = load_charter(settings)
-    after = load_charter(settings, {edit.path: edit.after for edit in edits})
+    after = load_charter(settings, contents={edit.path: edit.after for edit in edits})
     reason = refusal(before, after)
     if reason is not None:
         raise EditRefused(reason)

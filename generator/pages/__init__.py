@@ -59,4 +59,5 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     pages.extend(editions_pages(context, editions))
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url),
               *schema_assets(charter, settings.extra_fields, settings.site_url))
-    return Site(tuple(pages), assets=assets, home_html=home_html(context))
+    return Site(tuple(pages), assets=assets, home_html=home_html(context),
+                versions=sum(len(history.versions) for history in histories.values()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +75,10 @@ def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> Sour
     return read_document(shown, data)
 
 
-def load_charter(settings: Settings, contents: Mapping[str, bytes] | None = None) -> LoadResult:
+def load_charter(settings: Settings, *, contents: Mapping[str, bytes] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> LoadResult:
     """`contents` (path as problems name it -> bytes) stands in for files on disk: an edit is checked
-    before anything is written."""
+    before anything is written. `progress(done, total)` hears of each agreement file read."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -85,7 +86,9 @@ def load_charter(settings: Settings, contents: Mapping[str, bytes] | None = None
     problems.extend(path_problems)
     documents: dict[str, SourceDocument] = {}
     rule_context = RuleContext(settings.extra_fields)
-    for path in paths:
+    for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done, len(paths))
         try:
             document = _read(settings, path, contents or {})
         except DocumentError as error:
