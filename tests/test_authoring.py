@@ -70,10 +70,10 @@ CASES = [
              "charter check: 0 errors, 0 warnings, 0 notices in 7 files checked\n", ("reef.md",)),
     EditCase("renew-beyond-a-period", ("renew", "reef", "--until", "2026-01-01"),
              "wrote agreements/reef.md: review_by: 2024-01-15 -> 2026-01-01\n"
-             "agreements/reef.md:6:12: warning[review-beyond-period]: review_by 2026-01-01 lies beyond one "
+             "agreements/reef.md:6:12: notice[review-beyond-period]: review_by 2026-01-01 lies beyond one "
              "renewal period (1y) from 2024-06-01\n"
              "  help: a renewal runs for renew_every: review by 2025-06-01 at the latest, or change renew_every\n"
-             "charter check: 0 errors, 1 warning, 0 notices in 7 files checked\n", ("reef.md",)),
+             "charter check: 0 errors, 0 warnings, 1 notice in 7 files checked\n", ("reef.md",)),
     EditCase("supersede", ("supersede", "old-accord", "new-accord"),
              "wrote agreements/new-accord.md: supersedes: [older-accord] -> [older-accord, old-accord]\n"
              "wrote agreements/old-accord.md: status: in-force -> superseded\n"

@@ -91,7 +91,7 @@ CHARTER_CASES = [
                                   "b.md": A("B", review_by="2027-06-01", renew_every="3y"),
                                   "c.md": A("C", adopted="2025-01-01", review_by="2028-01-01", renew_every="3y"),
                                   "d.md": A("D", status="draft", review_by="2040-01-01", renew_every="18m")},
-         "agreements/a.md:6:12: warning[review-beyond-period]: review_by 2027-06-02 lies beyond one renewal "
+         "agreements/a.md:6:12: notice[review-beyond-period]: review_by 2027-06-02 lies beyond one renewal "
          "period (3y) from 2024-06-01\n"
          "  help: a renewal runs for renew_every: review by 2027-06-01 at the latest, or change renew_every"),
     Case("registry-missing", {"a.md": A("Water")}, setup=remove("charter/themes.yml"),
