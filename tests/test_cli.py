@@ -231,20 +231,26 @@ def _subparsers(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
     return found
 
 
-def test_readme_mentions_every_command_and_option() -> None:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_mention_every_command_option_and_choice() -> None:
+    docs = "\n".join((REPO_ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "CONTRIBUTING.md"))
     root = parser()
     missing: list[str] = []
     for name, command_parser in {"": root, **_subparsers(root)}.items():
-        if name and f"charter {name}" not in readme:
-            missing.append(f"command `charter {name}`")
+        where = f"`charter {name}`" if name else "`charter`"
+        if name and f"charter {name}" not in docs:
+            missing.append(f"command {where}")
         for action in command_parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
             for option in action.option_strings:
-                if option == "-h":
-                    continue  # argparse's own; README names --help
-                if option not in readme:
-                    missing.append(f"option {option} of `charter {name}`".replace(" `charter `", " `charter`"))
-    assert not missing, f"README.md does not mention: {', '.join(missing)}"
+                if option != "-h" and option not in docs:  # -h is argparse's own; the docs name --help
+                    missing.append(f"option {option} of {where}")
+            if "--format" in action.option_strings:  # each output format is documented by name
+                missing += [f"--format {choice} of {where}" for choice in action.choices or ()
+                            if f"--format {choice}" not in docs]
+            if not action.option_strings and action.metavar and f"{action.metavar}" not in docs:
+                missing.append(f"argument {action.metavar} of {where}")
+    assert not missing, f"README.md and CONTRIBUTING.md do not mention: {', '.join(missing)}"
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
