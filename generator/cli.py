@@ -30,7 +30,8 @@ def load_settings(config_file: str) -> Settings:
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from generator.engine.plugin import CharterPlugin, settings_for
+    from generator.engine.config import settings_for
+    from generator.engine.plugin import CharterPlugin
 
     # Material's end-of-life banner is about the engine, not about checking agreements.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -46,7 +47,18 @@ def load_settings(config_file: str) -> Settings:
     return settings_for(config, plugin.config)
 
 
-def check_settings(args: argparse.Namespace) -> Settings:
+def as_of_argument(value: str) -> dt.date:
+    """`today` is the explicit way to measure against the machine's clock; a build never does."""
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write YYYY-MM-DD or today") from None
+
+
+def edit_settings(args: argparse.Namespace) -> Settings:
+    """An edit is made today (unless the config or SOURCE_DATE_EPOCH fixes the date), and checked as of it."""
     settings = load_settings(args.config_file)
     return dataclasses.replace(settings, as_of=settings.as_of or dt.date.today())
 
@@ -54,13 +66,15 @@ def check_settings(args: argparse.Namespace) -> Settings:
 def check(args: argparse.Namespace) -> int:
     from generator.checks.problems import FORMATS
     from generator.checks.scope import narrowed
+    from generator.compose import check as check_charter
     from generator.engine.progress import counting
     from generator.repository.changes import named_from_top, touched_files
-    from generator.source.loader import agreement_files, load_charter
+    from generator.source.loader import agreement_files
 
-    settings = check_settings(args)
-    with counting("Checking agreements") as progress:
-        result = load_charter(settings, progress=progress)
+    settings = load_settings(args.config_file)
+    settings = dataclasses.replace(settings, as_of=args.as_of or settings.as_of)
+    with counting("Checking agreements") as progress:  # the machine's date counts only without a commit
+        result = check_charter(settings, fallback_as_of=dt.date.today(), progress=progress)
     problems, files_checked = list(result.problems), result.files_checked
     if args.files or args.changed_since:
         touched = touched_files(settings, args.files, args.changed_since, Path(args.config_file))
@@ -94,7 +108,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
-    from generator.engine.plugin import NO_HISTORY_VARIABLE
+    from generator.engine.config import NO_HISTORY_VARIABLE
 
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
     environment = {"NO_MKDOCS_2_WARNING": "1", **os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
@@ -117,9 +131,11 @@ def parser() -> argparse.ArgumentParser:
     checker.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
     checker.add_argument("--changed-since", metavar="REF",
                          help="report on what changed since the fork point with git REF, as for FILE")
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=as_of_argument,
+                         help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 
-    add_commands(commands, check_settings)
+    add_commands(commands, edit_settings)
 
     demo_writer = commands.add_parser("demo", help="write a demo charter repository with decades of history")
     demo_writer.add_argument("directory", help="a new or empty folder to write the git repository into")

@@ -152,8 +152,8 @@ def refusal(before: LoadResult, after: LoadResult) -> str | None:
 
 def apply(settings: Settings, edits: Sequence[FileEdit]) -> LoadResult:
     """Check the charter with `edits` made, then write them all, or raise EditRefused and write nothing."""
-    before = load_charter(settings)
-    after = load_charter(settings, contents={edit.path: edit.after for edit in edits})
+    before = load_charter(settings, settings.as_of)
+    after = load_charter(settings, settings.as_of, contents={edit.path: edit.after for edit in edits})
     reason = refusal(before, after)
     if reason is not None:
         raise EditRefused(reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -75,10 +76,12 @@ def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> Sour
     return read_document(shown, data)
 
 
-def load_charter(settings: Settings, *, contents: Mapping[str, bytes] | None = None,
+def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: Mapping[str, bytes] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> LoadResult:
-    """`contents` (path as problems name it -> bytes) stands in for files on disk: an edit is checked
-    before anything is written. `progress(done, total)` hears of each agreement file read."""
+    """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates.
+
+    `contents` (path as problems name it -> bytes) stands in for files on disk, so an edit is checked
+    before anything is written; `progress(done, total)` hears of each agreement file read."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -98,7 +101,7 @@ def load_charter(settings: Settings, *, contents: Mapping[str, bytes] | None = N
         problems.extend(check_document(document, rule_context))
     agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
     charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts)
-    problems.extend(check_charter(CharterContext(charter, documents, settings.as_of,
+    problems.extend(check_charter(CharterContext(charter, documents, as_of,
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))
     return LoadResult(charter, tuple(sort_problems(problems)), len(paths) + len(registries.files))
