@@ -83,7 +83,7 @@ BEYOND_THE_SCHEMA = {  # what only a check of the whole charter (or the body) ca
 def judged(tmp_path: Path, front_matter: str) -> tuple[set[str], list[str]]:
     """The error codes `charter check` reports for agreements/water.md, and the schema's complaints."""
     root = write_project(tmp_path / "project", {"water.md": f"---\n{front_matter}\n---\n{BODY}", "river.md": OTHER})
-    result = load_charter(settings(root, as_of=dt.date(2024, 6, 1)))
+    result = load_charter(settings(root), dt.date(2024, 6, 1))
     codes = {problem.code for problem in result.errors if problem.path == "agreements/water.md"}
     schema = schemas(result.charter)["agreement.schema.json"]
     document = read_document("water.md", (root / "agreements" / "water.md").read_bytes())
@@ -211,7 +211,7 @@ def test_the_editor_task_puts_each_problem_on_its_line(tmp_path: Path) -> None:
         "water.md": f"---\ntitle: W\nstatus: in-force\nparties: [river-collective]\nlevel: planetary\n---\n{BODY}",
         "other water.md": OTHER.replace("River commons", "Other"),
         "river.md": OTHER.replace("status: draft", "status: in-force\nadopted: 2020-01-01\nreview_by: 2021-01-01")})
-    result = load_charter(settings(root, as_of=dt.date(2024, 6, 1)))
+    result = load_charter(settings(root), dt.date(2024, 6, 1))
     found = [pattern.match(line) for line in format_text(result.problems, result.files_checked).splitlines()]
     read = [{key: match.group(matcher[key]) for key in ("file", "line", "column", "severity", "code")}
             for match in found if match]
