@@ -6,55 +6,21 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
+import shlex
 import subprocess
 import sys
-import shlex
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from generator.authoring.commands import date_argument
+from generator.engine.config import load_settings
 from generator.errors import CharterError
 from generator.settings import Settings
 
 DESCRIPTION = "Check, write, edit, build and serve a living, versioned people's charter."
 SOURCE_THEME = Path(__file__).resolve().parent.parent / "site_overrides"
 """The theme a demo copies when no project is at hand: this source checkout's own."""
-
-
-class ConfigLoadError(CharterError):
-    pass
-
-
-def load_settings(config_file: str) -> Settings:
-    """The same settings a build uses, read through MkDocs so that mkdocs.yml is the one source."""
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
-
-    from generator.engine.config import settings_for
-    from generator.engine.plugin import CharterPlugin
-
-    # Material's end-of-life banner is about the engine, not about checking agreements.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if not Path(config_file).is_file():
-        raise ConfigLoadError(f"{config_file} not found; run charter in the project folder or pass -f")
-    try:
-        config = load_config(config_file)
-    except (exceptions.ConfigurationError, exceptions.Abort) as error:
-        raise ConfigLoadError(f"{config_file}: {error}") from None
-    plugin = config.plugins.get("charter")
-    if not isinstance(plugin, CharterPlugin):
-        raise ConfigLoadError(f"{config_file} does not enable the `charter` plugin; add it under `plugins:`")
-    return settings_for(config, plugin.config)
-
-
-def as_of_argument(value: str) -> dt.date:
-    """`today` is the explicit way to measure against the machine's clock; a build never does."""
-    if value == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write YYYY-MM-DD or today") from None
 
 
 def edit_settings(args: argparse.Namespace) -> Settings:
@@ -131,7 +97,7 @@ def parser() -> argparse.ArgumentParser:
     checker.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
     checker.add_argument("--changed-since", metavar="REF",
                          help="report on what changed since the fork point with git REF, as for FILE")
-    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=as_of_argument,
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=date_argument,
                          help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 

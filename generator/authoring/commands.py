@@ -24,10 +24,13 @@ Load = Callable[[argparse.Namespace], Settings]
 
 
 def date_argument(text: str) -> dt.date:
+    """A date as YYYY-MM-DD, or `today`: the explicit way to take the machine's clock (a build never does)."""
+    if text == "today":
+        return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD or today") from None
 
 
 def _report(result: LoadResult, edits: Sequence[planned.FileEdit]) -> int:

@@ -1,8 +1,8 @@
 """What a branch touched, for `charter check --changed-since REF`: a command-line question, not a build's.
 
-GitPython finds the repository from the project folder upward (a charter may live in a sub-folder
-of a larger repository), and answers with a handful of git processes whatever the branch's size.
-The build never calls this: it reads git once, in generator/repository/read.py.
+The repository is found as the build finds it (`open_repository`: from the project folder upward,
+since a charter may live in a sub-folder of a larger one), and a handful of git processes answer
+whatever the branch's size. The build never calls this: it reads git once, in read.py.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import git
 
 from generator.checks.problems import Problem
 from generator.errors import CharterError
+from generator.repository.read import open_repository
 from generator.settings import REGISTRY_FILES, Settings
 from generator.source.agreements import agreement_id
 from generator.source.documents import DocumentError, read_document
@@ -35,24 +36,45 @@ class Touched:
     """Ids that deleted or renamed-away agreements had: links to them may now be broken."""
 
 
-def _repository(root: Path) -> git.Repo:
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise ChangesError(f"{root} is not in a git repository, so there is no change to compare") from None
-
-
 def named_from_top(problems: Sequence[Problem], root: Path) -> list[Problem]:
     """Problems with paths from the repository's top folder, as GitHub names files, when the project
     lies in a sub-folder of its repository."""
-    try:
-        folder = git.Repo(root, search_parent_directories=True).working_tree_dir
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    with open_repository(root) as repo:
+        top = Path(repo.working_tree_dir).resolve() if repo is not None and repo.working_tree_dir else None
+    if top is None or top == root.resolve():
         return list(problems)
-    if folder is None or Path(folder).resolve() == root.resolve():
-        return list(problems)
-    prefix = root.resolve().relative_to(Path(folder).resolve()).as_posix()
+    prefix = root.resolve().relative_to(top).as_posix()
     return [replace(problem, path=f"{prefix}/{problem.path}") for problem in problems]
+
+
+def _former_id(path: str, data: bytes) -> str:
+    try:
+        return agreement_id(read_document(path, data))
+    except DocumentError:
+        return os.path.basename(path).removesuffix(".md")
+
+
+def changed_since(root: Path, ref: str) -> tuple[Path, Touched]:
+    """The repository's top folder, and what changed from the fork point with `ref` to the working copy."""
+    with open_repository(root) as repo:
+        if repo is None or repo.working_tree_dir is None:
+            raise ChangesError(f"{root} is not in a git repository, so there is no change to compare")
+        try:
+            bases = repo.merge_base(ref, "HEAD")
+        except git.GitCommandError as error:
+            detail = error.stderr.strip().removeprefix("stderr: ").strip("'").strip()
+            raise ChangesError(f"cannot compare with '{ref}': {detail}; fetch it first (for example "
+                               "`git fetch origin main`, or `fetch-depth: 0` in GitHub Actions)") from None
+        if not bases or not isinstance(bases[0], git.Commit):
+            raise ChangesError(f"'{ref}' and HEAD share no history, so there is no fork point to compare with")
+        paths: set[str] = set(repo.untracked_files)
+        former: set[str] = set()
+        for change in bases[0].diff(None):  # renames detected (-M), the working copy included
+            if change.b_path and not change.deleted_file:
+                paths.add(change.b_path)
+            if change.a_path and change.a_blob is not None and (change.deleted_file or change.renamed_file):
+                former.add(_former_id(change.a_path, change.a_blob.data_stream.read()))
+        return Path(repo.working_tree_dir), Touched(frozenset(paths), frozenset(former))
 
 
 def touched_files(settings: Settings, files: Sequence[str], ref: str | None,
@@ -72,37 +94,3 @@ def touched_files(settings: Settings, files: Sequence[str], ref: str | None,
     if touched & {settings.relative(config_file), *(f"{docs}/{name}" for name in REGISTRY_FILES)}:
         return None
     return touched, former
-
-
-def _former_id(path: str, data: bytes) -> str | None:
-    try:
-        return agreement_id(read_document(path, data))
-    except DocumentError:
-        return os.path.basename(path).removesuffix(".md")
-
-
-def changed_since(root: Path, ref: str) -> tuple[Path, Touched]:
-    """The repository's top folder, and what changed from the fork point with `ref` to the working copy."""
-    repo = _repository(root)
-    try:
-        bases = repo.merge_base(ref, "HEAD")
-    except (git.GitCommandError, ValueError) as error:
-        detail = getattr(error, "stderr", "").strip() or str(error)
-        raise ChangesError(f"cannot compare with '{ref}': {detail}; fetch it first (for example "
-                           "`git fetch origin main`, or `fetch-depth: 0` in GitHub Actions)") from None
-    if not bases:
-        raise ChangesError(f"'{ref}' and HEAD share no history, so there is no fork point to compare with")
-    base = bases[0]
-    assert isinstance(base, git.Commit)
-    paths: set[str] = set(repo.untracked_files)
-    former: set[str] = set()
-    for change in base.diff(None):  # renames detected (-M), the working copy included
-        if change.b_path and not change.deleted_file:
-            paths.add(change.b_path)
-        if change.a_path and change.a_blob is not None and (change.deleted_file or change.renamed_file):
-            identifier = _former_id(change.a_path, change.a_blob.data_stream.read())
-            if identifier:
-                former.add(identifier)
-    folder = repo.working_tree_dir
-    assert folder is not None
-    return Path(folder), Touched(frozenset(paths), frozenset(former))
