@@ -18,11 +18,10 @@ import pytest
 from generator.authoring import edits
 from generator.authoring.edits import FileEdit
 from generator.authoring.frontmatter import Change, EditError, edit, render
-from generator.cli import main
 from tests.golden import GOLDEN_DIR
+from tests.test_cli import FIXED_DAY, run  # FIXED_DAY (2024-06-01) is the day the edits are made and checked
 from tests.project import agreement, write_project
 
-FIXED_DAY = "1717200000"  # 2024-06-01 UTC: the day the edits are made and checked
 EDITS = GOLDEN_DIR / "edits"
 INPUTS = ("water.md", "reef.md", "old-accord.md", "new-accord.md", "older-accord.md")
 
@@ -35,12 +34,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_DAY)
     return root
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def contents(root: Path) -> dict[str, bytes]:
