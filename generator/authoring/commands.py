@@ -17,7 +17,7 @@ from generator.authoring import edits as planned
 from generator.authoring import new as scaffold
 from generator.checks.problems import summary
 from generator.settings import Settings
-from generator.source.loader import LoadResult, load_charter
+from generator.source.loader import load_charter
 from generator.vocabulary import LEVELS, STATUSES
 
 Load = Callable[[argparse.Namespace], Settings]
@@ -33,10 +33,12 @@ def date_argument(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD or today") from None
 
 
-def _report(result: LoadResult, edits: Sequence[planned.FileEdit]) -> int:
+def _make(settings: Settings, edits: Sequence[planned.FileEdit]) -> int:
+    """Make the planned edits (or refuse them), then say what was written and what the check says."""
     if not edits:
         print("nothing to change; nothing was written")
         return 0
+    result = planned.apply(settings, edits)
     for file_edit in edits:
         print(f"wrote {file_edit.path}: {file_edit.summary}")
     written = {file_edit.path for file_edit in edits}
@@ -88,18 +90,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     def status(args: argparse.Namespace) -> int:
         settings = load(args)
         edits = planned.plan_status(settings, load_charter(settings).charter, args.id, args.status, args.adopted)
-        return _report(planned.apply(settings, edits), edits)
+        return _make(settings, edits)
 
     def renew(args: argparse.Namespace) -> int:
         settings = load(args)
         assert settings.as_of is not None
         edits = planned.plan_renew(settings, load_charter(settings).charter, args.id, args.until, settings.as_of)
-        return _report(planned.apply(settings, edits), edits)
+        return _make(settings, edits)
 
     def supersede(args: argparse.Namespace) -> int:
         settings = load(args)
         edits = planned.plan_supersede(settings, load_charter(settings).charter, args.old, args.new)
-        return _report(planned.apply(settings, edits), edits)
+        return _make(settings, edits)
 
     creator = commands.add_parser("new", help="write a new agreement from the template")
     creator.add_argument("id", help="the new agreement's id, e.g. river-commons (lower-case, digits, hyphens)")
@@ -115,7 +117,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
 
     renewer = commands.add_parser("renew", help="move an agreement's review_by on by its renew_every")
     renewer.add_argument("id", help="the agreement's id")
-    renewer.add_argument("--until", type=date_argument, metavar="DATE", help="the new review_by (YYYY-MM-DD)")
+    renewer.add_argument("--until", type=date_argument, metavar="DATE", help="the new review_by (YYYY-MM-DD or today)")
     renewer.set_defaults(handler=renew)
 
     superseder = commands.add_parser("supersede", help="mark OLD superseded by NEW (both files at once)")
@@ -127,5 +129,5 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     changer.add_argument("id", help="the agreement's id")
     changer.add_argument("status", choices=STATUSES, help="the new status: %(choices)s")
     changer.add_argument("--adopted", type=date_argument, metavar="DATE",
-                         help="the adoption date (YYYY-MM-DD), needed once an agreement comes into force")
+                         help="the adoption date (YYYY-MM-DD or today), needed once an agreement comes into force")
     changer.set_defaults(handler=status)
