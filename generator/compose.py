@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from generator.asof import decide_as_of
@@ -84,13 +84,14 @@ def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
     return ledger
 
 
-def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:
+def check(settings: Settings, *, fallback_as_of: dt.date,
+          progress: Callable[[int, int], None] | None = None) -> LoadResult:
     """What `charter check` reports: the build's checks, against the date the build would take. With
     `consent: required` that needs the whole history (the ledger); otherwise only HEAD's date."""
     if settings.consent == "required" and settings.history:
         return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
-    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of))
+    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of), progress=progress)
 
 
 def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) -> BuildOutput:
