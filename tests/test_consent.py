@@ -525,3 +525,37 @@ def test_without_a_repository_no_text_has_consent(tmp_path: Path) -> None:
     recorded = compose(settings(root), fallback_as_of=AS_OF)
     assert text_of(page(recorded, "agreements/water/"), r"<dt>Consent to the current text</dt><dd>(.*?)</dd>") == (
         "Not consented: the text has uncommitted changes, and no party has consented to them yet.")
+
+
+def test_which_version_each_trailer_is_about(tmp_path: Path) -> None:
+    """An edit needs consent again; `Consent-to:` without a version means the version standing then; a
+    withdrawal in a commit that changes the text is from the version before it."""
+    repo = GitRepo(tmp_path / "repo")
+    write_project(repo.root, {})
+    repo.commit("Start", "2021-01-01T10:00:00Z")
+    repo.commit("Adopt water", "2021-02-01T10:00:00Z", trailers=(f"Consented-by: {RIVER}",),
+                **{"agreements/water.md": agreement("Water")})
+    repo.commit("Amend water", "2021-03-01T10:00:00Z", trailers=(f"Consented-by: {VALLEY}",),
+                **{"agreements/water.md": agreement("Water", body="## Purpose\n\nTo share fairly.\n")})
+    later = repo.commit("Consent", "2021-03-02T10:00:00Z", trailers=("Consent-to: water", f"Consented-by: {RIVER}"))
+    withdrawal = repo.commit("Amend water again", "2021-04-01T10:00:00Z",
+                             trailers=(f"Consent-withdrawn-by: {RIVER}",),
+                             **{"agreements/water.md": agreement("Water", body="## Purpose\n\nTo share.\n")})
+    repo.commit("Odd", "2021-05-01T10:00:00Z", trailers=("Consent-to: water version 2", f"Consented-by: {RIVER}"))
+    repo.commit("Other", "2021-05-02T10:00:00Z", trailers=("Consent-to: fire v1", f"Consented-by: {RIVER}"))
+    output = compose(settings(repo.root), fallback_as_of=AS_OF)
+    rows = {number: [row[1:3] + row[4:] for row in Rows(page(output, f"agreements/water/v/{number}/")).rows]
+            for number in (1, 2, 3)}
+    assert rows == {
+        1: [("River Keepers Collective", "declared", f"{short(repo.git('rev-parse', 'HEAD~5'))} with the version")],
+        2: [("Valley Farmers' Assembly", "declared", f"{short(repo.git('rev-parse', 'HEAD~4'))} with the version"),
+            ("River Keepers Collective", "contested", f"{short(later)} a later commit")],
+        3: [],
+    }
+    how = Rows(page(output, "agreements/water/v/2/")).rows[1][3]
+    assert how == (f"the commit is not signed; withdrawn on 2021-04-01 by commit {short(withdrawal)} (the withdrawal "
+                   "is declared: the commit is not signed)")
+    assert [problem.message.split(") ", 1)[1] for problem in output.load.problems] == [
+        "has `Consent-to: water version 2`, which is not `<agreement-id> v<version>`; it is not counted",
+        "gives consent to 'fire', which is no agreement of the charter; it is not counted"]
+    assert {problem.path for problem in output.load.problems} == {"agreements"}

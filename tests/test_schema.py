@@ -121,6 +121,8 @@ NOT_ABOUT_FIELDS = {
     "clause-anchor-duplicate", "registry-missing", "url-invalid", "path-outside", "agreements-dir-missing",
     # across agreements: cycles and successors need the others' fields
     "relation-cycle", "superseded-without-successor",
+    # a party's keys (their format is beyond a schema), and the consent ledger, read from commits
+    "signing-key-invalid", "consent-party-unknown", "consent-target-unknown", "consent-missing",
 }
 NOT_ERRORS = {"superseded-still-in-force", "mediator-is-party", "review-overdue", "review-beyond-period"}
 
@@ -143,6 +145,9 @@ def test_extra_fields_are_allowed_and_registry_ids_come_from_the_charter(tmp_pat
     assert schema["definitions"]["agreement-id"]["enum"] == ["river"]
 
 
+PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFq4MWP+U8iKeOcvduIHmroEXCEbzvtyMnmpMBemDV2r river"
+
+
 @pytest.mark.parametrize("registry, text, valid", [
     ("parties", "river-collective:\n  name: River\n  kind: collective\n  url: https://example.org\n", True),
     ("parties", "river-collective:\n  name: River\n  kind: colective\n", False),
@@ -150,12 +155,15 @@ def test_extra_fields_are_allowed_and_registry_ids_come_from_the_charter(tmp_pat
     ("parties", "river-collective:\n  name: '  '\n  kind: collective\n", False),
     ("parties", "river-collective:\n  name: River\n  kind: collective\n  url: javascript:alert(1)\n", False),
     ("parties", "river-collective:\n  name: River\n  kind: collective\n  colour: blue\n", False),
+    ("parties", "river-collective:\n  name: River\n  kind: collective\n  signing_keys: [\"" + PUBLIC_KEY + "\"]\n", True),
+    ("parties", "river-collective:\n  name: River\n  kind: collective\n  signing_keys: " + PUBLIC_KEY + "\n", False),
     ("themes", "water:\n  title: Water\n  description: Rivers.\n", True),
     ("themes", "water:\n  description: Rivers.\n", False),
     ("charter", "title: Ours\nparts:\n  - title: Land\n    themes: [water]\n    agreements: [river]\n", True),
     ("charter", "parts:\n  - title: Land\n    themes: [fire]\n", False),
     ("charter", "parts:\n  - themes: [water]\n", False),
-], ids=["party", "party-kind", "party-id", "party-name-blank", "party-url", "party-field", "theme", "theme-title",
+], ids=["party", "party-kind", "party-id", "party-name-blank", "party-url", "party-field", "party-keys",
+        "party-keys-not-a-list", "theme", "theme-title",
         "structure", "structure-theme", "structure-title"])
 def test_the_registry_schemas_agree_with_the_check(tmp_path: Path, registry: str, text: str, valid: bool) -> None:
     root = write_project(tmp_path / "project", {"river.md": OTHER}, themes="water:\n  title: Water\n")

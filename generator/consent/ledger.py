@@ -215,7 +215,9 @@ def build_ledger(charter: Charter, histories: Mapping[str, AgreementHistory], st
     counted = {key: _counted(history, given.get(key, {})) for key, history in histories.items()}
     withdrawn: dict[int, Withdrawal] = {}
     for statement, proof in known:  # oldest first: a consent is withdrawn by the first withdrawal after it
-        for index in counted.get(statement.agreement_id, [])[statement.version - 1] if statement.kind == WITHDRAWAL else ():
+        if statement.kind != WITHDRAWAL:
+            continue
+        for index in counted[statement.agreement_id][statement.version - 1]:
             earlier, _ = known[index]
             if earlier.party == statement.party and earlier.position < statement.position:
                 withdrawn.setdefault(index, Withdrawal(statement.commit, proof))

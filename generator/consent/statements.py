@@ -71,10 +71,12 @@ def _placed(history: AgreementHistory, order: Mapping[str, int]) -> Placed:
             if version.revision is not None and version.revision.commit in order and not version.is_removed]
 
 
-def _said(commit: Commit, agreement_id: str, version: int, position: int, made: bool) -> Iterator[Statement]:
-    for kind, key in ((CONSENT, CONSENTED_BY), (WITHDRAWAL, WITHDRAWN_BY)):
-        for party in dict.fromkeys(commit.trailer(key)):
-            yield Statement(kind, party, agreement_id, version, commit, position, made)
+def _said(commit: Commit, key: str, agreement_id: str, version: int, position: int,
+          made: bool = False) -> Iterator[Statement]:
+    """A statement for each party the commit's `key` trailers name (once each)."""
+    kind = CONSENT if key == CONSENTED_BY else WITHDRAWAL
+    for party in dict.fromkeys(commit.trailer(key)):
+        yield Statement(kind, party, agreement_id, version, commit, position, made)
 
 
 def _in_version_commits(agreement_id: str, placed: Placed) -> Iterator[Statement | Misdirected]:
@@ -84,14 +86,12 @@ def _in_version_commits(agreement_id: str, placed: Placed) -> Iterator[Statement
         assert revision is not None
         if revision.trailer(CONSENT_TO):
             continue
-        for party in dict.fromkeys(revision.trailer(CONSENTED_BY)):
-            yield Statement(CONSENT, party, agreement_id, version.number, revision, position, True)
-        withdrawn = dict.fromkeys(revision.trailer(WITHDRAWN_BY))
-        if withdrawn and not index:
+        yield from _said(revision, CONSENTED_BY, agreement_id, version.number, position, made=True)
+        if index:
+            yield from _said(revision, WITHDRAWN_BY, agreement_id, placed[index - 1][1].number, position)
+        elif revision.trailer(WITHDRAWN_BY):
             yield Misdirected(revision, agreement_id, f"withdraws consent to the version before version "
                               f"{version.number} of '{agreement_id}', and there is none")
-        for party in withdrawn if index else ():
-            yield Statement(WITHDRAWAL, party, agreement_id, placed[index - 1][1].number, revision, position, False)
 
 
 def _named(commit: Commit, value: str, position: int, placed: Mapping[str, Placed]) -> Iterator[Statement | Misdirected]:
@@ -113,7 +113,8 @@ def _named(commit: Commit, value: str, position: int, placed: Mapping[str, Place
         return
     version = chosen[-1]
     made = version.revision is not None and version.revision.commit == commit.commit
-    yield from _said(commit, agreement_id, version.number, position, made)
+    for key in (CONSENTED_BY, WITHDRAWN_BY):
+        yield from _said(commit, key, agreement_id, version.number, position, made)
 
 
 def _targeting(facts: RepositoryFacts) -> dict[str, Commit]:
