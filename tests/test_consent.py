@@ -559,3 +559,16 @@ def test_which_version_each_trailer_is_about(tmp_path: Path) -> None:
         "has `Consent-to: water version 2`, which is not `<agreement-id> v<version>`; it is not counted",
         "gives consent to 'fire', which is no agreement of the charter; it is not counted"]
     assert {problem.path for problem in output.load.problems} == {"agreements"}
+
+
+def test_each_consent_carries_the_reason_for_its_verdict(built: BuildOutput) -> None:
+    assert built.ledger is not None
+    reasons = {(consent.agreement_id, consent.party): (consent.verdict, consent.proof.reason)
+               for consents in built.ledger.by_party.values() for consent in consents}
+    assert reasons == {
+        ("verified", RIVER): ("verified", "signed"), ("verified", VALLEY): ("verified", "signed"),
+        ("declared", RIVER): ("declared", "unsigned"),
+        ("borrowed", RIVER): ("verified", "signed"), ("borrowed", VALLEY): ("declared", "other-party"),
+        ("same-commit", SEEDS): ("declared", "same-commit"),
+        ("withdrawn", RIVER): ("contested", "signed"),
+    }
