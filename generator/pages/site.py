@@ -53,13 +53,24 @@ class Site:
     """Versions of agreements the site shows, for the build's closing summary."""
 
 
+def _relative_path(target: str, start: str) -> str:
+    """`posixpath.relpath` of two site paths, without its two calls to `os.getcwd`: it runs for every link."""
+    to, base = ([part for part in path.split("/") if part not in ("", ".")] for path in (target, start))
+    if ".." in to or ".." in base:
+        return posixpath.relpath(target or ".", start or ".")
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
+
+
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from one directory-style page to another, so the site works under any base path."""
     target, _, anchor = to_url.partition("#")
     fragment = f"#{anchor}" if anchor else ""
     if target == from_url and anchor:
         return fragment
-    path = posixpath.relpath(target or ".", from_url or ".")
+    path = _relative_path(target, from_url)
     if target == "" or target.endswith("/"):
         path = "./" if path == "." else f"{path}/"
     return path + fragment
