@@ -38,10 +38,32 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """Any heading of a body; its anchor is unique within the agreement's page."""
+
+    anchor: str
+    title: str
+    line: int
+    level: int
+
+
+@dataclass(frozen=True)
 class WikiLink:
     target: str
     anchor: str
     line: int
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A Markdown link or image by relative path (`../folder/other.md#section`, `map.png`, `#section`)."""
+
+    path: str
+    """The repository path it leads to (the agreement's own for `#section`); "" if it leaves the repository."""
+    fragment: str
+    line: int
+    written: str
+    """The link as the author wrote it, for messages."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,8 @@ class Agreement:
     summary: str = ""
     clauses: tuple[Clause, ...] = ()
     links: tuple[WikiLink, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    file_links: tuple[FileLink, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def related(self, relation: str) -> tuple[str, ...]:
@@ -79,6 +103,10 @@ class Agreement:
     @property
     def url(self) -> str:
         return f"agreements/{self.id}/"
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(heading.anchor for heading in self.headings)
 
 
 @dataclass(frozen=True)
@@ -93,16 +121,33 @@ class Part:
 
 
 @dataclass(frozen=True)
+class LinkedFiles:
+    """What a body may link to besides agreements: the files beside them and the charter's own pages."""
+
+    urls: Mapping[str, str] = field(default_factory=dict)
+    """Repository path -> site URL of each."""
+    attachments: Mapping[str, str] = field(default_factory=dict)
+    """Repository path -> site path of each file beside the agreements that the site publishes."""
+    unpublished: frozenset[str] = frozenset()
+    """Files beside the agreements of a kind that is not published (HTML, scripts), for the hint."""
+
+
+@dataclass(frozen=True)
 class Charter:
     title: str
     agreements: tuple[Agreement, ...]
     parties: Mapping[str, Party] = field(hash=False)
     themes: Mapping[str, Theme] = field(hash=False)
     parts: tuple[Part, ...] = ()
+    files: LinkedFiles = field(default_factory=LinkedFiles, hash=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Agreement]:
         return {agreement.id: agreement for agreement in self.agreements}
+
+    @cached_property
+    def by_path(self) -> Mapping[str, Agreement]:
+        return {agreement.path: agreement for agreement in self.agreements}
 
     @cached_property
     def backlinks(self) -> Mapping[str, Mapping[str, tuple[str, ...]]]:

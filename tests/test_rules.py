@@ -186,7 +186,8 @@ DOCUMENT_CASES = [
     Case("body-empty", {"a.md": A("Water", body="\n\n")},
          "agreements/a.md:7: error[body-empty]: the agreement has no text\n"
          "  help: write the agreement below the front matter, one `## ` heading per clause"),
-    Case("placeholder", {"a.md": A('"TODO: the name"', body="## Purpose\n\nTODO: what for.\n")},
+    Case("placeholder", {"a.md": A('"TODO: the agreement\'s name, as its parties call it"',
+                                   body="## Purpose\n\nTODO: what the parties want this agreement to achieve.\n")},
          "agreements/a.md:2: error[placeholder]: title still holds the template's placeholder\n"
          "  help: replace the text after `title:` with the real title\n"
          "agreements/a.md:9: error[placeholder]: the text still holds the template's placeholder\n"

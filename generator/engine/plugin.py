@@ -108,8 +108,9 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         for page in self.site.pages:
             files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        for asset in self.site.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
+        for asset in self.site.assets:  # a file beside the agreements is copied, not read into memory
+            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
+            files.append(File.generated(config, asset.path, **source))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

@@ -36,7 +36,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None, editions: Sequence[Edition] = ()) -> Site:
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, BlobCache(settings.cache_dir))
+                          histories, BlobCache(settings.cache_dir), charter.files)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -57,4 +57,5 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
     assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url)
-    return Site(tuple(pages), assets=assets, home_html=home_html(context))
+    attachments = tuple(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items())
+    return Site(tuple(pages), assets=assets + attachments, home_html=home_html(context))

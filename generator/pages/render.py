@@ -15,8 +15,11 @@ from markupsafe import Markup
 from generator.cache import BlobCache
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
-from generator.source.markup import LinkTarget, render
-from generator.model import Agreement, Charter
+from urllib.parse import quote
+
+from generator.source.attachments import find_anchor, linked_path
+from generator.source.markup import FileResolver, LinkTarget, render
+from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
 from generator.vocabulary import RELATION_LABELS, RELATIONS
 
@@ -33,6 +36,8 @@ class SiteContext:
     trusted_html: bool = False
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
     cache: BlobCache = field(default_factory=lambda: BlobCache(None))
+    files: LinkedFiles = field(default_factory=LinkedFiles)
+    """The files of the charter being built: an edition's charter, as it stood, links to them too."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -49,17 +54,35 @@ class SiteContext:
             target = self.charter.by_id.get(target_id)
             if target is None:
                 return None
-            clause = next((c for c in target.clauses if c.anchor == anchor), None)
-            if anchor and clause is None:
+            heading = next((h for h in target.headings if h.anchor == anchor), None)
+            if anchor and heading is None:
                 return None
-            text = f"{target.title}, {clause.title}" if clause else target.title
+            text = f"{target.title}, {heading.title}" if heading else target.title
             return LinkTarget(relative_url(page_url, target.url + (f"#{anchor}" if anchor else "")), text)
 
         return resolve
 
+    def file_resolver(self, agreement: Agreement, page_url: str, prefix: str) -> FileResolver:
+        """Relative links of a body, from the page that shows it: a section of the same body stays on
+        the page (under the page's prefix for its anchors), anything else leads to its own page or file."""
+        def resolve(target: str, fragment: str) -> str | None:
+            path = linked_path(agreement.path, target)
+            linked = agreement if path == agreement.path else self.charter.by_path.get(path)
+            if linked is not None:
+                anchor = find_anchor(linked.anchors, fragment) if fragment else None
+                if linked is agreement and (anchor or not target):
+                    return f"#{prefix}{anchor}" if anchor else None
+                return relative_url(page_url, linked.url + (f"#{anchor}" if anchor else ""))
+            url = self.files.urls.get(path)
+            if url is None:
+                return None
+            return relative_url(page_url, quote(url) + (f"#{quote(fragment)}" if fragment else ""))
+
+        return resolve
+
     def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
-        html = render(agreement.body, self.resolver(page_url), trusted_html=self.trusted_html,
-                      anchor_prefix=prefix, heading_shift=shift)
+        html = render(agreement.body, self.resolver(page_url), resolve_file=self.file_resolver(agreement, page_url, prefix),
+                      trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
     def render(self, template: str, page_url: str, **values: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Asset:
-    """A non-page output such as a feed or a JSON file."""
+    """A non-page output such as a feed, or a file published as it is (an image beside the agreements)."""
 
     path: str
-    content: bytes
+    content: bytes = b""
+    source: Path | None = None
+    """The file to publish, when the asset is one: read by the engine, never held in memory here."""
 
 
 @dataclass(frozen=True)
