@@ -127,6 +127,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = TableOfContents(_toc(generated.toc))
+            page.present_anchor_ids = set(generated.ids)  # so MkDocs checks links from docs_dir to them
             return generated.html
         if page.is_homepage:
             return content + self.site.home_html

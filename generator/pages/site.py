@@ -7,6 +7,7 @@ another, so moving to another engine touches only the adapter.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,14 @@ class Page:
     @property
     def src_uri(self) -> str:
         return f"{self.url}index.md"
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every element id of the page: what a link from a hand-written page may name after `#`."""
+        return frozenset(_ID.findall(self.html))
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
 
 
 @dataclass(frozen=True)
