@@ -120,13 +120,14 @@ def _heading_anchor_rule(state: StateCore) -> None:
         if explicit or token.tag == CLAUSE_LEVEL:
             fixed[index] = explicit.group(1) if explicit else token.meta["slug"]
     taken = set(fixed.values())
+    last_number: dict[str, int] = {}  # so that 10,000 headings "Example" stay linear
     for index, token in headings:
         anchor = fixed.get(index)
         if anchor is None:
-            anchor, number = token.meta["slug"], 0
+            slug = anchor = token.meta["slug"]
             while anchor in taken:
-                number += 1
-                anchor = f"{token.meta['slug']}_{number}"
+                last_number[slug] = last_number.get(slug, 0) + 1
+                anchor = f"{slug}_{last_number[slug]}"
             taken.add(anchor)
         token.attrSet("id", anchor)
 
