@@ -21,12 +21,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.model import Clause, Heading, WikiLink
-from generator.source.sanitise import MAX_HTML_DEPTH, OWN_ID, escape, escape_raw_html, nesting_depth, sanitise
+from generator.source.notation import use_notation
+from generator.source.sanitise import (MAX_HTML_DEPTH, OWN_ID, escape, escape_raw_html, mark_own_id, nesting_depth,
+                                       sanitise)
 
 CLAUSE_LEVEL = "h2"
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
@@ -164,17 +163,10 @@ def _parser() -> MarkdownIt:
     # item. Not more than 40: each unclosed `[` costs time in proportion (a flood of them in a 1 MB body).
     md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 40}).enable(
         ["table", "strikethrough"])
-    md.use(footnote_plugin).use(deflist_plugin)
-    # Pandoc's rule for `$`: no space inside the delimiters and no digit after the closing one, so
-    # "$5 and $10" stays money.
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    use_notation(md)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("heading_anchors", _heading_anchor_rule)
     md.add_render_rule("wikilink", _render_wikilink)
-    for name in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
-        md.add_render_rule(name, _render_math)
-    for name, rule in _FOOTNOTE_RULES.items():
-        md.add_render_rule(name, rule)
     return md
 
 
@@ -189,61 +181,6 @@ def _render_wikilink(
         return f'<span class="charter-link--broken">{escape(shown)}</span>'
     css = "charter-link charter-link--clause" if meta["anchor"] else "charter-link"
     return f'<a class="{css}" href="{escape(target.href)}">{escape(meta["label"] or target.text)}</a>'
-
-
-def _render_math(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    """TeX kept as its authors wrote it, delimiters and all: no script typesets it."""
-    token = tokens[idx]
-    tex = escape(token.content.strip())
-    if token.type == "math_inline":
-        return f'<span class="math">${tex}$</span>'
-    if token.type == "math_inline_double":
-        return f'<span class="math">$${tex}$$</span>'
-    label = f" ({escape(token.info)})" if token.type == "math_block_label" else ""
-    return f'<div class="math">$$\n{tex}\n$${label}</div>\n'
-
-
-# --- footnotes, in Python-Markdown's markup (which the theme styles), with ids no heading can have --
-
-
-def _footnote_ids(token: Token, env: EnvType) -> tuple[str, str]:
-    """(the note's id, this reference's id): `fn:2`, and `fnref:2`, `fnref:2:1` for its second use."""
-    prefix = env.get("anchor_prefix", "")
-    number = token.meta["id"] + 1
-    sub = token.meta.get("subId", 0)
-    return f"{prefix}fn:{number}", f"{prefix}fnref:{number}" + (f":{sub}" if sub > 0 else "")
-
-
-def _own_id(env: EnvType, anchor: str) -> str:
-    env.setdefault("own_ids", []).append(anchor)
-    return OWN_ID + anchor
-
-
-def _footnote_ref(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    note, ref = _footnote_ids(tokens[idx], env)
-    number = tokens[idx].meta["id"] + 1
-    return f'<sup id="{_own_id(env, ref)}"><a class="footnote-ref" href="#{note}">{number}</a></sup>'
-
-
-def _footnote_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    note, _ = _footnote_ids(tokens[idx], env)
-    return f'<li id="{_own_id(env, note)}">'
-
-
-def _footnote_anchor(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
-    _, ref = _footnote_ids(tokens[idx], env)
-    return f' <a class="footnote-backref" href="#{ref}" title="Back to the text">\u21a9\ufe0e</a>'
-
-
-_FOOTNOTE_RULES = {
-    "footnote_ref": _footnote_ref,
-    "footnote_open": _footnote_open,
-    "footnote_anchor": _footnote_anchor,
-    "footnote_close": lambda *_: "</li>\n",
-    "footnote_block_open": lambda *_: '<div class="footnote">\n<hr>\n<ol>\n',
-    "footnote_block_close": lambda *_: "</ol>\n</div>\n",
-}
 
 
 # --- reading a body --------------------------------------------------------------------------
@@ -384,7 +321,7 @@ def render(
         _resolve_references(tokens, resolve_file)
     for token in tokens:
         if token.type == "heading_open":
-            token.attrSet("id", _own_id(env, str(token.attrGet("id"))))
+            token.attrSet("id", mark_own_id(env, str(token.attrGet("id"))))
         if heading_shift and token.type in {"heading_open", "heading_close"}:
             token.tag = f"h{min(6, int(token.tag[1]) + heading_shift)}"
     html: str = md.renderer.render(tokens, md.options, env)

@@ -7,7 +7,8 @@ everything else an author writes is filtered.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
+from typing import Any
 
 import nh3
 from markdown_it.token import Token
@@ -43,6 +44,12 @@ CODE_LANGUAGE = re.compile(r"language-[A-Za-z0-9_+-]+\Z")
 OWN_ID = "\ue002"
 """Marks the ids the renderer gives (headings, footnotes) until the sanitiser has told them from the
 ids an author writes in raw HTML: an author's id that repeats one of ours is dropped."""
+
+
+def mark_own_id(env: MutableMapping[str, Any], anchor: str) -> str:
+    """`anchor`, marked as ours, and noted in the render's `env` for the sanitiser."""
+    env.setdefault("own_ids", []).append(anchor)
+    return OWN_ID + anchor
 
 
 def _attribute_filter(own_ids: Collection[str]) -> Callable[[str, str, str], str | None]:
