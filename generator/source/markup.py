@@ -29,6 +29,8 @@ from generator.source.sanitise import (MAX_HTML_DEPTH, OWN_ID, escape, escape_ra
 
 CLAUSE_LEVEL = "h2"
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
+# `## Heading {#anchor}`. Not mdit-py-plugins' attrs: it reads `{#anchor}` only after images, code,
+# links and spans, or on a line of its own before the heading, and would let authors set classes.
 EXPLICIT_ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*\Z")
 # A link with a scheme (`https:`, `mailto:`), or to a path from the site's root: not a file beside.
 _NOT_RELATIVE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/")
