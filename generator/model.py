@@ -59,7 +59,8 @@ class FileLink:
     """A Markdown link or image by relative path (`../folder/other.md#section`, `map.png`, `#section`)."""
 
     path: str
-    """The repository path it leads to (the agreement's own for `#section`); "" if it leaves the repository."""
+    """The repository path it leads to (the agreement's own for `#section`); "" when it leaves the
+    repository."""
     fragment: str
     line: int
     written: str

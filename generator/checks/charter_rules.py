@@ -175,7 +175,8 @@ def wiki_links(context: CharterContext) -> Iterator[Problem]:
             elif link.anchor and link.anchor not in target.anchors:
                 clauses = [clause.anchor for clause in target.clauses]
                 yield Problem(agreement.path, link.line, "link-anchor-unknown",
-                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no heading '{link.anchor}'",
+                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no heading "
+                              f"'{link.anchor}'",
                               did_you_mean(link.anchor, target.anchors)
                               or f"its clauses are: {', '.join(clauses) or 'none'}")
 

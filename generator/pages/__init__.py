@@ -57,5 +57,6 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
     assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url)
-    attachments = tuple(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items())
+    attachments = tuple(Asset(url, source=settings.root / path)
+                        for path, url in charter.files.attachments.items())
     return Site(tuple(pages), assets=assets + attachments, home_html=home_html(context))

@@ -81,7 +81,8 @@ class SiteContext:
         return resolve
 
     def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
-        html = render(agreement.body, self.resolver(page_url), resolve_file=self.file_resolver(agreement, page_url, prefix),
+        html = render(agreement.body, self.resolver(page_url),
+                      resolve_file=self.file_resolver(agreement, page_url, prefix),
                       trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 

@@ -33,7 +33,7 @@ def _visible(relative: Path) -> bool:
 
 
 def _files(base: Path, root: Path, *, markdown: bool) -> Iterator[Path]:
-    """Files under `base`, sorted, skipping what starts with `.` or `_` and links leading out of the project."""
+    """Files under `base`, sorted, but for what starts with `.` or `_` and links out of the project."""
     if not base.is_dir():
         return
     for path in sorted(base.rglob("*")):
@@ -73,7 +73,8 @@ def linked_files(settings: Settings) -> LinkedFiles:
         if path.suffix.lower() not in suffixes:
             unpublished.add(shown)
             continue
-        urls[shown] = attachments[shown] = ATTACHMENTS_URL + path.relative_to(settings.agreements_dir).as_posix()
+        url = ATTACHMENTS_URL + path.relative_to(settings.agreements_dir).as_posix()
+        urls[shown] = attachments[shown] = url
     return LinkedFiles(urls, attachments, frozenset(unpublished))
 
 

@@ -92,8 +92,8 @@ def load_charter(settings: Settings) -> LoadResult:
         documents[document.path] = document
         problems.extend(check_document(document, rule_context))
     agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
-    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts,
-                      linked_files(settings))
+    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes,
+                      registries.parts, linked_files(settings))
     problems.extend(check_charter(CharterContext(charter, documents, settings.as_of,
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))

@@ -24,8 +24,8 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from generator.model import Clause, Heading, WikiLink
 from generator.source.notation import use_notation
-from generator.source.sanitise import (MAX_HTML_DEPTH, OWN_ID, escape, escape_raw_html, mark_own_id, nesting_depth,
-                                       sanitise)
+from generator.source.sanitise import (
+    MAX_HTML_DEPTH, OWN_ID, escape, escape_raw_html, mark_own_id, nesting_depth, sanitise)
 
 CLAUSE_LEVEL = "h2"
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
@@ -242,7 +242,8 @@ def _wikilinks(tokens: Sequence[Token], body_line: int) -> tuple[WikiLink, ...]:
                 last_pos, newlines = 0, 0
             newlines += parent.content.count("\n", last_pos, pos)
             counted = (parent, pos, newlines)
-            found.append(WikiLink(child.meta["target"], child.meta["anchor"], _line(parent, body_line) + newlines))
+            line = _line(parent, body_line) + newlines
+            found.append(WikiLink(child.meta["target"], child.meta["anchor"], line))
     return tuple(found)
 
 
