@@ -39,6 +39,8 @@ def replay(root: Path) -> GitRepo:
         for target in commit.get("remove", []):
             (root / target).unlink()
         repo.commit(commit["message"], commit["date"], author=commit["author"])
+        if "edition" in commit:
+            repo.git("tag", "-a", commit["edition"], "-m", commit["message"], date=commit["date"])
     return repo
 
 
@@ -99,6 +101,9 @@ def test_no_page_gives_an_id_twice(built: tuple[Path, subprocess.CompletedProces
     ("agreements/open-data-standard/", 'href="#records"'),
     ("agreements/interim-mandate/", 'href="../assembly-procedure/#quorum-and-votes"'),
     ("charter/", 'href="#basin-water-code--article-4-allocation-in-dry-seasons"'),
+    ("charter/", 'src="../agreements/water/maps/basin.png"'),
+    ("editions/edition-2022/", 'href="../../agreements/drought-protocol/#stage-2-restrictions"'),
+    ("editions/edition-2022/", 'src="../../agreements/water/maps/basin.png"'),
 ])
 def test_relative_links_lead_to_the_page_and_section(built: tuple[Path, subprocess.CompletedProcess[str]],
                                                      url: str, href: str) -> None:
