@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
-from generator.cache import BlobCache
+from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
-from urllib.parse import quote
-
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.markup import FileResolver, LinkTarget, render
 from generator.model import Agreement, Charter, LinkedFiles
@@ -35,7 +34,8 @@ class SiteContext:
     as_of: dt.date
     trusted_html: bool = False
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
-    cache: BlobCache = field(default_factory=lambda: BlobCache(None))
+    diffs: Mapping[str, Sequence[Change]] = field(default_factory=dict)
+    """Agreement id -> its consecutive diffs, newest first, from the diffs stage."""
     files: LinkedFiles = field(default_factory=LinkedFiles)
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
 
