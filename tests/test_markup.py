@@ -166,3 +166,21 @@ def test_relative_links_resolve_and_a_link_to_nothing_is_marked() -> None:
     assert '<a href="https://example.org/"' in html
     assert [(r.target, r.fragment, r.line) for r in scan(body, body_line=4).references] == [
         ("../water/code.md", "shares", 4), ("gone.md", "", 5), ("map.png", "", 5), ("lost.png", "", 6)]
+
+
+def test_links_and_images_in_raw_html_resolve_as_markdown_ones_do() -> None:
+    body = ('<figure><img src="maps/basin.png" width="300" alt="Basin"></figure>\n\n'
+            '<!-- <img src="old.png"> -->\n\n'
+            "Inline <a href='../b/other.md#x'>raw</a>, <A HREF=gone.md>gone</A>,\n"
+            '<img src="https://x.example/y.png"> and <a title="see href=x.md" href="#top">top</a>.\n')
+    assert [(r.target, r.fragment, r.line) for r in scan(body, body_line=3).references] == [
+        ("maps/basin.png", "", 3), ("../b/other.md", "x", 7), ("gone.md", "", 7), ("", "top", 8)]
+
+    def resolve_file(target: str, fragment: str) -> str | None:
+        return None if target == "gone.md" else f"/{target}#{fragment}"
+
+    html = render(body, resolve, resolve_file=resolve_file)
+    assert '<img src="/maps/basin.png#" width="300" alt="Basin">' in html
+    assert '<a href="/../b/other.md#x" rel="noopener noreferrer nofollow">raw</a>' in html
+    assert '<a rel="noopener noreferrer nofollow">gone</a>' in html
+    assert '<a title="see href=x.md" href="/#top"' in html and "old.png" not in html

@@ -97,6 +97,8 @@ def test_no_page_gives_an_id_twice(built: tuple[Path, subprocess.CompletedProces
     ("agreements/basin-water-code/", 'href="#article-4-allocation-in-dry-seasons"'),
     ("agreements/basin-water-code/", 'href="../water/annexes/gauge-readings-2019.pdf"'),
     ("agreements/basin-water-code/", 'src="../water/maps/basin.png"'),
+    ("agreements/seed-library-policy/", '<img src="../water/maps/basin.png" width="240"'),
+    ("agreements/seed-library-policy/", 'href="../drought-protocol/#stage-3-emergency"'),
     ("agreements/open-data-standard/", 'href="#3-2-record-format"'),
     ("agreements/open-data-standard/", 'href="#records"'),
     ("agreements/interim-mandate/", 'href="../assembly-procedure/#quorum-and-votes"'),

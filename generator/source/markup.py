@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from html import unescape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -253,18 +254,62 @@ def _link_attribute(token: Token) -> str:
 
 def _references(tokens: Sequence[Token], body_line: int) -> tuple[Reference, ...]:
     found = []
-    breaks: tuple[Token | None, int] = (None, 0)  # line breaks seen so far in the current inline
-    for parent, child in _inline_tokens(tokens):
-        if breaks[0] is not parent:
-            breaks = (parent, 0)
+    for token in tokens:
+        if token.type == "html_block":
+            found += _raw_references(token.content, _line(token, body_line))
+        elif token.type == "inline":
+            found += _inline_references(token, _line(token, body_line))
+    return tuple(found)
+
+
+def _inline_references(inline: Token, line: int) -> list[Reference]:
+    found = []
+    for child in inline.children or ():
         if child.type in {"softbreak", "hardbreak"}:
-            breaks = (parent, breaks[1] + 1)
+            line += 1
+        elif child.type == "html_inline":
+            found += _raw_references(child.content, line)
         elif child.type in {"link_open", "image"}:
             href = str(child.attrGet(_link_attribute(child)) or "")
             split = split_reference(href)
             if split is not None:
-                found.append(Reference(*split, _line(parent, body_line) + breaks[1], unquote(href)))
-    return tuple(found)
+                found.append(Reference(*split, line, unquote(href)))
+    return found
+
+
+# Links and images in the author's raw HTML (`<img src="maps/basin.png" width="300">`, common in real
+# documents) lead where Markdown ones do. Comments are skipped: what is commented out is not linked.
+_RAW_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(a|img)\b[^>]*>", re.IGNORECASE | re.DOTALL)
+# One attribute after another, each with its whole value: `href=` inside another's quotes is text.
+_RAW_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def _raw_links(content: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, value) of each `<a href>` and `<img src>` attribute of raw HTML."""
+    for tag in _RAW_TAG.finditer(content):
+        if tag.group(1) is None:
+            continue
+        wanted = "href" if tag.group(1).lower() == "a" else "src"
+        for attribute in _RAW_ATTRIBUTE.finditer(tag.group(0), 1 + len(tag.group(1))):
+            if attribute.group(1).lower() == wanted and attribute.group(2) is not None:
+                value = unescape(attribute.group(2).strip("\"'"))
+                yield tag.start() + attribute.start(), tag.start() + attribute.end(), wanted, value
+
+
+def _raw_references(content: str, line: int) -> list[Reference]:
+    return [Reference(*split, line + content.count("\n", 0, start), value)
+            for start, _, _, value in _raw_links(content) if (split := split_reference(value)) is not None]
+
+
+def _resolve_raw_links(content: str, resolve: FileResolver) -> str:
+    pieces, last = [], 0
+    for start, end, name, value in _raw_links(content):
+        split = split_reference(value)
+        if split is not None:
+            href = resolve(*split)
+            pieces += [content[last:start], f' {name}="{escape(href)}"' if href is not None else ""]
+            last = end
+    return "".join(pieces) + content[last:]
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -288,8 +333,13 @@ def _prefix_anchors(tokens: Sequence[Token], prefix: str) -> None:
 def _resolve_references(tokens: Sequence[Token], resolve: FileResolver) -> None:
     """Relative links and images lead to their page or file on the site; a link to nothing there
     becomes marked text, as a broken wiki-link does, and an image to nothing loses its source."""
+    for token in tokens:
+        if token.type == "html_block":
+            token.content = _resolve_raw_links(token.content, resolve)
     broken = False  # a link's close follows its open in the same inline: CommonMark nests no links
     for _, child in _inline_tokens(tokens):
+        if child.type == "html_inline":
+            child.content = _resolve_raw_links(child.content, resolve)
         if child.type == "link_close" and broken:
             child.tag, broken = "span", False
         if child.type not in {"link_open", "image"}:
