@@ -12,6 +12,7 @@ DURATION_REGEX: Final = "([1-9][0-9]*)([ym])"
 """Both also go into the JSON Schema, whose patterns are ECMAScript's: keep them to the common subset."""
 ID_PATTERN: Final = re.compile(ID_REGEX + r"\Z")
 DURATION_PATTERN: Final = re.compile(DURATION_REGEX + r"\Z")
+DURATION_UNITS: Final = {"y": ("year", "years"), "m": ("month", "months")}
 
 STATUSES: Final = ("draft", "proposed", "in-force", "lapsed", "superseded", "withdrawn")
 STATUSES_REQUIRING_ADOPTED: Final = frozenset({"in-force", "lapsed", "superseded"})
@@ -64,3 +65,12 @@ def add_period(day: dt.date, period: str) -> dt.date | None:
     if year > dt.MAXYEAR:
         return None
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def duration_words(period: str) -> str:
+    """`3y` as readers say it, "3 years"; text that is not a period (an old version's) stays as written."""
+    match = DURATION_PATTERN.match(period)
+    if match is None:
+        return period
+    count, unit = match.groups()
+    return f"{count} {DURATION_UNITS[unit][count != '1']}"

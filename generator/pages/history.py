@@ -11,7 +11,7 @@ from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
-from generator.pages.timeline import Mark, marks_for, timeline_svg
+from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 
 EVENT_LABELS = {
     "proposed": "Proposed",
@@ -61,33 +61,45 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}{state}"
 
 
-def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> str:
-    """Version marks plus the declared adoption date, linked to the versions they concern."""
-    def href(number: int) -> str:
-        return relative_url(url, version_url(agreement, number))
+def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
+    """Drawn where the parties say the version took effect (its declared adoption), else at its commit."""
+    committed = version.date.date() if version.date else None
+    declared = next((event.declared_date for event in version.events if event.declared_date), None)
+    recorded = f"committed {committed.isoformat()}" if committed else "not yet committed"
+    if declared is not None:
+        when = f"adopted {declared.isoformat()} (declared); {recorded}"
+    else:
+        when = recorded if committed else f"{recorded}, shown at {context.as_of.isoformat()}"
+    what = ", ".join(EVENT_LABELS[event.kind] for event in version.events)
+    return Mark(declared or committed or context.as_of, main_kind([event.kind for event in version.events]),
+                f"Version {version.number}" + (f" ({what})" if what else "") + f": {when}", href,
+                declared is not None, version.number, f"#v{version.number}")
 
-    marks = marks_for([
-        (version.number, version.date.date() if version.date else context.as_of,
-         [event.kind for event in version.events],
-         f"{version_label(version, context)}: "
-         + ", ".join(EVENT_LABELS[event.kind] for event in version.events))
-        for version in history.versions
-    ], href)
+
+def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> Timeline:
+    """A mark per version, and the declared adoption where no version is drawn at it."""
+    marks = [version_mark(context, version, relative_url(url, version_url(agreement, version.number)))
+             for version in history.versions]
     current = history.current.number if history.current else 0
-    marks += [Mark(event.date, event.kind, EVENT_LABELS[event.kind], href(current))
-              for event in history.declared if event.kind == "declared-adopted"]
+    drawn_at = {mark.date for mark in marks if mark.declared}
+    marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
+                   relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
+              for event in history.declared
+              if event.kind == "declared-adopted" and event.date not in drawn_at]
     review_by = agreement.review_by if agreement.status == "in-force" else None
-    return timeline_svg(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
+    return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
     url = history_url(agreement)
+    drawn = timeline(context, agreement, history, url)
     html = context.render(
         "history.html", url,
         agreement=agreement,
         history=history,
         labels=EVENT_LABELS,
-        timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
+        timeline=Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
+        timeline_legend=Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
         diffs=context.diffs.get(agreement.id, ()),
         versions_json=json_for_script(version_texts(history, context)),
         version_label=lambda version: version_label(version, context),

@@ -20,7 +20,7 @@ from generator.source.attachments import find_anchor, linked_path
 from generator.source.markup import FileResolver, LinkTarget, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
-from generator.vocabulary import RELATION_LABELS, RELATIONS
+from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
 
 DUE_SOON_DAYS = 180
 
@@ -127,5 +127,6 @@ def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None
     )
     environment.filters["date"] = lambda value: value.isoformat() if value else ""
     environment.filters["label"] = lambda value: str(value).replace("-", " ").replace("_", " ")
+    environment.filters["period"] = lambda value: duration_words(value) if value else ""
     environment.globals.update(globals_ or {})
     return environment
