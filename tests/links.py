@@ -17,7 +17,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 ORIGIN = "http://site.invalid/"
 """Stands for wherever the site is served: links are resolved against it, so `../x/` stays inside."""
-LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src",
+                   "source": "src"}
 
 
 @dataclass
@@ -63,14 +64,15 @@ def broken_links(site_dir: Path) -> list[str]:
         page_url = ORIGIN + page.relative_to(site_dir).as_posix()
         for link in _parse(page).links:
             absolute = urlsplit(urljoin(page_url, link))
-            if absolute.scheme not in {"http", "https"} or f"{absolute.scheme}://{absolute.netloc}/" != ORIGIN:
+            if f"{absolute.scheme}://{absolute.netloc}/" != ORIGIN:
                 continue  # another site, mailto:, data: and the like: not this site's to check
             path = posixpath.normpath(unquote(absolute.path)) + ("/" if absolute.path.endswith("/") else "")
             target = _target_file(site_dir, path)
             where = f"{page.relative_to(site_dir).as_posix()}: {link}"
             if not target.is_file():  # resolving a URL never climbs above the site's root
                 found.append(f"{where} (no file {target.relative_to(site_dir).as_posix()})")
-            elif absolute.fragment and target.suffix == ".html" and unquote(absolute.fragment) not in _parse(target).ids:
+            elif (absolute.fragment and target.suffix == ".html"
+                  and unquote(absolute.fragment) not in _parse(target).ids):
                 found.append(f"{where} (no id {unquote(absolute.fragment)!r} on the page)")
     return found
 

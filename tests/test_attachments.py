@@ -51,8 +51,9 @@ def test_a_fragment_names_an_anchor_as_written_or_as_a_headings_words() -> None:
 def files_project(root: Path) -> Path:
     write_project(root, {
         "water/code.md": agreement("Code", body=(
-            "## Shares\n\nSee ![map](maps/basin.png), [annex](annex%20a.pdf), [the page](../../charter/glossary.md#terms),\n"
-            "[home](../../charter/index.md), [this clause](#shares), [here](code.md#shares), [nothing](#nowhere),\n"
+            "## Shares\n\nSee ![map](maps/basin.png), [annex](annex%20a.pdf),\n"
+            "[the page](../../charter/glossary.md#terms), [home](../../charter/index.md),\n"
+            "[this clause](#shares), [here](code.md#shares), [nothing](#nowhere),\n"
             "[the diagram](flow.svg) and [the page](notes.html).\n")),
     })
     beside = root / "agreements" / "water"
@@ -77,14 +78,15 @@ def test_which_files_are_published_and_where(tmp_path: Path) -> None:
     assert {path: url for path, url in files.urls.items() if path.startswith("charter/")} == {
         "charter/index.md": "", "charter/glossary.md": "glossary/"}
     trusted = linked_files(site_settings(root, trusted_html=True))
-    assert "agreements/water/flow.svg" in trusted.attachments and "agreements/water/notes.html" not in trusted.urls
+    assert "agreements/water/flow.svg" in trusted.attachments
+    assert "agreements/water/notes.html" not in trusted.urls
 
 
 def test_what_each_link_becomes_and_what_is_reported(tmp_path: Path) -> None:
     root = files_project(tmp_path / "project")
     result = load_charter(site_settings(root, as_of=AS_OF))
     assert [(p.line, p.code) for p in result.problems] == [
-        (10, "link-section-missing"), (11, "link-file-missing"), (11, "link-file-missing")]
+        (11, "link-section-missing"), (12, "link-file-missing"), (12, "link-file-missing")]
     assert all("could run script" in problem.hint for problem in result.problems[1:])
     site = build_site(result.charter, site_settings(root), AS_OF)
     html = {page.url: page.html for page in site.pages}
@@ -95,7 +97,8 @@ def test_what_each_link_becomes_and_what_is_reported(tmp_path: Path) -> None:
                      '<span class="charter-link--broken">the diagram</span>'):
         assert expected in own
     assert own.count('href="#shares"') == 2
-    assert 'href="#code--shares"' in html["charter/"] and 'src="../agreements/water/maps/basin.png"' in html["charter/"]
+    assert 'href="#code--shares"' in html["charter/"]
+    assert 'src="../agreements/water/maps/basin.png"' in html["charter/"]
     assert {(asset.path, asset.source) for asset in site.assets if asset.source} == {
         ("agreements/water/annex a.pdf", root / "agreements/water/annex a.pdf"),
         ("agreements/water/maps/basin.png", root / "agreements/water/maps/basin.png")}

@@ -39,7 +39,8 @@ def test_each_kind_of_broken_link_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_site_whose_links_all_resolve_passes(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", {"index.html": '<a href="a/#x">a</a>', "a/index.html": '<p id="x">x</p>'})
+    site = write_site(tmp_path / "site", {"index.html": '<a href="a/#x">a</a>',
+                                          "a/index.html": '<p id="x">x</p>'})
     assert broken_links(site) == []
 
 
