@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diffs.clauses import diff_bodies, diff_fields, diff_summary
+from generator.diffs.clauses import diff_fields, diff_readings, diff_summary
+from generator.diffs.payload import comparison_payload
+from generator.diffs.reading import ReadingForm, link_fingerprint, reading_form
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, marks_for, timeline_svg
+from generator.source.markup import Resolver
 
 EVENT_LABELS = {
     "proposed": "Proposed",
@@ -54,20 +57,41 @@ def _body(version: Version) -> str:
     return version.document.body if version.document is not None else version.text
 
 
-def version_texts(history: AgreementHistory, context: SiteContext) -> list[dict[str, object]]:
-    """What the in-browser comparison needs: each version's label and Markdown body."""
-    return [
-        {"number": version.number, "label": version_label(version, context), "text": _body(version)}
-        for version in history.versions
-    ]
-
-
 def version_label(version: Version, context: SiteContext) -> str:
     date = version.date.date().isoformat() if version.date else context.as_of.isoformat()
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-DIFF_CODE = fingerprint("diffs.clauses", "diffs.match", "diffs.render")
+READING_CODE = fingerprint("diffs.reading", "source.markup")
+DIFF_CODE = fingerprint("diffs.reading", "diffs.clauses", "diffs.match", "diffs.render", "source.markup")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A version as its readers read it, and the key it is cached under (None: uncommitted)."""
+
+    version: Version
+    form: ReadingForm
+    key: str | None
+
+
+def read_versions(history: AgreementHistory, cache: BlobCache, resolve: Resolver | None) -> list[Reading]:
+    """Each version read once, cached by its blob and the words its `[[links]]` resolve to."""
+    found = []
+    for version in history.versions:
+        body = _body(version)
+
+        def compute(body: str = body) -> ReadingForm:
+            return reading_form(body, resolve)
+
+        if version.revision is None:
+            found.append(Reading(version, compute(), None))
+            continue
+        key = f"{version.revision.blob}-{link_fingerprint(body, resolve)}"
+        form = cache.get_or_compute("readings", f"{key}-{READING_CODE}", compute,
+                                    encode=ReadingForm.to_json, decode=ReadingForm.from_json)
+        found.append(Reading(version, form, key))
+    return found
 
 
 @dataclass(frozen=True)
@@ -80,34 +104,33 @@ class Change:
     summary: str
 
 
-def _compute_change(previous: Version | None, version: Version) -> tuple[str, str, str]:
-    body_diff = diff_bodies(_body(previous) if previous is not None else "", _body(version))
-    before = previous.agreement if previous is not None else None
+def _compute_change(previous: Reading | None, current: Reading) -> tuple[str, str, str]:
+    version = current.version
+    body_diff = diff_readings(previous.form if previous is not None else reading_form(""), current.form)
+    before = previous.version.agreement if previous is not None else None
     fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
-    return render_field_diff_html(fields), render_body_diff_html(body_diff), diff_summary(body_diff)
+    return (render_field_diff_html((*fields, *body_diff.retargeted)),
+            render_body_diff_html(body_diff, id_prefix=f"v{version.number}-"), diff_summary(body_diff))
 
 
-def _blob(version: Version | None) -> str:
-    return version.revision.blob if version is not None and version.revision is not None else "none"
-
-
-def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Change]:
-    """Newest first: each version against the one before it, cached by the two blobs compared."""
+def consecutive_diffs(readings: Sequence[Reading], cache: BlobCache) -> list[Change]:
+    """Newest first: each version against the one before it, cached by the two readings compared."""
     found = []
-    previous: Version | None = None
-    for version in history.versions:
-        def compute(previous: Version | None = previous, version: Version = version) -> tuple[str, str, str]:
-            return _compute_change(previous, version)
+    previous: Reading | None = None
+    for current in readings:
+        def compute(previous: Reading | None = previous, current: Reading = current) -> tuple[str, str, str]:
+            return _compute_change(previous, current)
 
-        if version.is_uncommitted:
+        if current.key is None:
             fields, body, summary = compute()
         else:
+            before = previous.key if previous is not None else "none"
             fields, body, summary = cache.get_or_compute(
-                "diffs", f"{_blob(previous)}-{_blob(version)}-{DIFF_CODE}", compute,
+                "diffs", f"{before}-{current.key}-{current.version.number}-{DIFF_CODE}", compute,
                 encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
-        # Escaped by generator.diffs.clauses, which renders every text through html.escape.
-        found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
-        previous = version
+        # Escaped by generator.diffs.render, which renders every text through html.escape.
+        found.append(Change(current.version, Markup(fields), Markup(body), summary))  # noqa: S704
+        previous = current
     return list(reversed(found))
 
 
@@ -132,14 +155,17 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
     url = history_url(agreement)
+    readings = read_versions(history, context.cache, context.resolver(url))
+    payload = comparison_payload([(reading.version.number, version_label(reading.version, context), reading.form)
+                                  for reading in readings])
     html = context.render(
         "history.html", url,
         agreement=agreement,
         history=history,
         labels=EVENT_LABELS,
         timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
-        diffs=consecutive_diffs(history, context.cache),
-        versions_json=json_for_script(version_texts(history, context)),
+        diffs=consecutive_diffs(readings, context.cache),
+        versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),
     )
