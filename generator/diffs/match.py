@@ -138,7 +138,8 @@ def diff_tokens(old: Sequence[str], new: Sequence[str], budget: int = MATCH_BUDG
 
 
 PAIRING_LIMIT = 400
-"""Pairs of blocks one replacement may weigh against each other; past it, its words are diffed as one."""
+"""Pairs of blocks one replacement may weigh against each other; past it, its words are diffed as one.
+Each pair may spend `budget // PAIRING_LIMIT` comparisons, so weighing them all costs one budget."""
 SIMILAR = 0.5
 """How alike two blocks must be (difflib's ratio) to be shown as one block changed."""
 
@@ -150,25 +151,37 @@ def _similarity(a: Sequence[str], b: Sequence[str], budget: int) -> float:
 
 def _replace_blocks(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]], budget: int) -> list[Segment]:
     """Blocks replaced by others: the most alike pair (the first of equals) is diffed word by word,
-    then the blocks before it and after it the same way, so each item's change stays in its item."""
-    if not a or not b:
-        return [Segment("delete", tuple(_flat(a)))] if a else [Segment("insert", tuple(_flat(b)))] if b else []
-    pair: tuple[int, int] | None = None
-    words_a, words_b = ([token for token in _flat(side) if not is_block(token) and not _is_space(token)]
-                        for side in (a, b))
-    # One block for one, or the same words with breaks moved (a paragraph split): diff the words as one.
-    if len(a) * len(b) <= PAIRING_LIMIT and (len(a), len(b)) != (1, 1) and words_a != words_b:
+    then the blocks before it and after it the same way, so each item's change stays in its item.
+
+    One block for one, or the same words with only their breaks moved (a paragraph split), are
+    diffed as one run of words instead."""
+    def words(blocks: Sequence[Sequence[str]]) -> list[str]:
+        return [token for token in _flat(blocks) if not is_block(token) and not _is_space(token)]
+
+    ratios: dict[tuple[int, int], float] = {}
+    if len(a) * len(b) <= PAIRING_LIMIT and (len(a), len(b)) != (1, 1) and words(a) != words(b):
+        ratios = {(i, j): _similarity(a[i], b[j], budget // PAIRING_LIMIT)
+                  for j in range(len(b)) for i in range(len(a))}
+
+    def paired(ilo: int, ihi: int, jlo: int, jhi: int) -> list[Segment]:
+        if ilo == ihi or jlo == jhi:
+            deleted, inserted = _flat(a[ilo:ihi]), _flat(b[jlo:jhi])
+            if deleted or inserted:
+                return [Segment("delete", tuple(deleted)) if deleted else Segment("insert", tuple(inserted))]
+            return []
+        pair: tuple[int, int] | None = None
         best = SIMILAR
-        for j, new in enumerate(b):
-            for i, old in enumerate(a):
-                ratio = _similarity(old, new, budget)
+        for j in range(jlo, jhi):
+            for i in range(ilo, ihi):
+                ratio = ratios.get((i, j), 0.0)
                 if ratio > best or (pair is None and ratio == best):
                     best, pair = ratio, (i, j)
-    if pair is None:
-        return list(_diff_words(_flat(a), _flat(b), budget))
-    i, j = pair
-    return [*_replace_blocks(a[:i], b[:j], budget), *_diff_words(a[i], b[j], budget),
-            *_replace_blocks(a[i + 1:], b[j + 1:], budget)]
+        if pair is None:
+            return list(_diff_words(_flat(a[ilo:ihi]), _flat(b[jlo:jhi]), budget))
+        i, j = pair
+        return [*paired(ilo, i, jlo, j), *_diff_words(a[i], b[j], budget), *paired(i + 1, ihi, j + 1, jhi)]
+
+    return paired(0, len(a), 0, len(b))
 
 
 def _diff_words(a: Sequence[str], b: Sequence[str], budget: int) -> tuple[Segment, ...]:

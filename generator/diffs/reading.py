@@ -81,7 +81,7 @@ class ReadingForm:
     @classmethod
     def from_json(cls, data: Any) -> ReadingForm:
         clauses, links, digest = data
-        return cls(tuple(ClauseText(str(a), str(t), tuple(map(str, tokens))) for a, t, tokens in clauses),
+        return cls(tuple(ClauseText(str(a), str(t), tuple(tokens)) for a, t, tokens in clauses),
                    tuple(Link(str(text), str(target), str(kind)) for text, target, kind in links), str(digest))
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -62,76 +63,58 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
 
 
-READING_CODE = fingerprint("diffs.reading", "source.markup")
 DIFF_CODE = fingerprint("diffs.reading", "diffs.clauses", "diffs.match", "diffs.render", "source.markup")
 
 
 @dataclass(frozen=True)
-class Reading:
-    """A version as its readers read it, and the key it is cached under (None: uncommitted)."""
-
-    version: Version
-    form: ReadingForm
-    key: str | None
-
-
-def read_versions(history: AgreementHistory, cache: BlobCache, resolve: Resolver | None) -> list[Reading]:
-    """Each version read once, cached by its blob and the words its `[[links]]` resolve to."""
-    found = []
-    for version in history.versions:
-        body = _body(version)
-
-        def compute(body: str = body) -> ReadingForm:
-            return reading_form(body, resolve)
-
-        if version.revision is None:
-            found.append(Reading(version, compute(), None))
-            continue
-        key = f"{version.revision.blob}-{link_fingerprint(body, resolve)}"
-        form = cache.get_or_compute("readings", f"{key}-{READING_CODE}", compute,
-                                    encode=ReadingForm.to_json, decode=ReadingForm.from_json)
-        found.append(Reading(version, form, key))
-    return found
-
-
-@dataclass(frozen=True)
 class Change:
-    """A version against the one before it, ready to show."""
+    """A version against the one before it, ready to show, and the version as its readers read it."""
 
     version: Version
+    reading: ReadingForm
     fields_html: Markup
     body_html: Markup
     summary: str
 
 
-def _compute_change(previous: Reading | None, current: Reading) -> tuple[str, str, str]:
-    version = current.version
-    body_diff = diff_readings(previous.form if previous is not None else reading_form(""), current.form)
+def _compute(previous: Change | None, version: Version, resolve: Resolver | None) -> Change:
+    reading = reading_form(_body(version), resolve)
+    body_diff = diff_readings(previous.reading if previous is not None else reading_form(""), reading)
     before = previous.version.agreement if previous is not None else None
     fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
-    return (render_field_diff_html((*fields, *body_diff.retargeted)),
-            render_body_diff_html(body_diff, id_prefix=f"v{version.number}-"), diff_summary(body_diff))
+    # Escaped by generator.diffs.render, which renders every text through html.escape.
+    return Change(version, reading, Markup(render_field_diff_html((*fields, *body_diff.retargeted))),  # noqa: S704
+                  Markup(render_body_diff_html(body_diff, id_prefix=f"v{version.number}-")),  # noqa: S704
+                  diff_summary(body_diff))
 
 
-def consecutive_diffs(readings: Sequence[Reading], cache: BlobCache) -> list[Change]:
-    """Newest first: each version against the one before it, cached by the two readings compared."""
-    found = []
-    previous: Reading | None = None
-    for current in readings:
-        def compute(previous: Reading | None = previous, current: Reading = current) -> tuple[str, str, str]:
-            return _compute_change(previous, current)
+def _encode(change: Change) -> list[object]:
+    return [change.reading.to_json(), str(change.fields_html), str(change.body_html), change.summary]
 
-        if current.key is None:
-            fields, body, summary = compute()
-        else:
-            before = previous.key if previous is not None else "none"
-            fields, body, summary = cache.get_or_compute(
-                "diffs", f"{before}-{current.key}-{current.version.number}-{DIFF_CODE}", compute,
-                encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
-        # Escaped by generator.diffs.render, which renders every text through html.escape.
-        found.append(Change(current.version, Markup(fields), Markup(body), summary))  # noqa: S704
-        previous = current
-    return list(reversed(found))
+
+def consecutive_diffs(history: AgreementHistory, cache: BlobCache, resolve: Resolver | None = None) -> list[Change]:
+    """Oldest first: each version read once and diffed against the one before it, in one cache entry
+    keyed by both blobs and the words their `[[links]]` resolve to."""
+    found: list[Change] = []
+    key = "none"
+    for version in history.versions:
+        previous = found[-1] if found else None
+        if version.revision is None:
+            found.append(_compute(previous, version, resolve))
+            continue
+        previous_key, key = key, f"{version.revision.blob}-{link_fingerprint(_body(version), resolve)}"
+
+        def compute(previous: Change | None = previous, version: Version = version) -> Change:
+            return _compute(previous, version, resolve)
+
+        def decode(payload: list[Any], version: Version = version) -> Change:
+            reading, fields, body, summary = payload
+            return Change(version, ReadingForm.from_json(reading), Markup(fields), Markup(body),  # noqa: S704
+                          str(summary))
+
+        found.append(cache.get_or_compute("diffs", f"{previous_key}-{key}-{version.number}-{DIFF_CODE}",
+                                          compute, encode=_encode, decode=decode))
+    return found
 
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> str:
@@ -155,16 +138,16 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
     url = history_url(agreement)
-    readings = read_versions(history, context.cache, context.resolver(url))
-    payload = comparison_payload([(reading.version.number, version_label(reading.version, context), reading.form)
-                                  for reading in readings])
+    changes = consecutive_diffs(history, context.cache, context.resolver(url))
+    payload = comparison_payload([(change.version.number, version_label(change.version, context), change.reading)
+                                  for change in changes])
     html = context.render(
         "history.html", url,
         agreement=agreement,
         history=history,
         labels=EVENT_LABELS,
         timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
-        diffs=consecutive_diffs(readings, context.cache),
+        diffs=list(reversed(changes)),
         versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),

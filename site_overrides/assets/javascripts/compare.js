@@ -220,29 +220,37 @@
 
   /* The most alike pair of blocks (the first of equals) is diffed word by word, then those around it. */
   function replaceBlocks(a, b, budget) {
-    if (!a.length || !b.length) {
-      if (a.length) return [{ op: "delete", tokens: flat(a) }];
-      return b.length ? [{ op: "insert", tokens: flat(b) }] : [];
-    }
-    var pair = null;
+    var ratios = new Map();
     if (a.length * b.length <= PAIRING_LIMIT && !(a.length === 1 && b.length === 1) &&
         !sameTokens(words(a), words(b))) {
-      var best = SIMILAR;
+      var share = Math.floor(budget / PAIRING_LIMIT);
       b.forEach(function (next, j) {
-        a.forEach(function (old, i) {
-          var ratio = similarity(old, next, budget);
+        a.forEach(function (old, i) { ratios.set(i + " " + j, similarity(old, next, share)); });
+      });
+    }
+    function paired(ilo, ihi, jlo, jhi) {
+      if (ilo === ihi || jlo === jhi) {
+        var deleted = flat(a.slice(ilo, ihi));
+        var inserted = flat(b.slice(jlo, jhi));
+        if (deleted.length) return [{ op: "delete", tokens: deleted }];
+        return inserted.length ? [{ op: "insert", tokens: inserted }] : [];
+      }
+      var pair = null;
+      var best = SIMILAR;
+      for (var j = jlo; j < jhi; j++) {
+        for (var i = ilo; i < ihi; i++) {
+          var ratio = ratios.has(i + " " + j) ? ratios.get(i + " " + j) : 0.0;
           if (ratio > best || (pair === null && ratio === best)) {
             best = ratio;
             pair = [i, j];
           }
-        });
-      });
+        }
+      }
+      if (pair === null) return diffWords(flat(a.slice(ilo, ihi)), flat(b.slice(jlo, jhi)), budget);
+      return paired(ilo, pair[0], jlo, pair[1])
+        .concat(diffWords(a[pair[0]], b[pair[1]], budget), paired(pair[0] + 1, ihi, pair[1] + 1, jhi));
     }
-    if (pair === null) return diffWords(flat(a), flat(b), budget);
-    var i = pair[0];
-    var j = pair[1];
-    return replaceBlocks(a.slice(0, i), b.slice(0, j), budget)
-      .concat(diffWords(a[i], b[j], budget), replaceBlocks(a.slice(i + 1), b.slice(j + 1), budget));
+    return paired(0, a.length, 0, b.length);
   }
 
   function diffWords(a, b, budget) {
