@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser import served_site, watched_page
+from tests.browser import screenshot, served_site, watched_page
 from tests.gitrepo import GitRepo
 from tests.project import agreement, write_project
 from tests.sites import mkdocs_build
@@ -109,6 +110,35 @@ def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
     assert watch.problems == []
 
 
+def timeline_links(page: Any) -> list[str]:
+    """The names Chromium computes for the timeline's links, as a screen reader hears them."""
+    snapshot = page.locator("svg.charter-timeline").aria_snapshot()
+    return re.findall(r'link "((?:[^"\\]|\\.)*)"', snapshot)
+
+
+def test_the_timeline_is_named_and_walked_by_keyboard(browser: Any, sample_site: str) -> None:
+    with watched_page(browser) as (page, watch):
+        open_history(page, sample_site + "agreements/upper-valley-water-sharing/history/")
+        svg = page.locator("svg.charter-timeline")
+        assert svg.get_attribute("role") != "img", "it holds links"
+        assert page.get_by_role("group", name="Timeline of Upper Valley Water Sharing Accord").count() == 1
+        names = timeline_links(page)
+        assert len(names) == svg.locator("a").count() and all(name.strip() for name in names)
+        adoption = re.compile(r"Version 1 \(Proposed, Adopted\): adopted 2019-04-12 \(declared\); "
+                              r"committed \d{4}-\d\d-\d\d")
+        assert adoption.fullmatch(names[0]), "drawn at the declared date, named with both"
+        screenshot(page.locator("#timeline ~ svg.charter-timeline"), "timeline-sample-water-sharing")
+
+        page.locator("h2#timeline").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('svg.charter-timeline') !== null")
+        assert focused, "the first mark is the next stop after the heading"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/agreements/upper-valley-water-sharing/v/1/")
+    assert watch.problems == []
+
+
 @pytest.fixture(scope="module")
 def demo_site(demo_site_dir: Path) -> Iterator[tuple[str, Path]]:
     with served_site(demo_site_dir) as url:
@@ -130,4 +160,16 @@ def test_demo_charter_history_page(browser: Any, demo_site: tuple[str, Path]) ->
         summary = page.locator(".charter-compare__summary").text_content()
         assert summary.startswith("From Version 1, ") and f"to Version {len(versions)}, " in summary
         assert texts(page, "ins") or texts(page, "del")
+        screenshot(page.locator("svg.charter-timeline"), "timeline-demo-richest")
+        groups = page.locator("svg.charter-timeline a.charter-timeline__group")
+        assert groups.count() >= 1, "the richest history has marks too close to draw apart"
+        names = timeline_links(page)
+        assert len(names) == page.locator("svg.charter-timeline a").count() and all(names)
+        counted = sum(int(re.match(r"(\d+) changes ", name).group(1)) if " changes " in name else 1
+                      for name in names if not name.startswith("Review"))
+        assert counted == len(versions), "every version is in one mark or one group"
+        groups.first.click()
+        row = page.evaluate("location.hash")
+        assert re.fullmatch(r"#v\d+", row), "a group opens the versions table"
+        assert page.locator(f"tr{row}").is_visible()
     assert watch.problems == []

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
+import datetime as dt
+
 from generator.cache import BlobCache
-from generator.repository.read import read_histories
-from generator.pages.history import consecutive_diffs
-from tests.gitrepo import GitRepo
+from generator.diffs.consecutive import consecutive_diffs
+from tests.gitrepo import GitRepo, read_histories
 from tests.project import agreement
+
+
+AS_OF = dt.date(2025, 1, 1)
 
 
 def compute_counter() -> tuple[list[int], object]:
@@ -62,15 +66,15 @@ def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
     assert len(calls) == 2 and not any(tmp_path.iterdir())
 
 
-def test_a_rebuild_after_one_commit_reads_and_diffs_only_that_commits_version(git_repo: GitRepo, tmp_path: Path) -> None:
+def test_a_rebuild_after_one_commit_reads_and_diffs_one_version(git_repo: GitRepo, tmp_path: Path) -> None:
     path = "agreements/water.md"
     for number, day in enumerate(("01", "02", "03"), start=1):
         git_repo.commit(f"Version {number}", date=f"2024-01-{day}T00:00:00Z",
                         **{"agreements__water.md": agreement("Water", body=f"## Shares\n\n{number} parts.\n")})
 
     def diffs(cache: BlobCache) -> list[str]:
-        history = read_histories(git_repo.root, "agreements", "charter", {path: path}).by_agreement[path]
-        return [change.body_html for change in reversed(consecutive_diffs(history, cache))]
+        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter")[1]["water"]
+        return [change.body_html for change in consecutive_diffs(history, cache)]
 
     cache = BlobCache(tmp_path / "cache")
     first = diffs(cache)
@@ -92,8 +96,7 @@ def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: 
                         **{"agreements__water.md": agreement("Water", review_by=review)})
 
     def versions(cache: BlobCache) -> list[object]:
-        history = read_histories(git_repo.root, "agreements", "charter", {path: path},
-                                 front_matters=PersistentFieldsMemo(cache)).by_agreement[path]
+        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter", PersistentFieldsMemo(cache))[1]["water"]
         return [version.agreement for version in history.versions]
 
     first_cache = BlobCache(tmp_path / "cache")

@@ -9,14 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import BlobCache
+from generator.diffs.consecutive import history_diffs
 from generator.history.versions import AgreementHistory
-from generator.repository.read import read_histories
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
-from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
+from generator.pages.changes import (
+    COUNTED_LABELS,
+    YearCount,
+    charter_changes,
+    last_renewal,
+    year_chart_svg,
+    yearly_counts,
+)
 from generator.settings import Settings
-from tests.gitrepo import BASE_ENV, GitRepo
+from tests.gitrepo import BASE_ENV, GitRepo, read_histories
+from tests.golden import assert_golden
 from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
@@ -42,7 +51,8 @@ class Built:
     histories: dict[str, AgreementHistory]
 
     def site(self, site_url: str | None = None) -> Site:
-        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories)
+        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories,
+                          diffs=history_diffs(self.histories, BlobCache(None)))
 
 
 @pytest.fixture(autouse=True)
@@ -73,14 +83,12 @@ def make_history(repo: GitRepo) -> None:
 
 
 def read_built(root: Path) -> Built:
-    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                        as_of=AS_OF)
-    result = load_charter(settings)
+    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    result = load_charter(settings, AS_OF)
     assert not result.errors, result.errors
     charter = result.charter
     paths = {a.id: a.path for a in charter.agreements}
-    history = read_histories(root, "agreements", "charter", paths, as_of=AS_OF)
-    return Built(root, charter, {key: value for key, value in history.by_agreement.items()})
+    return Built(root, charter, read_histories(root, paths, AS_OF, "charter")[1])
 
 
 @pytest.fixture
@@ -140,7 +148,7 @@ def test_years_count_git_events_and_declared_adoptions(built: Built) -> None:
         YearCount(2016), YearCount(2017),
         YearCount(2018, adopted=1),  # loose: never committed, counted in its declared year
         YearCount(2019), YearCount(2020),
-        YearCount(2021, adopted=1, amended=1),  # water's adoption commit, not its declared date
+        YearCount(2021, adopted=1, amended=1),  # water: adopted as its version declares
         YearCount(2022, renewed=1),
         YearCount(2023, adopted=1),
     ]
@@ -151,13 +159,26 @@ def test_renewals_page_lists_reviews_due_with_flags(built: Built) -> None:
     due = _cells(html.split('id="renewals-due"', 1)[1])
     assert due == [
         ["2023-02-01", "Water Accord", "", "2022-01-20", "overdue"],
-        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-05", "due soon"],
+        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-01", "due soon"],  # as declared
         ["2030-01-01", "Old Deal", "", "2015-06-01", ""],
     ]
     years = re.findall(r'<tr><th scope="row">(\d+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>', html)
     assert years[0] == ("2023", "1", "0", "0") and years[-1] == ("2015", "1", "0", "0") and len(years) == 9
     assert html.count('class="charter-year-chart__bar ') == 6
     assert "<title>2021: 1 amendment</title>" in html and "<script" not in html
+
+
+def test_the_year_chart_tells_its_bars_apart_without_colour(built: Built) -> None:
+    chart = year_chart_svg(yearly_counts(built.charter, built.histories))
+    paints = {kind: set(re.findall(rf'charter-year-chart__bar--{kind}" [^>]*?(fill="[^"]+")', chart))
+              for kind in ("adopted", "amended", "renewed")}
+    assert paints == {"adopted": {'fill="#15803d"'}, "amended": {'fill="url(#charter-bars-amended)"'},
+                      "renewed": {'fill="url(#charter-bars-renewed)"'}}
+    legend = dict(re.findall(r'<rect x="\d+" y="9" width="14" height="14" (fill="[^"]+")[^>]*/>'
+                             r'<text[^>]*>(\w+)</text>', chart))
+    assert legend == {paint: label for kind, label in COUNTED_LABELS.items() for paint in paints[kind]}
+    assert '<pattern id="charter-bars-amended"' in chart and '<pattern id="charter-bars-renewed"' in chart
+    assert_golden("pages/year-chart.svg", chart)
 
 
 def test_last_renewal_prefers_git_renewals_over_the_declared_adoption(built: Built) -> None:
@@ -179,3 +200,24 @@ def test_home_lists_recent_amendments_from_git(built: Built) -> None:
     recent = home.split('id="recently-amended"', 1)[1].split("<h2", 1)[0]
     assert '<a href="agreements/water/">Water Accord</a>' in recent
     assert '<time datetime="2021-03-05">2021-03-05</time>' in recent
+
+
+def test_a_days_changes_are_ordered_by_commit_time_newest_first(git_repo: GitRepo) -> None:
+    write_project(git_repo.root, {})
+    git_repo.commit("Propose alpha", day("2021-01-01"), **{"agreements/alpha.md": PROPOSED_WATER})
+    git_repo.commit("Propose zeta", day("2021-01-01"), **{"agreements/zeta.md": PROPOSED_WATER})
+    git_repo.commit("Amend zeta", "2021-05-01T09:00:00Z", **{"agreements/zeta.md": AMENDED})
+    git_repo.commit("Amend alpha", "2021-05-01T15:30:00+02:00", **{"agreements/alpha.md": AMENDED})
+    git_repo.commit("Amend zeta again", "2021-05-01T16:00:00Z", **{"agreements/zeta.md": RENEWED})
+    built = read_built(git_repo.root)
+    rows = [(c.event.date.isoformat(), c.agreement.id, c.version.number, c.event.kind)
+            for c in charter_changes(built.charter, built.histories)]
+    assert rows == [
+        ("2021-05-01", "zeta", 3, "renewed"),  # 16:00 UTC
+        ("2021-05-01", "alpha", 2, "adopted"),  # 13:30 UTC, though written 15:30 in its own zone
+        ("2021-05-01", "alpha", 2, "amended"),  # the events of one version keep their order
+        ("2021-05-01", "zeta", 2, "adopted"),  # 09:00 UTC
+        ("2021-05-01", "zeta", 2, "amended"),
+        ("2021-01-01", "alpha", 1, "proposed"),  # the same second: by agreement id
+        ("2021-01-01", "zeta", 1, "proposed"),
+    ]

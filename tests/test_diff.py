@@ -20,7 +20,6 @@ from generator.diffs.match import MATCH_BUDGET, Segment, diff_tokens
 from generator.diffs.reading import BLOCK, TOKEN, ClauseText, is_block, marked, parts, plain_text, reading_form
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.model import Agreement
-from generator.source.markup import LinkTarget
 from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
@@ -29,12 +28,11 @@ TITLES = {"valley-accord-2003": "Upper Valley Water Accord (2003)", "seed-compac
 CLAUSE_TITLES = {("seed-compact", "exchange"): "Exchange days"}
 
 
-def resolve(target: str, anchor: str) -> LinkTarget | None:
-    """As the site resolves links: the target's title, and the clause's after a comma."""
+def link_text(target: str, anchor: str) -> str | None:
+    """As the site words a link: the target's title, and the clause's after a comma."""
     if target not in TITLES or (anchor and (target, anchor) not in CLAUSE_TITLES):
         return None
-    text = f"{TITLES[target]}, {CLAUSE_TITLES[target, anchor]}" if anchor else TITLES[target]
-    return LinkTarget(f"../{target}/", text)
+    return f"{TITLES[target]}, {CLAUSE_TITLES[target, anchor]}" if anchor else TITLES[target]
 
 
 def shown(tokens: Sequence[str]) -> str:
@@ -51,7 +49,7 @@ def ops(segments: Sequence[Segment]) -> list[tuple[str, str]]:
 
 
 def clauses(body: str) -> list[tuple[str, str, str]]:
-    return [(c.anchor, c.title, shown(c.tokens)) for c in reading_form(body, resolve).clauses]
+    return [(c.anchor, c.title, shown(c.tokens)) for c in reading_form(body, link_text).clauses]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -121,7 +119,7 @@ SAME_TO_A_READER: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize(("old", "new"), [case[1:] for case in SAME_TO_A_READER],
                          ids=[case[0] for case in SAME_TO_A_READER])
 def test_a_whitespace_only_commit_is_no_visible_change(old: str, new: str) -> None:
-    diff = diff_bodies(old, new, resolve=resolve)
+    diff = diff_bodies(old, new, link_text=link_text)
     assert not diff.changed and diff.source_changed
     assert diff_summary(diff) == "no visible change"
 
@@ -213,7 +211,7 @@ def test_duplicate_anchors_pair_in_order() -> None:
 def test_a_retargeted_link_is_a_link_change_not_a_text_change() -> None:
     old = "Water is shared as in [[valley-accord-2003|the accord]] and ![the map](old.png).\n\n## A\n\n[[seed-compact]]"
     new = "Water is shared as in [[seed-compact|the accord]] and ![the map](new.png).\n\n## A\n\n[[river-keepers]]"
-    diff = diff_bodies(old, new, resolve=resolve)
+    diff = diff_bodies(old, new, link_text=link_text)
     assert [c.kind for c in diff.clauses] == ["unchanged", "changed"], "other words are a text change"
     assert diff.retargeted == (
         FieldChange("link", "valley-accord-2003", "seed-compact", "Link “the accord”"),
@@ -302,7 +300,7 @@ def test_html_for_identical_bodies_is_only_the_fold() -> None:
 def test_golden_body_diffs(case: str) -> None:
     old = (GOLDEN / f"{case}.before.md").read_text(encoding="utf-8")
     new = (GOLDEN / f"{case}.after.md").read_text(encoding="utf-8")
-    diff = diff_bodies(old, new, resolve=resolve)
+    diff = diff_bodies(old, new, link_text=link_text)
     html = render_field_diff_html(diff.retargeted) + render_body_diff_html(diff, id_prefix="v2-")
     assert_golden(f"diff/{case}.html", f"<!-- {diff_summary(diff)} -->\n{html}")
 
@@ -405,12 +403,12 @@ def _side(clause: ClauseText) -> tuple[str, tuple[str, ...]]:
 @settings(max_examples=200, deadline=None)
 @given(BODIES, BODIES)
 def test_body_diff_reproduces_every_clause(old: str, new: str) -> None:
-    diff = diff_bodies(old, new, resolve=resolve)
+    diff = diff_bodies(old, new, link_text=link_text)
     for change in diff.clauses:
         assert change.old_tokens == _joined(change.segments, "insert")
         assert change.new_tokens == _joined(change.segments, "delete")
     new_side = [(c.anchor, c.new_tokens) for c in diff.clauses if c.kind != "removed"]
     old_side = [(c.old_anchor, c.old_tokens) for c in diff.clauses if c.kind != "added"]
-    assert new_side == [_side(c) for c in reading_form(new, resolve).clauses if c.anchor or c.tokens]
-    assert sorted(old_side) == sorted(_side(c) for c in reading_form(old, resolve).clauses if c.anchor or c.tokens)
+    assert new_side == [_side(c) for c in reading_form(new, link_text).clauses if c.anchor or c.tokens]
+    assert sorted(old_side) == sorted(_side(c) for c in reading_form(old, link_text).clauses if c.anchor or c.tokens)
     render_body_diff_html(diff, id_prefix="v1-")

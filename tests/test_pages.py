@@ -18,7 +18,8 @@ AS_OF = dt.date(2026, 6, 1)
 
 AGREEMENTS = {
     "water.md": agreement(
-        "Water Accord", themes="[nature-diversity]", review_by="2026-05-01", level="regional",
+        "Water Accord", themes="[nature-diversity]", review_by="2026-05-01", renew_every="18m",
+        level="regional",
         summary="The valley shares its water.",
         body="Intro with [[seeds|the seed deal]].\n\n## Shares\n\nBy *season*.\n\n## Disputes {#disputes}\n\nTalk first.\n",
     ),
@@ -33,9 +34,8 @@ AGREEMENTS = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = write_project(tmp_path_factory.mktemp("pages"), AGREEMENTS)
-    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                        as_of=AS_OF)
-    result = load_charter(settings)
+    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    result = load_charter(settings, AS_OF)
     assert not result.errors, result.errors
     return build_site(result.charter, settings, AS_OF)
 

@@ -35,7 +35,8 @@ DocumentRule = Callable[[SourceDocument, RuleContext], Iterator[Problem]]
 
 
 def _problem(doc: SourceDocument, key: str, code: str, message: str, hint: str) -> Problem:
-    return Problem(doc.path, doc.line_of(key), code, message, hint)
+    """A problem with the value of `key`, pointing at where the value starts."""
+    return Problem(doc.path, doc.line_of(key), code, message, hint, column=doc.column_of(key))
 
 
 def unknown_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
@@ -45,7 +46,7 @@ def unknown_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Proble
             hint = did_you_mean(key, sorted(known)) or (
                 "remove it, or list it under the plugin's `extra_fields` if the charter uses it"
             )
-            yield _problem(doc, key, "field-unknown", f"unknown field '{key}'", hint)
+            yield Problem(doc.path, doc.line_of(key), "field-unknown", f"unknown field '{key}'", hint)
 
 
 def required_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
@@ -161,12 +162,12 @@ def repeated_entries(doc: SourceDocument, context: RuleContext) -> Iterator[Prob
         if located is None or not isinstance(located.value, list):
             continue
         seen: set[str] = set()
-        for line, item in zip(located.item_lines, located.value):
+        for line, column, item in zip(located.item_lines, located.item_columns, located.value):
             if not isinstance(item, str):
                 continue
             if item in seen:
                 yield Problem(doc.path, line, "list-duplicate", f"'{item}' is listed twice in {key}",
-                              "remove the second entry")
+                              "remove the second entry", column=column)
             seen.add(item)
 
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.diffs.match import MATCH_BUDGET, Segment, diff_tokens
-from generator.diffs.reading import ClauseText, Link, ReadingForm, reading_form
+from generator.diffs.reading import ClauseText, Link, LinkText, ReadingForm, reading_form
 from generator.model import Agreement
-from generator.source.markup import Resolver
 from generator.vocabulary import RELATION_LABELS
 
 ChangeKind = Literal["added", "removed", "changed", "unchanged", "renamed"]
@@ -222,9 +221,9 @@ def diff_readings(old: ReadingForm, new: ReadingForm) -> BodyDiff:
                     old.digest != new.digest)
 
 
-def diff_bodies(old: str, new: str, *, resolve: Resolver | None = None) -> BodyDiff:
-    """Read two bodies (`resolve` gives `[[links]]` their words, as the page shows them) and diff them."""
-    return diff_readings(reading_form(old, resolve), reading_form(new, resolve))
+def diff_bodies(old: str, new: str, *, link_text: LinkText | None = None) -> BodyDiff:
+    """Read two bodies (`link_text` gives `[[links]]` their words, as the page shows them) and diff them."""
+    return diff_readings(reading_form(old, link_text), reading_form(new, link_text))
 
 
 # --- front matter ----------------------------------------------------------------------------

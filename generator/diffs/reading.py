@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it.token import Token
 
 from generator.source import markup
+
+LinkText = Callable[[str, str], str | None]
+"""(agreement id, clause anchor) -> the words a `[[link]]` without words of its own shows; None when
+it leads nowhere (`Charter.link_text`)."""
 
 MARKED = "\ue000"
 BLOCK = "\ue001"
@@ -117,13 +121,13 @@ def source_digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def link_fingerprint(body: str, resolve: markup.Resolver | None) -> str:
+def link_fingerprint(body: str, link_text: LinkText | None) -> str:
     """What a body's link texts depend on, for a cache key: the resolved text of every `[[link]]` it
     may hold (a scan, not a parse, so a cached reading costs no Markdown)."""
     digest = hashlib.sha256()
     for match in markup.WIKILINK.finditer(body):
-        target = resolve(match.group(1), match.group(2) or "") if resolve is not None else None
-        digest.update(f"{match.group(0)}\0{target.text if target else ''}\0".encode("utf-8", "surrogatepass"))
+        text = link_text(match.group(1), match.group(2) or "") if link_text is not None else None
+        digest.update(f"{match.group(0)}\0{text or ''}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
@@ -134,19 +138,17 @@ def _canonical(letters: Iterable[str]) -> str:
     return "".join(letter for letter in MARK_ORDER if letter in set(letters))
 
 
-def _wikilink_text(meta: dict[str, Any], resolve: markup.Resolver | None) -> str:
+def _wikilink_text(meta: dict[str, Any], link_text: LinkText | None) -> str:
     """The words the page shows for a `[[link]]`, as markup renders it, broken or not."""
-    target = resolve(meta["target"], meta["anchor"]) if resolve is not None else None
-    if target is None:
-        return str(meta["label"] or meta["target"])
-    return str(meta["label"] or target.text)
+    text = link_text(meta["target"], meta["anchor"]) if link_text is not None else None
+    return str(meta["label"] or (meta["target"] if text is None else text))
 
 
 class _Inline:
     """Collects one inline run as (marks, text) pieces, then yields its tokens, spaces collapsed."""
 
-    def __init__(self, resolve: markup.Resolver | None, links: list[Link]) -> None:
-        self.resolve, self.links = resolve, links
+    def __init__(self, link_text: LinkText | None, links: list[Link]) -> None:
+        self.link_text, self.links = link_text, links
         self.pieces: list[tuple[str, str]] = []
 
     def add(self, marks: str, text: str) -> None:
@@ -177,7 +179,7 @@ class _Inline:
                     self.links.append(Link(words, href))
             elif kind == "wikilink":
                 meta = child.meta
-                text = _wikilink_text(meta, self.resolve)
+                text = _wikilink_text(meta, self.link_text)
                 self.add(_canonical([*open_marks, "a"]), text)
                 anchor = f"#{meta['anchor']}" if meta["anchor"] else ""
                 self.links.append(Link(" ".join(text.split()), f"{meta['target']}{anchor}"))
@@ -219,8 +221,8 @@ def _literal_tokens(content: str) -> list[str]:
 class _Flattener:
     """Walks markdown-it's block tokens, writing each clause's tokens with a path before each block."""
 
-    def __init__(self, resolve: markup.Resolver | None) -> None:
-        self.resolve = resolve
+    def __init__(self, link_text: LinkText | None) -> None:
+        self.link_text = link_text
         self.links: list[Link] = []
         self.clauses: list[ClauseText] = []
         self.anchor, self.title, self.tokens = "", "", list[str]()
@@ -235,7 +237,7 @@ class _Flattener:
         self.tokens.extend(words)
 
     def inline(self, token: Token) -> list[str]:
-        reader = _Inline(self.resolve, self.links)
+        reader = _Inline(self.link_text, self.links)
         reader.read(token.children or [])
         return list(reader.tokens())
 
@@ -280,7 +282,7 @@ class _Flattener:
         return tuple(self.clauses), tuple(self.links)
 
 
-def reading_form(body: str, resolve: markup.Resolver | None = None) -> ReadingForm:
-    """Parse a body once into its clauses' tokens; `resolve` gives each `[[link]]` the words the page shows."""
-    clauses, links = _Flattener(resolve).walk(markup._parser().parse(body))
+def reading_form(body: str, link_text: LinkText | None = None) -> ReadingForm:
+    """Parse a body once into its clauses' tokens; `link_text` gives a `[[link]]` the words the page shows."""
+    clauses, links = _Flattener(link_text).walk(markup._parser().parse(body))
     return ReadingForm(clauses, links, source_digest(body))

@@ -7,7 +7,9 @@ make later amendments look like fresh proposals.
 
 Declared dates (`adopted`, `review_by` in the current front matter) are what the parties say
 happened or will happen; they join the git events on the timeline, marked `declared=True`,
-because a charter adopted at an assembly is often committed days later.
+because a charter adopted at an assembly is often committed days later. For the same reason an
+adoption event carries the `adopted:` date its own version declares (`declared_date`), which the
+timeline and the yearly counts use instead of the commit date.
 """
 
 from __future__ import annotations
@@ -15,18 +17,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from generator.model import Agreement
+from generator.repository.model import Revision
 from generator.source.agreements import build_agreement
 from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
-from generator.model import Agreement
-from generator.vocabulary import RELATIONS
-
-if TYPE_CHECKING:
-    from generator.repository.read import Revision
+from generator.vocabulary import RELATIONS, duration_words
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -42,6 +41,8 @@ EVENT_KINDS = (
     "moved",
     "metadata-only",
     "unparsable",
+    "removed",
+    "restored",
     "declared-adopted",
     "review-due",
 )
@@ -55,11 +56,22 @@ class Event:
     """The version that caused it; None for a date declared in the front matter."""
     declared: bool = False
     detail: str = ""
+    declared_date: dt.date | None = None
+    """For an adoption: the `adopted:` date its own version declares, unless an earlier adoption
+    already claimed that date (a re-adoption that kept the old date happened when it was committed)."""
+
+    @property
+    def happened_on(self) -> dt.date:
+        """When the parties did it: the declared date where there is one, else when git recorded it."""
+        return self.declared_date or self.date
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted)."""
+    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted).
+
+    A commit that deleted the file is a version too, with no bytes: the agreement's life may go on
+    when a later commit restores it at the same path."""
 
     revision: Revision | None
     path: str
@@ -83,8 +95,18 @@ class Version:
         return build_agreement(self.document) if self.document is not None else None
 
     @property
+    def body(self) -> str:
+        """The Markdown body, without building the agreement (which would parse the Markdown)."""
+        return self.document.body if self.document is not None else self.text
+
+    @property
     def is_uncommitted(self) -> bool:
         return self.revision is None
+
+    @property
+    def is_removed(self) -> bool:
+        """The commit deleted the file: this version has no text."""
+        return self.revision is not None and self.revision.is_deletion
 
     @property
     def date(self) -> dt.datetime | None:
@@ -156,7 +178,8 @@ def changes(
         if _normalised_body(before.body) != _normalised_body(after.body):
             found.append(("amended", ""))
         if _renewed(before, after):
-            renewal = f"review by {after.review_by}" if after.review_by else f"every {after.renew_every}"
+            period = duration_words(after.renew_every or "")
+            renewal = f"review by {after.review_by}" if after.review_by else f"every {period}"
             found.append(("renewed", renewal))
         if after.status not in (before.status, IN_FORCE):
             found.append(("status-changed", f"from {before.status} to {after.status}"))
@@ -188,21 +211,29 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
 
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
-             uncommitted_date: dt.date, front_matters: FieldsMemo) -> tuple[Version, Agreement | None]:
-    date = snapshot.revision.authored.date() if snapshot.revision is not None else uncommitted_date
+             uncommitted_date: dt.date, front_matters: FieldsMemo,
+             claimed: Collection[dt.date]) -> tuple[Version, Agreement | None]:
+    revision = snapshot.revision
+    date = revision.authored.date() if revision is not None else uncommitted_date
+    if revision is not None and revision.is_deletion:
+        return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
     text, document, problem = _parse(snapshot, front_matters)
     agreement = _light(document) if document is not None else None
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
         found.append(("proposed", agreement.status if agreement is not None else ""))
+    elif before.is_removed:
+        found.append(("restored", ""))
     if agreement is None:
         found.append(("unparsable", problem))
         if moved_from is not None:
             found.append(("moved", f"from {moved_from} to {snapshot.path}"))
     else:
         found.extend(changes(last_good, agreement, moved_from))
-    events = tuple(Event(kind, date, number, False, detail) for kind, detail in found)
+    adopted_on = agreement.adopted if agreement is not None and agreement.adopted not in claimed else None
+    events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
+                   for kind, detail in found)
     return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), agreement
 
 
@@ -228,11 +259,14 @@ def build_history(
     """
     versions: list[Version] = []
     last_good: Agreement | None = None
+    claimed: set[dt.date] = set()
     front_matters = {} if front_matters is None else front_matters
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
-        version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters)
+        version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters,
+                                      claimed)
         versions.append(version)
+        claimed.update(event.declared_date for event in version.events if event.declared_date is not None)
         last_good = agreement or last_good
     log.debug("%s: %d versions", agreement_id, len(versions))
     return AgreementHistory(agreement_id, tuple(versions), declared_events(last_good))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -12,13 +12,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.cache import BlobCache
+from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.source.markup import LinkTarget, render
 from generator.model import Agreement, Charter
 from generator.pages.site import relative_url
-from generator.vocabulary import RELATION_LABELS, RELATIONS
+from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
 
 DUE_SOON_DAYS = 180
 
@@ -32,7 +32,8 @@ class SiteContext:
     as_of: dt.date
     trusted_html: bool = False
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
-    cache: BlobCache = field(default_factory=lambda: BlobCache(None))
+    diffs: Mapping[str, Sequence[Change]] = field(default_factory=dict)
+    """Agreement id -> its consecutive diffs, newest first, from the diffs stage."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -46,14 +47,11 @@ class SiteContext:
 
     def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
         def resolve(target_id: str, anchor: str) -> LinkTarget | None:
-            target = self.charter.by_id.get(target_id)
-            if target is None:
+            text = self.charter.link_text(target_id, anchor)
+            if text is None:
                 return None
-            clause = next((c for c in target.clauses if c.anchor == anchor), None)
-            if anchor and clause is None:
-                return None
-            text = f"{target.title}, {clause.title}" if clause else target.title
-            return LinkTarget(relative_url(page_url, target.url + (f"#{anchor}" if anchor else "")), text)
+            url = self.charter.by_id[target_id].url + (f"#{anchor}" if anchor else "")
+            return LinkTarget(relative_url(page_url, url), text)
 
         return resolve
 
@@ -103,5 +101,6 @@ def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None
     )
     environment.filters["date"] = lambda value: value.isoformat() if value else ""
     environment.filters["label"] = lambda value: str(value).replace("-", " ").replace("_", " ")
+    environment.filters["period"] = lambda value: duration_words(value) if value else ""
     environment.globals.update(globals_ or {})
     return environment

@@ -49,6 +49,8 @@ class Site:
     assets: tuple[Asset, ...] = ()
     home_html: str = ""
     """Figures appended to the hand-written home page (charter/index.md)."""
+    versions: int = 0
+    """Versions of agreements the site shows, for the build's closing summary."""
 
 
 def relative_url(from_url: str, to_url: str) -> str:
