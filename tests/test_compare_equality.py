@@ -41,7 +41,9 @@ NORMAL_FORM = """
       else if (child.nodeType === Node.ELEMENT_NODE && child.tagName === "BR") item = [op, marks, "\\n"];
       else if (child.nodeType === Node.ELEMENT_NODE && (child.tagName === "INS" || child.tagName === "DEL")) {
         words(child, named(child), marks, runs);
-      } else if (child.nodeType === Node.ELEMENT_NODE) words(child, op, marks + "<" + named(child) + ">", runs);
+      } else if (child.nodeType === Node.ELEMENT_NODE) {
+        words(child, op, marks + "<" + named(child) + ">", runs);
+      }
       const last = runs[runs.length - 1];
       if (item && last && last[0] === item[0] && last[1] === item[1]) last[2] += item[2];
       else if (item) runs.push(item);
@@ -52,11 +54,12 @@ NORMAL_FORM = """
     for (const child of node.children) {
       const tag = child.tagName.toLowerCase();
       if (LEAVES.has(tag)) found.push([named(child), words(child, "=", "", [])]);
-      else if (tag === "tbody" || tag === "thead" || child.matches(".md-typeset__scrollwrap, .md-typeset__table")) {
+      else if (child.matches("tbody, thead, .md-typeset__scrollwrap, .md-typeset__table")) {
         blocks(child, found);  // the parser's and the theme's wrappers around a table
       }
       else {
-        found.push("<" + named(child) + (child.getAttribute("start") ? " start=" + child.getAttribute("start") : ""));
+        const start = child.getAttribute("start");
+        found.push("<" + named(child) + (start ? " start=" + start : ""));
         blocks(child, found);
         found.push(">");
       }
@@ -104,13 +107,19 @@ def server_form_of(page: Any, html: str) -> Any:
 def compare_pairs(page: Any, consecutive: int, wider: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """Every consecutive pair against the page's own Changes, `wider` ones against the server's
     diff of the same readings; returns the pairs that showed no change."""
-    readings = readings_from_payload(json.loads(page.locator(".charter-compare__versions").text_content()))
+    payload = json.loads(page.locator(".charter-compare__versions").text_content())
+    readings = readings_from_payload(payload)
     assert sorted(readings) == list(range(1, consecutive + 1))
+    removed = {version["number"] for version in payload["versions"]
+               if version["label"].endswith(" (removed)")}
+    # The page's Changes compare a restoration with the version before the removal, as its events do.
+    steps = [(max(n for n in range(1, number) if n not in removed), number)
+             for number in range(2, consecutive + 1)]
     unchanged = set()
-    for start, end in [(number - 1, number) for number in range(2, consecutive + 1)] + sorted(wider):
+    for start, end in steps + sorted(wider):
         choose(page, start, end)
         shown = browser_form(page)
-        if end == start + 1:
+        if (start, end) in steps:
             assert shown == server_form_on_page(page, end), f"version {start} to {end}"
         else:
             diff = BodyDiff(diff_clauses(readings[start].clauses, readings[end].clauses))
@@ -120,7 +129,8 @@ def compare_pairs(page: Any, consecutive: int, wider: set[tuple[int, int]]) -> s
     return unchanged
 
 
-def test_the_browser_shows_the_servers_diff_for_every_pair(browser: Any, demo_history: tuple[str, int]) -> None:
+def test_the_browser_shows_the_servers_diff_for_every_pair(browser: Any,
+                                                            demo_history: tuple[str, int]) -> None:
     url, versions = demo_history
     assert versions >= MIN_VERSIONS, f"the demo's richest agreement has only {versions} versions"
     wider = {(1, versions), (versions, 1), (2, versions - 1), (1, versions // 2), (versions // 3, versions),
@@ -158,30 +168,42 @@ FEATURES = [
     "Shared as in [[water|the compact]] and [[seed-compact#exchange]].\n\n"
     "## Format\n\n```\nname,days,keeper\n  indented\n```\n\n---\n\n### Notes\n\nKeep it short.\n\n"
     "## Care {#care-group}\n\nWe care,   💧 𝔘nicode\nand e\u0301.\n\n> Said at\n> the assembly.\n\n"
-    "## Lending {#borrowing}\n\n3. ladders\n4. **pruners**\n   - with gloves\n\n## New\n\nHello <b>there</b>.\n",
+    "## Lending {#borrowing}\n\n3. ladders\n4. **pruners**\n   - with gloves\n\n"
+    "## New\n\nHello <b>there</b>.\n",
 ]
 SEED = "## Exchange\n\nSeeds are swapped in spring.\n"
 
 
 @pytest.fixture(scope="module")
 def features_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = write_project(tmp_path_factory.mktemp("features"), {"seed-compact.md": agreement("Seed Compact", body=SEED)})
+    seed = {"seed-compact.md": agreement("Seed Compact", body=SEED)}
+    project = write_project(tmp_path_factory.mktemp("features"), seed)
     repo = GitRepo(project)
     for number, body in enumerate(FEATURES, start=1):
         repo.commit(f"Take {number}", date=f"2024-0{number}-01T10:00:00Z",
                     **{"agreements__water.md": agreement("Water", body=body)})
+    repo.git("rm", "-q", "agreements/water.md")
+    repo.commit("Remove it", date="2024-08-01T10:00:00Z")
+    repo.commit("Restore it as the third take read", date="2024-09-01T10:00:00Z",
+                **{"agreements__water.md": agreement("Water", body=FEATURES[2])})
     mkdocs_build(project)
     with served_site(project / "site") as url:
         yield url + "agreements/water/history/"
 
 
-def test_renames_structure_and_odd_text_compare_the_same_in_the_browser(browser: Any, features_history: str) -> None:
-    count = len(FEATURES)
-    every_pair = {(start, end) for start in range(1, count + 1) for end in range(1, count + 1) if start != end}
+def test_renames_structure_and_odd_text_compare_the_same_in_the_browser(browser: Any,
+                                                                         features_history: str) -> None:
+    count = len(FEATURES) + 2  # and a removal, and a restoration of the third text
+    numbers = range(1, count + 1)
+    every_pair = {(start, end) for start in numbers for end in numbers if start != end}
     with watched_page(browser) as (page, watch):
         page.goto(features_history)
         page.wait_for_load_state("networkidle")
-        assert compare_pairs(page, count, every_pair) == {(3, 4), (4, 3)}, "only the reflow is no visible change"
+        same = {(3, 4), (3, count), (4, count)}
+        assert compare_pairs(page, count, every_pair) == same | {(end, start) for start, end in same}, \
+            "the reflow is no visible change, nor the restoration against the text it restores"
+        removal = page.locator(f"#change-{count - 1}").text_content()
+        assert "preamble removed" in removal, "a removal removes the whole text"
         choose(page, 3, 4)
         assert "No visible change" in page.locator(".charter-compare__output").text_content()
         choose(page, 1, 2)

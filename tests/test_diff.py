@@ -17,7 +17,8 @@ from generator.diffs.clauses import (
     diff_summary,
 )
 from generator.diffs.match import MATCH_BUDGET, Segment, diff_tokens
-from generator.diffs.reading import BLOCK, TOKEN, ClauseText, is_block, marked, parts, plain_text, reading_form
+from generator.diffs.reading import (BLOCK, TOKEN, ClauseText, is_block, marked, parts, plain_text,
+                                     reading_form)
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.model import Agreement
 from tests.golden import assert_golden
@@ -56,7 +57,8 @@ def clauses(body: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_body_reads_as_clauses_with_markup_anchors_and_fenced_headings_as_text() -> None:
-    body = "Intro line.\n\n## Purpose\n\nWe share.\n\n```\n## not a heading\n```\n\n## Old name {#pinned}\n\nText.\n"
+    body = ("Intro line.\n\n## Purpose\n\nWe share.\n\n```\n## not a heading\n```\n\n"
+            "## Old name {#pinned}\n\nText.\n")
     assert clauses(body) == [
         ("", "", "[p]Intro line."),
         ("purpose", "Purpose", "[p]We share.[pre]## not a heading"),
@@ -67,7 +69,8 @@ def test_a_body_reads_as_clauses_with_markup_anchors_and_fenced_headings_as_text
 def test_a_body_always_starts_with_a_preamble_and_setext_headings_are_clauses() -> None:
     assert clauses("") == [("", "", "")]
     assert clauses("## Only\nbody") == [("", "", ""), ("only", "Only", "[p]body")]
-    assert clauses("Setext title\n---\n\nbody\n") == [("", "", ""), ("setext-title", "Setext title", "[p]body")]
+    setext = [("", "", ""), ("setext-title", "Setext title", "[p]body")]
+    assert clauses("Setext title\n---\n\nbody\n") == setext
 
 
 READS_AS: list[tuple[str, str, str]] = [
@@ -83,18 +86,21 @@ READS_AS: list[tuple[str, str, str]] = [
      "[p]<a>Seed<a> <a>Exchange<a> <a>Compact<a>,<a> <a>Exchange<a> <a>days"),
     ("broken-wiki-link-reads-as-the-page-shows-it", "[[missing]] [[missing|its words]]",
      "[p]<a>missing <a>its<a> <a>words"),
-    ("lists-nest", "1. one\n2. two\n   - deep\n\n3) new list", "[ol+ li+ p]one[ol li+ p]two[ol li ul+ li+ p]deep"
-     "[ol:3+ li+ p]new list"),
+    ("lists-nest", "1. one\n2. two\n   - deep\n\n3) new list",
+     "[ol+ li+ p]one[ol li+ p]two[ol li ul+ li+ p]deep[ol:3+ li+ p]new list"),
     ("quotes-and-rules", "> said\n> here\n\n---\n\n> again", "[q+ p]said here[hr][q+ p]again"),
-    ("tables-by-cell", "| a | b |\n|---|---|\n| 1 | |", "[table+ tr+ th]a[table tr th]b[table tr+ td]1[table tr td]"),
+    ("tables-by-cell", "| a | b |\n|---|---|\n| 1 | |",
+     "[table+ tr+ th]a[table tr th]b[table tr+ td]1[table tr td]"),
     ("code-keeps-its-lines", "```py\nif x:  \n    y()\n```", "[pre]if x:\n    y()"),
     ("sub-headings-are-blocks", "### Notes {#n}\n\nText", "[h3]Notes {#n}[p]Text"),
-    ("raw-html-stays-as-written", "Say <b>hi</b>.\n\n<div>\nblock\n</div>", "[p]Say <b>hi</b>.[html]<div>\nblock\n</div>"),
+    ("raw-html-stays-as-written", "Say <b>hi</b>.\n\n<div>\nblock\n</div>",
+     "[p]Say <b>hi</b>.[html]<div>\nblock\n</div>"),
     ("an-empty-item-still-stands", "- one\n-\n- three", "[ul+ li+ p]one[ul li+ p][ul li+ p]three"),
 ]
 
 
-@pytest.mark.parametrize(("body", "expected"), [case[1:] for case in READS_AS], ids=[case[0] for case in READS_AS])
+@pytest.mark.parametrize(("body", "expected"), [case[1:] for case in READS_AS],
+                         ids=[case[0] for case in READS_AS])
 def test_a_body_reads_as_its_page_shows_it(body: str, expected: str) -> None:
     ((_, _, tokens),) = clauses(body)
     assert tokens == expected
@@ -154,7 +160,8 @@ CASES: list[tuple[str, str, str, Expected]] = [
     ("clause-removed-stays-in-place", "## A\n\nx\n\n## B\n\nold words\n\n## C\n\nz", "## A\n\nx\n\n## C\n\nz",
      [("a", "unchanged", [("=", "[p]x")]), ("b", "removed", [("-", "[p]old words")]),
       ("c", "unchanged", [("=", "[p]z")])]),
-    ("renamed-with-pinned-anchor", "## Borrowing {#borrowing}\n\nTwo weeks.", "## Lending rules {#borrowing}\n\nOne week.",
+    ("renamed-with-pinned-anchor", "## Borrowing {#borrowing}\n\nTwo weeks.",
+     "## Lending rules {#borrowing}\n\nOne week.",
      [("borrowing", "renamed", [("=", "[p]"), ("-", "Two weeks"), ("+", "One week"), ("=", ".")])]),
     ("re-anchored-paired-by-title", "## Care\n\nsame", "## Care {#care-group}\n\nsame",
      [("care-group", "renamed", [("=", "[p]same")])]),
@@ -178,7 +185,8 @@ CASES: list[tuple[str, str, str, Expected]] = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(("old", "new", "expected"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
 def test_diff_bodies_cases(old: str, new: str, expected: Expected) -> None:
     diff = diff_bodies(old, new)
     assert [(c.anchor, c.kind, ops(c.segments)) for c in diff.clauses] == expected
@@ -186,19 +194,20 @@ def test_diff_bodies_cases(old: str, new: str, expected: Expected) -> None:
 
 def test_removed_clause_before_added_one_where_it_stood() -> None:
     diff = diff_bodies("## A\n\na\n\n## X\n\nx\n\n## B\n\nb", "## A\n\na\n\n## Y\n\ny\n\n## B\n\nb")
-    assert [(c.anchor, c.kind) for c in diff.clauses] == [("a", "unchanged"), ("x", "removed"), ("y", "added"),
-                                                          ("b", "unchanged")]
+    assert [(c.anchor, c.kind) for c in diff.clauses] == [
+        ("a", "unchanged"), ("x", "removed"), ("y", "added"), ("b", "unchanged")]
 
 
 def test_clauses_follow_the_new_order() -> None:
     diff = diff_bodies("## A\n\na\n\n## B\n\nb\n\n## C\n\nc", "## C\n\nc\n\n## A\n\na")
-    assert [(c.anchor, c.kind) for c in diff.clauses] == [("c", "unchanged"), ("a", "unchanged"), ("b", "removed")]
+    assert [(c.anchor, c.kind) for c in diff.clauses] == [
+        ("c", "unchanged"), ("a", "unchanged"), ("b", "removed")]
 
 
 def test_renamed_clause_keeps_both_titles_and_anchors() -> None:
     (change,) = diff_bodies("## Care\n\nsame", "## Care {#care-group}\n\nsame").clauses
-    assert change == ClauseChange("care-group", "Care", "Care", "renamed", (Segment("equal", (BLOCK + "p", "same")),),
-                                  "care")
+    same = (Segment("equal", (BLOCK + "p", "same")),)
+    assert change == ClauseChange("care-group", "Care", "Care", "renamed", same, "care")
     (change,) = diff_bodies("## Old {#keep}\n\nx", "## New {#keep}\n\nx").clauses
     assert (change.title, change.old_title, change.text_changed) == ("New", "Old", False)
 
@@ -209,8 +218,10 @@ def test_duplicate_anchors_pair_in_order() -> None:
 
 
 def test_a_retargeted_link_is_a_link_change_not_a_text_change() -> None:
-    old = "Water is shared as in [[valley-accord-2003|the accord]] and ![the map](old.png).\n\n## A\n\n[[seed-compact]]"
-    new = "Water is shared as in [[seed-compact|the accord]] and ![the map](new.png).\n\n## A\n\n[[river-keepers]]"
+    old = ("Water is shared as in [[valley-accord-2003|the accord]] and ![the map](old.png).\n\n"
+           "## A\n\n[[seed-compact]]")
+    new = ("Water is shared as in [[seed-compact|the accord]] and ![the map](new.png).\n\n"
+           "## A\n\n[[river-keepers]]")
     diff = diff_bodies(old, new, link_text=link_text)
     assert [c.kind for c in diff.clauses] == ["unchanged", "changed"], "other words are a text change"
     assert diff.retargeted == (
@@ -232,15 +243,18 @@ def test_long_clauses_stay_within_the_budget_and_still_reproduce_both_sides() ->
     before, after = head + TOKEN.findall(old) + tail, head + TOKEN.findall(new) + tail
     past_budget = diff_tokens(before, after, budget=MATCH_BUDGET)
     assert [segment.op for segment in past_budget] == ["equal", "delete", "insert", "equal"]
-    short_before, short_after = head + TOKEN.findall(old[:2000]) + tail, head + TOKEN.findall(new[:2000]) + tail
-    assert len(diff_tokens(short_before, short_after, budget=MATCH_BUDGET)) > 4, "within it, words are matched"
+    short_before = head + TOKEN.findall(old[:2000]) + tail
+    short_after = head + TOKEN.findall(new[:2000]) + tail
+    within = diff_tokens(short_before, short_after, budget=MATCH_BUDGET)
+    assert len(within) > 4, "within it, words are matched"
 
 
 # --- HTML ------------------------------------------------------------------------------------
 
 
 def test_html_escapes_script_and_titles() -> None:
-    html = render_body_diff_html(diff_bodies("## <b>A</b>\n\nSay hi.", "## <b>A</b>\n\nSay <script>x</script> hi."))
+    html = render_body_diff_html(
+        diff_bodies("## <b>A</b>\n\nSay hi.", "## <b>A</b>\n\nSay <script>x</script> hi."))
     assert "<script>" not in html and "<b>" not in html
     assert "<h3>&lt;b&gt;A&lt;/b&gt;</h3>" in html
     assert "<ins>&lt;script&gt;x&lt;/script&gt; </ins>" in html
@@ -269,7 +283,8 @@ def test_html_keeps_lists_tables_quotes_and_code() -> None:
 
 def test_html_marks_a_paragraph_break_that_only_one_side_has() -> None:
     joined = render_body_diff_html(diff_bodies("One.\n\nTwo.", "One. Two."))
-    assert '<p>One.<del class="charter-diff__break" title="paragraph break">¶</del><ins> </ins>Two.</p>' in joined
+    pilcrow = '<del class="charter-diff__break" title="paragraph break">¶</del>'
+    assert f"<p>One.{pilcrow}<ins> </ins>Two.</p>" in joined
     split = render_body_diff_html(diff_bodies("One. Two.", "One.\n\nTwo."))
     assert '<p class="charter-diff__block--inserted"><ins class="charter-diff__break"' in split
 
@@ -277,13 +292,15 @@ def test_html_marks_a_paragraph_break_that_only_one_side_has() -> None:
 def test_html_folds_each_run_of_unchanged_clauses() -> None:
     old = "## Purpose\n\np\n\n## Shares\n\ns\n\n## Disputes\n\nd\n\n## Rent\n\nr\n\n## Pets\n\nq"
     html = render_body_diff_html(diff_bodies(old, old.replace("r\n", "rent\n")))
-    assert html.startswith('<p class="charter-diff__folded">3 unchanged clauses: Purpose, Shares, Disputes</p>\n')
+    assert html.startswith(
+        '<p class="charter-diff__folded">3 unchanged clauses: Purpose, Shares, Disputes</p>\n')
     assert html.endswith('<p class="charter-diff__folded">1 unchanged clause: Pets</p>\n')
 
 
 def test_html_renamed_and_removed_and_repeated_ids() -> None:
     html = render_body_diff_html(
-        diff_bodies("## Care\n\nx\n\n## Gone\n\ny\n\n## Gone\n\nz", "## Care {#care-group}\n\nx"), id_prefix="v3-")
+        diff_bodies("## Care\n\nx\n\n## Gone\n\ny\n\n## Gone\n\nz", "## Care {#care-group}\n\nx"),
+        id_prefix="v3-")
     assert '<p class="charter-diff__note">Anchor changed from #care to #care-group.</p>' in html
     assert '<p class="charter-diff__note">Text unchanged.</p>' in html
     assert 'id="v3-gone"' in html and 'id="v3-gone-2"' in html
@@ -292,11 +309,15 @@ def test_html_renamed_and_removed_and_repeated_ids() -> None:
 
 def test_html_for_identical_bodies_is_only_the_fold() -> None:
     body = "Preamble text.\n\n## A\n\nx"
-    assert render_body_diff_html(diff_bodies(body, body)) == '<p class="charter-diff__folded">1 unchanged clause: A</p>\n'
+    folded = '<p class="charter-diff__folded">1 unchanged clause: A</p>\n'
+    assert render_body_diff_html(diff_bodies(body, body)) == folded
     assert render_body_diff_html(diff_bodies("", "")) == ""
 
 
-@pytest.mark.parametrize("case", ["tool-library", "housing-coop", "data-commons", "water-statute", "reflowed"])
+GOLDEN_CASES = ["tool-library", "housing-coop", "data-commons", "water-statute", "reflowed"]
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
 def test_golden_body_diffs(case: str) -> None:
     old = (GOLDEN / f"{case}.before.md").read_text(encoding="utf-8")
     new = (GOLDEN / f"{case}.after.md").read_text(encoding="utf-8")
@@ -311,7 +332,8 @@ def test_golden_body_diffs(case: str) -> None:
 def test_diff_summary() -> None:
     old = "Intro.\n\n## A\n\na\n\n## B\n\nb\n\n## C\n\nc\n\n## D {#d}\n\nd"
     new = "Intro!\n\n## A\n\na!\n\n## B\n\nb!\n\n## E\n\ne\n\n## Dee {#d}\n\nd"
-    assert diff_summary(diff_bodies(old, new)) == "preamble changed, 2 clauses changed, 1 added, 1 removed, 1 renamed"
+    expected = "preamble changed, 2 clauses changed, 1 added, 1 removed, 1 renamed"
+    assert diff_summary(diff_bodies(old, new)) == expected
     assert diff_summary(diff_bodies("## A\n\na", "## A\n\na\n\n## B\n\nb")) == "1 clause added"
     assert diff_summary(diff_bodies("## A\n\na", "## A\n\na")) == "no changes"
     assert diff_summary(BodyDiff(())) == "no changes"
@@ -354,7 +376,8 @@ def test_diff_fields_without_old_version_shows_every_set_field() -> None:
 
 def test_render_field_diff_html_escapes() -> None:
     html = render_field_diff_html(
-        [FieldChange("title", "Tools", "<script>Tools</script>"), FieldChange("review_by", "—", "2025-01-01")])
+        [FieldChange("title", "Tools", "<script>Tools</script>"),
+         FieldChange("review_by", "—", "2025-01-01")])
     assert html == (
         '<table class="charter-diff__fields">\n'
         '<thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>\n'
@@ -388,10 +411,13 @@ def test_token_diff_reproduces_both_sides(old: list[str], new: list[str]) -> Non
     assert all(a.op != b.op for a, b in zip(segments, segments[1:])), "runs of one op are one segment"
 
 
-WORDS = st.sampled_from(["we", "share", "*tools*", "care", "water", "the", "a", "rent", "é", "1.", "[[seed-compact]]"])
+WORDS = st.sampled_from(["we", "share", "*tools*", "care", "water", "the", "a", "rent", "é", "1.",
+                        "[[seed-compact]]"])
 SEPARATORS = st.sampled_from([" ", " ", "\n", "\n\n", ", ", ". ", "\n- ", "\n\n> "])
-TEXTS = st.lists(st.tuples(WORDS, SEPARATORS), max_size=12).map(lambda pairs: "".join(w + s for w, s in pairs))
-HEADINGS = st.sampled_from(["Purpose", "Shares", "Care", "Disputes", "Care {#care-group}", "Review {#purpose}"])
+TEXTS = st.lists(st.tuples(WORDS, SEPARATORS), max_size=12).map(
+    lambda pairs: "".join(w + s for w, s in pairs))
+HEADINGS = st.sampled_from(
+    ["Purpose", "Shares", "Care", "Disputes", "Care {#care-group}", "Review {#purpose}"])
 BODIES = st.tuples(TEXTS, st.lists(st.tuples(HEADINGS, TEXTS), max_size=5)).map(
     lambda body: body[0] + "".join(f"\n\n## {heading}\n\n{text}" for heading, text in body[1]))
 
@@ -410,5 +436,6 @@ def test_body_diff_reproduces_every_clause(old: str, new: str) -> None:
     new_side = [(c.anchor, c.new_tokens) for c in diff.clauses if c.kind != "removed"]
     old_side = [(c.old_anchor, c.old_tokens) for c in diff.clauses if c.kind != "added"]
     assert new_side == [_side(c) for c in reading_form(new, link_text).clauses if c.anchor or c.tokens]
-    assert sorted(old_side) == sorted(_side(c) for c in reading_form(old, link_text).clauses if c.anchor or c.tokens)
+    old_clauses = reading_form(old, link_text).clauses
+    assert sorted(old_side) == sorted(_side(c) for c in old_clauses if c.anchor or c.tokens)
     render_body_diff_html(diff, id_prefix="v1-")

@@ -54,11 +54,13 @@ def check_site(site: Path) -> dict[str, Any]:
             histories += 1
             if "[[" in "".join(page.text):
                 markup_shown.append(path.relative_to(site).as_posix())
-    return {"pages": len(pages), "histories": histories, "duplicates": duplicates, "markup_shown": markup_shown}
+    return {"pages": len(pages), "histories": histories, "duplicates": duplicates,
+            "markup_shown": markup_shown}
 
 
 @pytest.mark.parametrize("which", ["sample", "demo"])
-def test_no_page_repeats_an_id_and_no_history_shows_link_markup(which: str, request: pytest.FixtureRequest) -> None:
+def test_no_page_repeats_an_id_and_no_history_shows_link_markup(which: str,
+                                                                  request: pytest.FixtureRequest) -> None:
     site: Path = request.getfixturevalue("sample_site_dir" if which == "sample" else "demo_site_dir")
     found = check_site(site)
     assert found["duplicates"] == {}

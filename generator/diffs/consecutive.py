@@ -40,17 +40,18 @@ def _compute(previous: Change | None, version: Version, link_text: LinkText | No
     body_diff = diff_readings(previous.reading if previous is not None else reading_form(""), reading)
     before = previous.version.agreement if previous is not None else None
     fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
+    fields_html = render_field_diff_html((*fields, *body_diff.retargeted))
+    body_html = render_body_diff_html(body_diff, id_prefix=f"v{version.number}-")
     # Escaped by generator.diffs.render, which renders every text through html.escape.
-    return Change(version, reading, Markup(render_field_diff_html((*fields, *body_diff.retargeted))),  # noqa: S704
-                  Markup(render_body_diff_html(body_diff, id_prefix=f"v{version.number}-")),  # noqa: S704
-                  diff_summary(body_diff))
+    return Change(version, reading, Markup(fields_html), Markup(body_html), diff_summary(body_diff))  # noqa: S704
 
 
 def _encode(change: Change) -> list[Any]:
     return [change.reading.to_json(), str(change.fields_html), str(change.body_html), change.summary]
 
 
-def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: LinkText | None = None) -> list[Change]:
+def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
+                      link_text: LinkText | None = None) -> list[Change]:
     """Newest first: each version against the one before it; `link_text` gives `[[links]]` their words.
 
     A removal shows the whole text removed; the restoration after it is compared with the text before
@@ -70,6 +71,7 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: Li
 
             def decode(payload: list[Any], version: Version = version) -> Change:
                 reading, fields, body, summary = payload
+                # Written by _encode from a Change that _compute escaped.
                 return Change(version, ReadingForm.from_json(reading), Markup(fields), Markup(body),  # noqa: S704
                               str(summary))
 

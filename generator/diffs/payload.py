@@ -31,7 +31,8 @@ def comparison_payload(versions: Sequence[tuple[int, str, ReadingForm]]) -> dict
             if clause not in index:
                 index[clause] = len(table)
                 table.append({"anchor": clause.anchor, "title": clause.title, "tokens": list(clause.tokens)})
-        listed.append({"number": number, "label": label, "clauses": [index[clause] for clause in form.clauses]})
+        clauses = [index[clause] for clause in form.clauses]
+        listed.append({"number": number, "label": label, "clauses": clauses})
     return {"budget": MATCH_BUDGET, "clauses": table, "versions": listed}
 
 

@@ -36,8 +36,8 @@ BLOCK = "\ue001"
 MARK_ORDER = "aisedc"
 """Link, image, strong, emphasis, deletion, code: outermost first when marks nest."""
 _MARK_OF = {"link": "a", "strong": "s", "em": "e", "s": "d"}
-_CONTAINERS = {"blockquote": "q", "bullet_list": "ul", "ordered_list": "ol", "list_item": "li", "table": "table",
-               "tr": "tr"}
+_CONTAINERS = {"blockquote": "q", "bullet_list": "ul", "ordered_list": "ol", "list_item": "li",
+               "table": "table", "tr": "tr"}
 _LEAVES = {"paragraph_open", "heading_open", "th_open", "td_open"}
 _LEAF_CLOSES = {"paragraph_close", "heading_close", "th_close", "td_close"}
 _IGNORED = {"thead_open", "thead_close", "tbody_open", "tbody_close"}
@@ -86,7 +86,8 @@ class ReadingForm:
     def from_json(cls, data: Any) -> ReadingForm:
         clauses, links, digest = data
         return cls(tuple(ClauseText(str(a), str(t), tuple(tokens)) for a, t, tokens in clauses),
-                   tuple(Link(str(text), str(target), str(kind)) for text, target, kind in links), str(digest))
+                   tuple(Link(str(text), str(target), str(kind)) for text, target, kind in links),
+                   str(digest))
 
 
 def marked(marks: str, text: str) -> str:
@@ -185,9 +186,10 @@ class _Inline:
                 self.links.append(Link(" ".join(text.split()), f"{meta['target']}{anchor}"))
             elif kind == "image":
                 self.add(_canonical([*open_marks, "i"]), child.content)
-                self.links.append(Link(" ".join(child.content.split()), str(child.attrGet("src") or ""), "image"))
-            elif kind == "code_inline" or child.content:
-                self.add(_canonical([*open_marks, "c"]), child.content)  # code, and math or the like: as written
+                source = str(child.attrGet("src") or "")
+                self.links.append(Link(" ".join(child.content.split()), source, "image"))
+            elif kind == "code_inline" or child.content:  # code, and math or the like: as written
+                self.add(_canonical([*open_marks, "c"]), child.content)
 
     def tokens(self) -> Iterator[str]:
         """Spaces collapsed as a page shows them: none at either end or beside a line break."""

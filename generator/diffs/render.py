@@ -19,8 +19,8 @@ _OP_TAGS: dict[SegmentOp, str] = {"equal": "", "insert": "ins", "delete": "del"}
 _MARK_TAGS = {"a": ("span", "charter-diff__link"), "i": ("span", "charter-diff__image"), "s": ("strong", ""),
               "e": ("em", ""), "d": ("s", ""), "c": ("code", "")}
 _CONTAINER_TAGS = {"q": "blockquote", "ul": "ul", "ol": "ol", "li": "li", "table": "table", "tr": "tr"}
-_LEAF_TAGS = {"p": "p", "th": "th", "td": "td", "pre": "pre", "html": "pre", "hr": "hr", "h1": "h4", "h3": "h4",
-              "h4": "h5", "h5": "h6", "h6": "h6"}
+_LEAF_TAGS = {"p": "p", "th": "th", "td": "td", "pre": "pre", "html": "pre", "hr": "hr",
+              "h1": "h4", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
 _CELLS = {"th", "td"}
 """Cells may stand empty: an empty one is no paragraph break to mark."""
 BREAK = "¶"
@@ -99,7 +99,8 @@ class _Blocks:
             depth += 1
         self._close_containers(depth)
         for container in containers[depth:]:
-            start = f' start="{html.escape(container.start)}"' if container.name == "ol" and container.start else ""
+            numbered = container.name == "ol" and container.start
+            start = f' start="{html.escape(container.start)}"' if numbered else ""
             self.out.append(f"<{_CONTAINER_TAGS.get(container.name, 'div')}{start}>\n")
             self.stack.append(container.name)
         self._open_leaf(leaf, f"charter-diff__block--{state}" if state else "")

@@ -87,8 +87,8 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
     url = history_url(agreement)
     drawn = timeline(context, agreement, history, url)
     changes = context.diffs.get(agreement.id, ())
-    payload = comparison_payload([(change.version.number, version_label(change.version, context), change.reading)
-                                  for change in reversed(changes)])
+    payload = comparison_payload([(change.version.number, version_label(change.version, context),
+                                   change.reading) for change in reversed(changes)])
     html = context.render(
         "history.html", url,
         agreement=agreement,

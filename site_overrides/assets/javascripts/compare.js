@@ -18,8 +18,8 @@
   var MARK_TAGS = { a: ["span", "charter-diff__link"], i: ["span", "charter-diff__image"], s: ["strong", ""],
     e: ["em", ""], d: ["s", ""], c: ["code", ""] };
   var CONTAINER_TAGS = { q: "blockquote", ul: "ul", ol: "ol", li: "li", table: "table", tr: "tr" };
-  var LEAF_TAGS = { p: "p", th: "th", td: "td", pre: "pre", html: "pre", hr: "hr", h1: "h4", h3: "h4", h4: "h5",
-    h5: "h6", h6: "h6" };
+  var LEAF_TAGS = { p: "p", th: "th", td: "td", pre: "pre", html: "pre", hr: "hr",
+    h1: "h4", h3: "h4", h4: "h5", h5: "h6", h6: "h6" };
   var CELLS = { th: true, td: true };
   var PAIRING_LIMIT = 400; // match.PAIRING_LIMIT and match.SIMILAR; the budget comes with the JSON
   var SIMILAR = 0.5;
@@ -124,7 +124,8 @@
     var ai = 0;
     var bj = 0;
     blocks.forEach(function (block) {
-      var tag = ai < block[0] && bj < block[1] ? "replace" : ai < block[0] ? "delete" : bj < block[1] ? "insert" : "";
+      var tag = ai < block[0] && bj < block[1] ? "replace"
+        : ai < block[0] ? "delete" : bj < block[1] ? "insert" : "";
       if (tag) codes.push([tag, ai, block[0], bj, block[1]]);
       ai = block[0] + block[2];
       bj = block[1] + block[2];
@@ -142,7 +143,8 @@
     var start = 0;
     while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
     var end = 0;
-    while (end < Math.min(a.length, b.length) - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+    var shorter = Math.min(a.length, b.length);
+    while (end < shorter - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
     var aEnd = a.length - end;
     var bEnd = b.length - end;
     var middle;
@@ -266,7 +268,8 @@
       if (n >= 2 && !Array.isArray(runs[n - 2]) && Array.isArray(runs[n - 1])) {
         var space = runs[n - 1];
         var before = runs[n - 2];
-        var replaces = (deleted.length && inserted.length) || (before.deleted.length && before.inserted.length);
+        var replaces = (deleted.length && inserted.length) ||
+          (before.deleted.length && before.inserted.length);
         if (absorbable(space) && replaces) {
           runs.length = n - 2;
           deleted = before.deleted.concat(space, deleted);
@@ -353,11 +356,13 @@
   }
 
   function added(clause) {
-    return change("added", null, clause, clause.tokens.length ? [{ op: "insert", tokens: clause.tokens }] : []);
+    var segments = clause.tokens.length ? [{ op: "insert", tokens: clause.tokens }] : [];
+    return change("added", null, clause, segments);
   }
 
   function removed(clause) {
-    return change("removed", clause, null, clause.tokens.length ? [{ op: "delete", tokens: clause.tokens }] : []);
+    var segments = clause.tokens.length ? [{ op: "delete", tokens: clause.tokens }] : [];
+    return change("removed", clause, null, segments);
   }
 
   /* Changes in the new version's order; a removed clause follows the old clause before it. */
@@ -514,7 +519,8 @@
       var op = content[index][0];
       var end = index;
       while (end < content.length && content[end][0] === op) end++;
-      appendWords(this.leaf, op, content.slice(index, end).map(function (item) { return item[1]; }), this.literal);
+      var tokens = content.slice(index, end).map(function (item) { return item[1]; });
+      appendWords(this.leaf, op, tokens, this.literal);
       index = end;
     }
   };
@@ -582,7 +588,8 @@
 
   function folded(titles) {
     var noun = titles.length === 1 ? "unchanged clause" : "unchanged clauses";
-    return element("p", "charter-diff__folded", titles.length + " " + noun + ": " + titles.map(oneLine).join(", "));
+    var names = titles.map(oneLine).join(", ");
+    return element("p", "charter-diff__folded", titles.length + " " + noun + ": " + names);
   }
 
   function render(output, from, to, budget) {
@@ -592,7 +599,8 @@
       return;
     }
     if (from.number === to.number) {
-      output.appendChild(element("p", "charter-compare__none", "No changes: both sides are " + from.label + "."));
+      output.appendChild(element("p", "charter-compare__none",
+        "No changes: both sides are " + from.label + "."));
       return;
     }
     var changes = diffClauses(from.clauses, to.clauses, budget);
@@ -622,8 +630,10 @@
     var byNumber = new Map();
     payload.versions.forEach(function (version) {
       var clauses = version.clauses.map(function (index) { return payload.clauses[index]; });
-      if (clauses.length === 0 || !clauses.every(function (c) { return c && Array.isArray(c.tokens); })) return;
-      byNumber.set(String(version.number), { number: version.number, label: String(version.label), clauses: clauses });
+      var readable = clauses.every(function (c) { return c && Array.isArray(c.tokens); });
+      if (clauses.length === 0 || !readable) return;
+      byNumber.set(String(version.number),
+        { number: version.number, label: String(version.label), clauses: clauses });
     });
     return byNumber;
   }
