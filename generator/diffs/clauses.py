@@ -273,4 +273,3 @@ def diff_summary(diff: BodyDiff) -> str:
     if parts:
         return ", ".join(parts)
     return "no visible change" if diff.source_changed else "no changes"
-

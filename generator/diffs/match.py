@@ -122,7 +122,7 @@ def diff_tokens(old: Sequence[str], new: Sequence[str], budget: int = MATCH_BUDG
     reads as one item deleted, not as each later item rewritten into the one before it.
     """
     a, b = _blocks(old), _blocks(new)
-    segments: list[Segment] = []
+    runs: list[tuple[SegmentOp, list[str]]] = []
     for tag, i1, i2, j1, j2 in bounded_opcodes(["\0".join(block) for block in a],
                                                ["\0".join(block) for block in b], budget):
         if tag == "equal":
@@ -130,11 +130,11 @@ def diff_tokens(old: Sequence[str], new: Sequence[str], budget: int = MATCH_BUDG
         else:
             found = _replace_blocks(a[i1:i2], b[j1:j2], budget)
         for segment in found:
-            if segments and segments[-1].op == segment.op:
-                segments[-1] = Segment(segment.op, segments[-1].tokens + segment.tokens)
+            if runs and runs[-1][0] == segment.op:
+                runs[-1][1].extend(segment.tokens)
             else:
-                segments.append(segment)
-    return tuple(segments)
+                runs.append((segment.op, list(segment.tokens)))
+    return tuple(Segment(op, tuple(tokens)) for op, tokens in runs)
 
 
 PAIRING_LIMIT = 400
