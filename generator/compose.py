@@ -71,7 +71,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
     cache = BlobCache(settings.cache_dir)
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
     histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
-    diffs = history_diffs(histories, cache)
+    diffs = history_diffs(histories, cache, load.charter.link_text)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,

@@ -164,6 +164,17 @@ class Charter:
             for target, relations in found.items()
         }
 
+    def link_text(self, agreement_id: str, anchor: str = "") -> str | None:
+        """The words a `[[id]]` or `[[id#anchor]]` link without words of its own shows: the agreement's
+        title, and the heading's after a comma; None when the link leads nowhere."""
+        target = self.by_id.get(agreement_id)
+        if target is None:
+            return None
+        heading = next((h for h in target.headings if h.anchor == anchor), None)
+        if anchor and heading is None:
+            return None
+        return f"{target.title}, {heading.title}" if heading else target.title
+
     def pointing_at(self, agreement_id: str, relation: str) -> tuple[str, ...]:
         return self.backlinks.get(agreement_id, {}).get(relation, ())
 

@@ -8,9 +8,6 @@ navigate away, and no request may leave 127.0.0.1.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ import pytest
 from tests.browser import served_site, watched_page
 from tests.gitrepo import GitRepo
 from tests.project import write_project
+from tests.sites import mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -73,14 +71,6 @@ for (const name of ["alert", "confirm", "prompt", "print"]) {
   try { window[name] = record; } catch (error) {}
 }
 """
-
-
-def mkdocs_build(cwd: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
 
 
 @pytest.fixture(scope="module")

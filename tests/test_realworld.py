@@ -86,9 +86,7 @@ def test_every_internal_link_and_fragment_of_every_page_resolves(
 
 
 def test_no_page_gives_an_id_twice(built: Built) -> None:
-    # History pages still repeat `diff-<clause>` once per version (issue 7, item 2, in other hands).
-    repeated = [line for line in repeated_ids(built[0] / "site") if "/history/index.html" not in line]
-    assert repeated == []
+    assert repeated_ids(built[0] / "site") == []
 
 
 @pytest.mark.parametrize("url, href", [

@@ -51,14 +51,11 @@ class SiteContext:
 
     def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
         def resolve(target_id: str, anchor: str) -> LinkTarget | None:
-            target = self.charter.by_id.get(target_id)
-            if target is None:
+            text = self.charter.link_text(target_id, anchor)
+            if text is None:
                 return None
-            heading = next((h for h in target.headings if h.anchor == anchor), None)
-            if anchor and heading is None:
-                return None
-            text = f"{target.title}, {heading.title}" if heading else target.title
-            return LinkTarget(relative_url(page_url, target.url + (f"#{anchor}" if anchor else "")), text)
+            url = self.charter.by_id[target_id].url + (f"#{anchor}" if anchor else "")
+            return LinkTarget(relative_url(page_url, url), text)
 
         return resolve
 
