@@ -76,10 +76,20 @@ CHARTER_CASES = [
          "  help: did you mean 'river-commons'?"),
     Case("link-anchor-unknown", {"a.md": A("Water", body="## Purpose\n\nIntro.\nSee [[b#scope]].\n"),
                                  "b.md": A("B", body="## Purpose\n\nx\n\n## Shares\n\ny\n")},
-         "agreements/a.md:10:5: error[link-anchor-unknown]: [[b#scope]]: 'b' has no clause 'scope'\n"
+         "agreements/a.md:10:5: error[link-anchor-unknown]: [[b#scope]]: 'b' has no heading 'scope'\n"
          "  help: its clauses are: purpose, shares"),
-    Case("clause-anchor-duplicate", {"a.md": A("Water", body="## Shares\n\nx\n\n## Other {#shares}\n\ny\n")},
-         "agreements/a.md:11: error[clause-anchor-duplicate]: two clauses have the anchor 'shares'\n"
+    Case("link-file-missing", {"a.md": A("Water", body="## Purpose\n\nIntro.\nSee [the accord](old/b.md#shares).\n"),
+                               "new/b.md": A("B", body="## Shares\n\nx\n")},
+         "agreements/a.md:10:18: warning[link-file-missing]: 'old/b.md#shares' leads to agreements/old/b.md, "
+         "where the site has no page or file\n"
+         "  help: did you mean 'agreements/new/b.md'? the path is relative to this file's folder"),
+    Case("link-section-missing", {"a.md": A("Water", body="## Purpose\n\nSee [the dry season](b.md#dry-seasons).\n"),
+                                  "b.md": A("B", body="## Shares\n\nx\n\n### Dry season\n\ny\n")},
+         "agreements/a.md:9:22: warning[link-section-missing]: 'b.md#dry-seasons': agreements/b.md has no heading "
+         "'#dry-seasons'\n"
+         "  help: did you mean 'dry-season'?"),
+    Case("clause-anchor-duplicate", {"a.md": A("Water", body="## Shares\n\nx\n\n### Other {#shares}\n\ny\n")},
+         "agreements/a.md:11: error[clause-anchor-duplicate]: two headings have the anchor 'shares'\n"
          "  help: rename one heading, or pin an anchor: `## Heading {#other-anchor}`"),
     Case("mediator-is-party", {"a.md": A("Water", mediators="[seed-network, valley-farmers]")},
          "agreements/a.md:6:27: warning[mediator-is-party]: 'valley-farmers' is both a party and a mediator\n"

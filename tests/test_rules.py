@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.source.template import template_text
 from generator.source.loader import LoadResult, load_charter
 from generator.checks.problems import Problem
 from generator.settings import Settings
@@ -186,7 +187,8 @@ DOCUMENT_CASES = [
     Case("body-empty", {"a.md": A("Water", body="\n\n")},
          "agreements/a.md:7: error[body-empty]: the agreement has no text\n"
          "  help: write the agreement below the front matter, one `## ` heading per clause"),
-    Case("placeholder", {"a.md": A('"TODO: the name"', body="## Purpose\n\nTODO: what for.\n")},
+    Case("placeholder", {"a.md": A('"TODO: the agreement\'s name, as its parties call it"',
+                                   body="## Purpose\n\nTODO: what the parties want this agreement to achieve.\n")},
          "agreements/a.md:2:8: error[placeholder]: title still holds the template's placeholder\n"
          "  help: replace the text after `title:` with the real title\n"
          "agreements/a.md:9: error[placeholder]: the text still holds the template's placeholder\n"
@@ -197,6 +199,27 @@ DOCUMENT_CASES = [
 @pytest.mark.parametrize("case", DOCUMENT_CASES, ids=lambda case: case.code)
 def test_one_bad_input_per_code(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_case(case, tmp_path, monkeypatch) == case.expected
+
+
+def test_every_placeholder_of_the_template_is_found(tmp_path: Path) -> None:
+    template = template_text()
+    root = write_project(tmp_path, {"new.md": template})
+    found = [(p.line, p.message) for p in check(root).problems if p.code == "placeholder"]
+    todo_lines = [number for number, line in enumerate(template.split("\n"), start=1) if "TODO:" in line]
+    assert [line for line, _ in found] == todo_lines and len(found) == 6
+    assert [message for _, message in found][:2] == ["title still holds the template's placeholder",
+                                                    "summary still holds the template's placeholder"]
+
+
+@pytest.mark.parametrize("body", [
+    "## Minutes\n\nOpen items are written as\nTODO: followed by what is to be done.\n",
+    "<!--\nTODO: confirm the figures before the review\n-->\n\n## Purpose\n\nTo share.\n",
+    "## Code\n\n```python\n# TODO: tidy\nx = 1\n```\n\n    TODO: an indented code line\n",
+    "## Purpose\n\nTODO: what the parties want this agreement to achieve, which is to share.\n",
+])
+def test_todo_lines_of_the_authors_own_are_not_placeholders(tmp_path: Path, body: str) -> None:
+    root = write_project(tmp_path, {"a.md": A("Water", body=body)})
+    assert [problem.format() for problem in check(root).problems] == []
 
 
 def test_each_row_triggers_only_its_own_code() -> None:

@@ -11,12 +11,12 @@ import os
 import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from generator.authoring.frontmatter import Change, edit
 from generator.checks.suggest import did_you_mean
 from generator.errors import CharterError
+from generator.source.template import template_text
 from generator.vocabulary import ID_PATTERN, LEVELS
 
 
@@ -29,10 +29,6 @@ class Answers:
     title: str | None = None
     parties: tuple[str, ...] = ()
     level: str | None = None
-
-
-def template_text() -> str:
-    return files("generator").joinpath("templates/agreement.md").read_text(encoding="utf-8")
 
 
 def filled_template(answers: Answers) -> bytes:

@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from generator.source.attachments import find_anchor
 from generator.source.documents import SourceDocument
-from generator.model import Agreement, Charter
+from generator.model import Agreement, Charter, FileLink
 from generator.checks.problems import Problem, Severity
 from generator.checks.suggest import did_you_mean
 from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS, add_period
@@ -176,32 +177,80 @@ def wiki_links(context: CharterContext) -> Iterator[Problem]:
         body_lines: list[str] = []
         for link in agreement.links:
             target = by_id.get(link.target)
-            anchors = [clause.anchor for clause in target.clauses] if target is not None else []
+            anchors = target.anchors if target is not None else frozenset()
             if target is not None and (not link.anchor or link.anchor in anchors):
                 continue
             body_lines = body_lines or agreement.body.split("\n")  # split once, only for a broken link
-            text = body_lines[link.line - agreement.body_line] if link.line >= agreement.body_line else ""
-            column = text.find(f"[[{link.target}") + 1
+            column = _column(agreement, body_lines, link.line, f"[[{link.target}")
             if target is None:
                 yield Problem(agreement.path, link.line, "link-unknown", f"[[{link.target}]] links to no agreement",
                               did_you_mean(link.target, by_id) or "use the id of an existing agreement",
                               column=column)
             else:
+                clauses = [clause.anchor for clause in target.clauses]
                 yield Problem(agreement.path, link.line, "link-anchor-unknown",
-                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no clause '{link.anchor}'",
-                              did_you_mean(link.anchor, anchors) or f"its clauses are: {', '.join(anchors) or 'none'}",
+                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no heading '{link.anchor}'",
+                              did_you_mean(link.anchor, anchors) or f"its clauses are: {', '.join(clauses) or 'none'}",
                               column=column)
 
 
-def clause_anchors(context: CharterContext) -> Iterator[Problem]:
+def _column(agreement: Agreement, body_lines: list[str], line: int, text: str) -> int:
+    """Where `text` starts on a line of the body, counted from 1; 0 when it is not found there."""
+    index = line - agreement.body_line
+    return body_lines[index].find(text) + 1 if 0 <= index < len(body_lines) else 0
+
+
+def _missing_file_hint(context: CharterContext, link: FileLink, by_name: Mapping[str, str]) -> str:
+    if not link.path:
+        return "the path leads out of the repository; link to the file by its full address instead"
+    if link.path in context.charter.files.unpublished:
+        return ("files of this kind are not published with the site, as they could run script there; "
+                "link to it by its full address, or convert it (to PDF or PNG)")
+    moved = by_name.get(link.path.rsplit("/", 1)[-1])
+    if moved:
+        return f"did you mean '{moved}'? the path is relative to this file's folder"
+    return ("link to an agreement file, a file beside the agreements or a page of the charter; "
+            "the path is relative to this file's folder")
+
+
+def file_links(context: CharterContext) -> Iterator[Problem]:
+    """Relative links (`../folder/other.md#section`, `map.png`) lead to a file the site publishes."""
+    charter = context.charter
+    by_name: dict[str, str] = {}
+    for path in sorted({*charter.by_path, *charter.files.urls}, reverse=True):
+        by_name[path.rsplit("/", 1)[-1]] = path
+    for agreement in charter.agreements:
+        body_lines: list[str] = []
+        for link in agreement.file_links:
+            target = charter.by_path.get(link.path)
+            missing = target is None and link.path not in charter.files.urls
+            if not missing and (target is None or not link.fragment or find_anchor(target.anchors, link.fragment)):
+                continue
+            body_lines = body_lines or agreement.body.split("\n")  # split once, only for a broken link
+            column = _column(agreement, body_lines, link.line, link.written)
+            if target is None:
+                yield Problem(agreement.path, link.line, "link-file-missing",
+                              f"'{link.written}' leads to {link.path or 'a place outside the repository'}, "
+                              "where the site has no page or file",
+                              _missing_file_hint(context, link, by_name), Severity.WARNING, column=column)
+            else:
+                yield Problem(agreement.path, link.line, "link-section-missing",
+                              f"'{link.written}': {target.path} has no heading '#{link.fragment}'",
+                              did_you_mean(link.fragment, target.anchors)
+                              or "link to a heading's anchor: its words in lower case, joined by '-'",
+                              Severity.WARNING, column=column)
+
+
+def heading_anchors(context: CharterContext) -> Iterator[Problem]:
+    """Clauses keep their anchor, and pinned anchors are kept as written, so two may meet."""
     for agreement in context.charter.agreements:
         seen: set[str] = set()
-        for clause in agreement.clauses:
-            if clause.anchor in seen:
-                yield Problem(agreement.path, clause.line, "clause-anchor-duplicate",
-                              f"two clauses have the anchor '{clause.anchor}'",
+        for heading in agreement.headings:
+            if heading.anchor in seen:
+                yield Problem(agreement.path, heading.line, "clause-anchor-duplicate",
+                              f"two headings have the anchor '{heading.anchor}'",
                               "rename one heading, or pin an anchor: `## Heading {#other-anchor}`")
-            seen.add(clause.anchor)
+            seen.add(heading.anchor)
 
 
 def mediators_are_not_parties(context: CharterContext) -> Iterator[Problem]:
@@ -269,7 +318,8 @@ CHARTER_RULES: tuple[CharterRule, ...] = (
     superseded_without_successor,
     successor_in_force,
     wiki_links,
-    clause_anchors,
+    file_links,
+    heading_anchors,
     mediators_are_not_parties,
     reviews_due,
     review_within_period,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from generator.source.documents import SourceDocument
+from generator.source.template import template_text
+from generator.source.documents import SourceDocument, read_document
 from generator.checks.problems import Problem
 from generator.checks.suggest import did_you_mean
 from generator.vocabulary import (
@@ -30,6 +32,15 @@ class RuleContext:
 
 
 PLACEHOLDER = "TODO:"
+
+
+@lru_cache(maxsize=1)
+def template_placeholder_lines() -> frozenset[str]:
+    """The body's placeholder lines as `charter new` writes them, exactly: real text holds `TODO:`
+    lines of its own (in prose, comments and code), and those are the authors' business."""
+    body = read_document("template", template_text().encode("utf-8")).body
+    return frozenset(line.strip() for line in body.split("\n") if line.startswith(PLACEHOLDER))
+
 
 DocumentRule = Callable[[SourceDocument, RuleContext], Iterator[Problem]]
 
@@ -185,13 +196,14 @@ def body_present(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]
 
 
 def placeholders(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
-    """Text left from `charter new`'s template, so a half-filled agreement cannot pass."""
+    """Text left from `charter new`'s template, so a half-filled agreement cannot pass: a field still
+    starting with `TODO:`, or one of the template's own lines in the body."""
     for key, located in doc.fields.items():
         if isinstance(located.value, str) and located.value.startswith(PLACEHOLDER):
             yield _problem(doc, key, "placeholder", f"{key} still holds the template's placeholder",
                            f"replace the text after `{key}:` with the real {key}")
     for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
-        if line.lstrip().startswith(PLACEHOLDER):
+        if line.strip() in template_placeholder_lines():
             yield Problem(doc.path, number, "placeholder", "the text still holds the template's placeholder",
                           "replace the line starting with TODO: with the agreement's own words")
 

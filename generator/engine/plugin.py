@@ -90,8 +90,9 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         for page in self.site.pages:
             files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        for asset in self.site.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
+        for asset in self.site.assets:  # a file beside the agreements is copied, not read into memory
+            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
+            files.append(File.generated(config, asset.path, **source))
         self.report.start_writing(len(files.documentation_pages()), self.site.versions,
                                   len(output.load.charter.agreements))
         return files
@@ -111,6 +112,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = TableOfContents(_toc(generated.toc))
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | generated.ids  # for MkDocs' link check
             return generated.html
         if page.is_homepage:
             return content + self.site.home_html

@@ -141,7 +141,8 @@ def _normalised_body(body: str) -> str:
 
 def _front_matter(agreement: Agreement) -> tuple[Agreement, dict[str, object]]:
     """The agreement without the body and what derives from it (clauses, links, line numbers)."""
-    stripped = dataclasses.replace(agreement, path="", body="", body_line=0, clauses=(), links=())
+    stripped = dataclasses.replace(agreement, path="", body="", body_line=0, clauses=(), links=(),
+                                   headings=(), file_links=())
     return stripped, dict(agreement.extra)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
+from generator.diffs.payload import comparison_payload
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
@@ -38,21 +40,15 @@ def version_url(agreement: Agreement, number: int) -> str:
     return f"{agreement.url}v/{number}/"
 
 
+SCRIPT_UNSAFE = re.compile("[&<>\u2028\u2029\ue000-\uf8ff]")
+
+
 def json_for_script(value: object) -> Markup:
-    """JSON safe inside <script>: no `</script>` or `<!--` can close or confuse the element."""
+    """JSON safe inside <script>: no `</script>` or `<!--` can close or confuse the element, and the
+    private-use characters the reading form marks tokens with stay escapes, never page text."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return Markup(text)  # noqa: S704 - every character that could end the element is escaped above
-
-
-def version_texts(history: AgreementHistory, context: SiteContext) -> list[dict[str, object]]:
-    """What the in-browser comparison needs: each version's label and Markdown body."""
-    return [
-        {"number": version.number, "label": version_label(version, context), "text": version.body}
-        for version in history.versions
-    ]
+    # Every character that could end the element is escaped here.
+    return Markup(SCRIPT_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text))  # noqa: S704
 
 
 def version_label(version: Version, context: SiteContext) -> str:
@@ -93,6 +89,9 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
     url = history_url(agreement)
     drawn = timeline(context, agreement, history, url)
+    changes = context.diffs.get(agreement.id, ())
+    payload = comparison_payload([(change.version.number, version_label(change.version, context),
+                                   change.reading) for change in reversed(changes)])
     html = context.render(
         "history.html", url,
         agreement=agreement,
@@ -100,8 +99,8 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
         labels=EVENT_LABELS,
         timeline=Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
         timeline_legend=Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
-        diffs=context.diffs.get(agreement.id, ()),
-        versions_json=json_for_script(version_texts(history, context)),
+        diffs=changes,
+        versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.source.agreements import build_agreement
+from generator.source.attachments import linked_files
 from generator.checks.charter_rules import CharterContext, check_charter
 from generator.source.documents import DocumentError, SourceDocument, read_document
 from generator.model import Charter
@@ -100,7 +101,8 @@ def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: 
         documents[document.path] = document
         problems.extend(check_document(document, rule_context))
     agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
-    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts)
+    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes,
+                      registries.parts, linked_files(settings))
     problems.extend(check_charter(CharterContext(charter, documents, as_of,
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))
