@@ -57,7 +57,8 @@ def check(args: argparse.Namespace) -> int:
 def consent(args: argparse.Namespace) -> int:
     from generator.compose import consent_instructions
 
-    print(consent_instructions(load_settings(args.config_file), args.id, args.party, fallback_as_of=dt.date.today()))
+    settings = load_settings(args.config_file)
+    print(consent_instructions(settings, args.id, args.party, fallback_as_of=dt.date.today()))
     return 0
 
 
@@ -110,7 +111,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_commands(commands, edit_settings)
 
-    consenter = commands.add_parser("consent", help="print the git commit that records a party's signed consent")
+    consenter = commands.add_parser("consent", help="print the git commit that records a party's consent")
     consenter.add_argument("id", help="the agreement's id")
     consenter.add_argument("--party", required=True, help="the id of the consenting party (from parties.yml)")
     consenter.set_defaults(handler=consent)

@@ -64,7 +64,8 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     paths, _ = agreement_files(settings)
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
-    return read_repository(settings.root, [settings.relative(path) for path in paths], [agreements, *registries])
+    return read_repository(settings.root, [settings.relative(path) for path in paths],
+                           [agreements, *registries])
 
 
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
@@ -120,12 +121,14 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     return BuildOutput(load, site, as_of, warnings, ledger)
 
 
-def consent_instructions(settings: Settings, agreement_id: str, party_id: str, *, fallback_as_of: dt.date) -> str:
-    """What `charter consent` prints: the commit that records the party's signed consent to the current text."""
+def consent_instructions(settings: Settings, agreement_id: str, party_id: str, *,
+                         fallback_as_of: dt.date) -> str:
+    """What `charter consent` prints: the commit that records the party's signed consent to the current
+    text."""
     output = compose(settings, fallback_as_of=fallback_as_of, pages=False)
     if output.ledger is None:
-        reason = ("the charter has errors; `charter check` lists them" if output.load.errors and settings.history
-                  else "`consent: off`" if settings.consent == "off" else "it is read without its git history")
+        reason = ("`consent: off`" if settings.consent == "off" else "it is read without its git history"
+                  if not settings.history else "the charter has errors; `charter check` lists them")
         raise ConsentRequestError(f"the charter's consent ledger cannot be read: {reason}")
     return instructions(output.load.charter, output.ledger, agreement_id, party_id,
                         registry_path(settings, PARTIES_FILE))

@@ -36,7 +36,8 @@ LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
               "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
-              "  - Changes: changes/index.md\n  - Consent: consent/index.md\n  - Editions: editions/index.md\n")
+              "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
+              "  - Editions: editions/index.md\n")
 
 
 def _words(text: str, separator: str = "|") -> tuple[str, ...]:
@@ -269,10 +270,10 @@ class _History:
         party of one agreement (by id) before the next, so some have the verified consent of all."""
         names = {party.id: party.name for party in self.parties}
         found = [(self.keys[party], f"{names[party]} <{party}@demo.example.org>",
-                  f"Consent of {names[party]} to {doc.id}\n\nThe assembly read version {self.versions[doc.id]} and "
-                  f"consents to it.\n\nConsent-to: {doc.id} v{self.versions[doc.id]}\nConsented-by: {party}")
+                  f"Consent of {names[party]} to {doc.id}\n\nThe assembly read version {number} and consents "
+                  f"to it.\n\nConsent-to: {doc.id} v{number}\nConsented-by: {party}")
                  for doc in sorted(self.docs.values(), key=lambda doc: doc.id) if doc.status == "in-force"
-                 for party in doc.parties]
+                 for number in (self.versions[doc.id],) for party in doc.parties]
         return found[:count]
 
     def final_edition(self, commit: str, when: int) -> bytes:
@@ -287,7 +288,7 @@ class _History:
 
     def _save(self, doc: _Doc) -> Op:
         self.docs[doc.id] = doc
-        self.versions[doc.id] = self.versions.get(doc.id, 0) + 1  # each save is one commit's change to the file
+        self.versions[doc.id] = self.versions.get(doc.id, 0) + 1  # each save: one commit's change to the file
         return ("M", doc.path, render_agreement(doc))
 
     def _adopt(self, doc: _Doc, period: int, message: str) -> Event:
@@ -440,10 +441,12 @@ def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: in
     _git(git, target, "init", "-q", "-b", "main")
     _git(git, target, "fast-import", "--quiet", "--done", stdin=b"".join([*history.stream, b"done\n"]))
     last = history.times[-1]  # consents follow the history a few minutes apart, on its last day
-    consents = [(*consent, last + 600 * number) for number, consent in enumerate(history.consents(signed), start=1)]
+    consents = [(*consent, last + 600 * number)
+                for number, consent in enumerate(history.consents(signed), start=1)]
     with tempfile.TemporaryDirectory(prefix="charter-demo-keys-") as keys:
         head = sign_consents(lambda *args, **env: _git(git, target, *args, **env), Path(keys), consents)
-    _git(git, target, "fast-import", "--quiet", "--done", stdin=history.final_edition(head, last + 600 * signed))
+    edition = history.final_edition(head, last + 600 * signed)
+    _git(git, target, "fast-import", "--quiet", "--done", stdin=edition)
     _git(git, target, "checkout", "-q", "-f", "main")
-    return DemoSummary(target, head, history.mark + signed, history.merges, history.renames, len(history.docs),
-                       tuple(history.tags), _date(history.times[0]), history.last_day)
+    return DemoSummary(target, head, history.mark + signed, history.merges, history.renames,
+                       len(history.docs), tuple(history.tags), _date(history.times[0]), history.last_day)

@@ -87,11 +87,12 @@ class DemoKey:
         private = (check + key_type + _string(self.public) + _string(self.seed + self.public)
                    + _string(self.comment.encode()))
         private += bytes(range(1, 1 + (-len(private)) % 8))
-        body = (b"openssh-key-v1\0" + _string(b"none") + _string(b"none") + _string(b"") + (1).to_bytes(4, "big")
-                + _string(key_type + _string(self.public)) + _string(private))
+        body = (b"openssh-key-v1\0" + _string(b"none") + _string(b"none") + _string(b"")
+                + (1).to_bytes(4, "big") + _string(key_type + _string(self.public)) + _string(private))
         encoded = base64.b64encode(body).decode("ascii")
         lines = [encoded[start:start + 70] for start in range(0, len(encoded), 70)]
-        return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+        return ("-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines)
+                + "\n-----END OPENSSH PRIVATE KEY-----\n")
 
     def write(self, folder: Path) -> Path:
         """The private key file in `folder`, readable by its owner only (ssh-keygen refuses any other)."""
@@ -113,8 +114,9 @@ def sign_consents(git: Git, keys: Path, consents: Sequence[tuple[DemoKey, str, s
     for key, author, message, when in consents:
         name, _, email = author.partition(" <")
         who = {"NAME": name, "EMAIL": email.rstrip(">"), "DATE": f"{when} +0000"}
+        identity = {f"GIT_{role}_{part}": value for role in ("AUTHOR", "COMMITTER")
+                    for part, value in who.items()}
         head = git("-c", "gpg.format=ssh", "-c", f"user.signingkey={key.write(keys)}", "commit-tree", "-S",
-                   "-p", head, "-m", message, tree,
-                   **{f"GIT_{role}_{part}": value for role in ("AUTHOR", "COMMITTER") for part, value in who.items()})
+                   "-p", head, "-m", message, tree, **identity)
     git("update-ref", "refs/heads/main", head)
     return head

@@ -19,9 +19,9 @@ SIGN = "git -c gpg.format=ssh commit -S"
 SIGNING_KEY_HINT = ("-S signs with the key that git's `user.signingkey` names: add "
                     "`-c user.signingkey=~/.ssh/id_ed25519.pub` after `git`, or set it once with "
                     "`git config user.signingkey ~/.ssh/id_ed25519.pub`.")
-LANDING_HINT = ("Bring the commit to the main branch as it is (push it, or merge with `git merge --ff-only`): a "
-                "squash or rebase by the hosting service makes a new, unsigned commit, and the consent then "
-                "reads as declared.")
+LANDING_HINT = ("Bring the commit to the main branch as it is (push it, or merge with `git merge "
+                "--ff-only`): a squash or rebase by the hosting service makes a new, unsigned commit, and "
+                "the consent then reads as declared.")
 
 
 class ConsentRequestError(CharterError):
@@ -51,29 +51,31 @@ def _chosen(charter: Charter, agreement_id: str, party_id: str) -> Agreement:
 
 
 def instructions(charter: Charter, ledger: Ledger, agreement_id: str, party_id: str, registry: str) -> str:
-    """What to run, and what to know, for `party_id` to give signed consent to the agreement's current text."""
+    """What to run, and what to know, for `party_id` to give signed consent to the agreement's current
+    text."""
     agreement = _chosen(charter, agreement_id, party_id)
     found = ledger.agreements.get(agreement.id)
     current = found.current if found is not None else None
     party = charter.parties[party_id]
     lines = []
     if current is None or current.uncommitted:
-        lines += [f"{agreement.path} has uncommitted changes: commit them with the consent of {party.name}:", "",
+        lines += [f"{agreement.path} has uncommitted changes: commit them with the consent of {party.name}:",
+                  "",
                   f"  {consent_command(agreement, party_id, current)}", "",
                   f"Each other party then consents to the committed version in a commit of its own "
                   f"(`charter consent {agreement.id} --party <party-id>`)."]
     else:
         if current.standing(party_id) == VERIFIED:
-            lines += [f"{party.name} has already given verified consent to version {current.number}, the current "
-                      "text; to record it again, run:", ""]
+            lines += [f"{party.name} has already given verified consent to version {current.number}, the "
+                      "current text; to record it again, run:", ""]
         else:
             lines += [f"To record the signed consent of {party.name} to version {current.number} of "
                       f"'{agreement.id}', its current text, run:", ""]
         lines += [f"  {consent_command(agreement, party_id, current)}"]
     lines += ["", SIGNING_KEY_HINT]
     if party.signing_keys:
-        lines.append(f"The key must be one of {party_id}'s signing_keys in {registry}, as committed before this "
-                     "commit.")
+        lines.append(f"The key must be one of {party_id}'s signing_keys in {registry}, as committed before "
+                     "this commit.")
     else:
         lines.append(f"{party_id} has no signing_keys in {registry}: until a commit registers one (see "
                      "CONTRIBUTING.md), its consent reads as declared, not verified.")

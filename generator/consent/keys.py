@@ -42,14 +42,16 @@ class KeyHistory:
     def written_at(self, position: int) -> Registered:
         """The keys the registry held after the commit at `position`, if that commit changed it."""
         found = bisect.bisect_left(self.positions, position)
-        return self.states[found] if found < len(self.positions) and self.positions[found] == position else NOTHING
+        wrote = found < len(self.positions) and self.positions[found] == position
+        return self.states[found] if wrote else NOTHING
 
     def allowed_signers(self) -> str:
         """An allowed-signers file (`ssh-keygen -Y verify`) of every SSH key ever registered, so that git
         checks each signature; whether the key was the party's at the time is decided here, not by git."""
         lines = []
         for fingerprint, key in sorted(self.keys.items()):
-            principals = ",".join(sorted(party for party in self.holders[fingerprint] if ID_PATTERN.match(party)))
+            holders = self.holders[fingerprint]
+            principals = ",".join(sorted(party for party in holders if ID_PATTERN.match(party)))
             if key.kind == "ssh" and principals:
                 lines.append(f"{principals} {key.public}\n")
         return "".join(lines)
@@ -67,7 +69,8 @@ def key_history(facts: RepositoryFacts, registry_path: str) -> KeyHistory:
         if revision.commit not in order:
             continue
         parties = parse_parties(registry_path, facts.contents[revision.blob])[0] if revision.blob else {}
-        state = {party.id: frozenset(key.fingerprint for key in party.signing_keys) for party in parties.values()}
+        state = {party.id: frozenset(key.fingerprint for key in party.signing_keys)
+                 for party in parties.values()}
         for party in parties.values():
             for key in party.signing_keys:
                 keys.setdefault(key.fingerprint, key)

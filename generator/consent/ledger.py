@@ -144,8 +144,10 @@ class Ledger:
                 for consent in version.consents:
                     if consent.version == version.number:  # once, not again where it carries over
                         found.setdefault(consent.party, []).append(consent)
-        return {party: tuple(sorted(consents, key=lambda c: (c.date, c.agreement_id, c.version), reverse=True))
-                for party, consents in found.items()}
+        def newest(consent: Consent) -> tuple[dt.datetime, str, int]:
+            return consent.date, consent.agreement_id, consent.version
+
+        return {party: tuple(sorted(consents, key=newest, reverse=True)) for party, consents in found.items()}
 
 
 def prove(party: str, statement: Statement, signature: Signature | None, keys: KeyHistory) -> Proof:
@@ -154,27 +156,28 @@ def prove(party: str, statement: Statement, signature: Signature | None, keys: K
         return Proof(DECLARED, "unsigned", "the commit is not signed")
     if signature.status == "B":
         return Proof(DECLARED, "bad-signature", "the commit's signature does not match it")
-    if signature.status == "E":
-        return Proof(DECLARED, "unchecked", "git could not check the commit's signature", *signature.fingerprints[:1])
-    if not signature.is_good:
-        return Proof(DECLARED, "expired", "the commit is signed with an expired or revoked key", *signature.fingerprints[:1])
-    before = keys.before(statement.position)
     signer = signature.fingerprints[0] if signature.fingerprints else ""
+    if signature.status == "E":
+        return Proof(DECLARED, "unchecked", "git could not check the commit's signature", signer)
+    if not signature.is_good:
+        return Proof(DECLARED, "expired", "the commit is signed with an expired or revoked key", signer)
+    before = keys.before(statement.position)
     for fingerprint in signature.fingerprints:
         if fingerprint in before.get(party, ()):
             kind = KEY_KINDS[keys.keys[fingerprint].kind]
-            return Proof(VERIFIED, "signed", f"signed with the party's {kind} key {fingerprint}, registered before "
-                         "the commit", fingerprint)
-    if any(fingerprint in keys.written_at(statement.position).get(party, ()) for fingerprint in signature.fingerprints):
-        return Proof(DECLARED, "same-commit", f"signed with key {signer}, which this same commit added to the "
-                     "registry: a key counts only once the registry held it before", signer)
+            return Proof(VERIFIED, "signed", f"signed with the party's {kind} key {fingerprint}, registered "
+                         "before the commit", fingerprint)
+    added = keys.written_at(statement.position).get(party, frozenset())
+    if any(fingerprint in added for fingerprint in signature.fingerprints):
+        return Proof(DECLARED, "same-commit", f"signed with key {signer}, which this same commit added to "
+                     "the registry: a key counts only once the registry held it before", signer)
     others = sorted(other for other, held in before.items() if other != party
                     and any(fingerprint in held for fingerprint in signature.fingerprints))
     if others:
-        return Proof(DECLARED, "other-party", f"signed with key {signer}, registered for {', '.join(others)}, "
-                     "not for this party", signer)
-    return Proof(DECLARED, "unregistered", f"signed with key {signer}, which the registry did not list for the "
-                 "party when the commit was made", signer)
+        return Proof(DECLARED, "other-party", f"signed with key {signer}, registered for "
+                     f"{', '.join(others)}, not for this party", signer)
+    return Proof(DECLARED, "unregistered", f"signed with key {signer}, which the registry did not list for "
+                 "the party when the commit was made", signer)
 
 
 def _parties(version: Version) -> tuple[str, ...]:
@@ -202,7 +205,8 @@ def build_ledger(charter: Charter, histories: Mapping[str, AgreementHistory], st
     known: list[tuple[Statement, Proof]] = []
     for statement in statements.found:
         if statement.party in charter.parties:
-            known.append((statement, prove(statement.party, statement, signatures.get(statement.commit.commit), keys)))
+            signature = signatures.get(statement.commit.commit)
+            known.append((statement, prove(statement.party, statement, signature, keys)))
         else:
             unknown.setdefault((statement.commit.commit, statement.party), statement)
     problems.extend(_unknown_party(charter, statement, agreements_shown) for statement in unknown.values())
@@ -221,8 +225,8 @@ def build_ledger(charter: Charter, histories: Mapping[str, AgreementHistory], st
             earlier, _ = known[index]
             if earlier.party == statement.party and earlier.position < statement.position:
                 withdrawn.setdefault(index, Withdrawal(statement.commit, proof))
-    consents = {index: Consent(statement.party, statement.agreement_id, statement.version, statement.commit, proof,
-                               statement.with_version, withdrawn.get(index))
+    consents = {index: Consent(statement.party, statement.agreement_id, statement.version, statement.commit,
+                               proof, statement.with_version, withdrawn.get(index))
                 for index, (statement, proof) in enumerate(known) if statement.kind == CONSENT}
     ledgers = {key: AgreementLedger(key, tuple(
         VersionConsent(key, version.number, _parties(version),
@@ -259,5 +263,5 @@ def _misdirected(charter: Charter, item: Misdirected, agreements_shown: str) -> 
     return Problem(
         _path(charter, item.agreement_id, agreements_shown), 1, "consent-target-unknown",
         f"{_named_commit(item.commit)} {item.message}; it is not counted",
-        "name a committed version as `Consent-to: <agreement-id> v<version>`; `charter consent <agreement-id> "
-        "--party <party-id>` prints the command", Severity.WARNING)
+        "name a committed version as `Consent-to: <agreement-id> v<version>`; `charter consent "
+        "<agreement-id> --party <party-id>` prints the command", Severity.WARNING)

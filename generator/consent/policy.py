@@ -39,7 +39,8 @@ def _line(history: AgreementHistory | None, party: str) -> int:
 
 def required_problems(charter: Charter, histories: Mapping[str, AgreementHistory],
                       ledger: Ledger) -> Iterator[Problem]:
-    """An error for each party of an agreement in force that has not verifiably consented to its current text."""
+    """An error for each party of an agreement in force that has not verifiably consented to its current
+    text."""
     for agreement in charter.agreements:
         if agreement.status != IN_FORCE:
             continue

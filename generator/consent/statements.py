@@ -94,15 +94,18 @@ def _in_version_commits(agreement_id: str, placed: Placed) -> Iterator[Statement
                               f"{version.number} of '{agreement_id}', and there is none")
 
 
-def _named(commit: Commit, value: str, position: int, placed: Mapping[str, Placed]) -> Iterator[Statement | Misdirected]:
+def _named(commit: Commit, value: str, position: int,
+           placed: Mapping[str, Placed]) -> Iterator[Statement | Misdirected]:
     """The statements of a commit whose `Consent-to` names the version they are about."""
     match = _TARGET.match(value.strip())
     if match is None:
-        yield Misdirected(commit, "", f"has `{CONSENT_TO}: {value}`, which is not `<agreement-id> v<version>`")
+        yield Misdirected(commit, "", f"has `{CONSENT_TO}: {value}`, which is not "
+                          "`<agreement-id> v<version>`")
         return
     agreement_id, number = match["id"], match["number"]
     if agreement_id not in placed:
-        yield Misdirected(commit, "", f"gives consent to '{agreement_id}', which is no agreement of the charter")
+        yield Misdirected(commit, "", f"gives consent to '{agreement_id}', which is no agreement of the "
+                          "charter")
         return
     before = [(at, version) for at, version in placed[agreement_id] if at <= position]
     chosen = [version for _, version in before if number is None or version.number == int(number)]

@@ -67,8 +67,9 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
     root = Path(config.config_file_path).resolve().parent
     history = options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1"
     if options.consent == "required" and not history:
-        raise ConfigError("`consent: required` verifies signed commits, so it needs the git history: build with "
-                          "history (drop `history: false` or `--no-history`), or set `consent: recorded`")
+        raise ConfigError("`consent: required` verifies signed commits, so it needs the git history: build "
+                          "with history (drop `history: false` or `--no-history`), or set "
+                          "`consent: recorded`")
     return Settings(
         root=root,
         agreements_dir=root / options.agreements_dir,

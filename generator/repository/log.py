@@ -28,7 +28,8 @@ CHANGES = {"A": "added", "C": "added", "M": "modified", "T": "modified", "R": "r
 def log_arguments(relative: str, pathspecs: Iterable[str]) -> list[str]:
     """`git log` options for the main line of HEAD, paths shown relative to the project folder."""
     return [
-        "--first-parent", "--sparse", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev", "--no-color",
+        "--first-parent", "--sparse", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev",
+        "--no-color",
         "--no-show-signature", "--no-ext-diff", "--no-textconv", f"--relative={relative}" if relative else "--relative",
         "--encoding=UTF-8", f"--format={LOG_FORMAT}", "HEAD", "--", *pathspecs,
     ]

@@ -215,7 +215,8 @@ def working_changes(root: Path, paths: Collection[str], committed: Mapping[str, 
     return found
 
 
-def _split(stream: Iterable[Commit | Revision]) -> tuple[tuple[Revision, ...], tuple[str, ...], tuple[Commit, ...]]:
+def _split(stream: Iterable[Commit | Revision]
+           ) -> tuple[tuple[Revision, ...], tuple[str, ...], tuple[Commit, ...]]:
     """The log's revisions (newest first), its commits (the main line, oldest first), and the commits that
     changed none of the paths but carry trailers (newest first)."""
     revisions: list[Revision] = []

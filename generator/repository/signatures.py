@@ -55,16 +55,18 @@ def _encode(signature: Signature) -> dict[str, Any]:
 
 
 def _decode(payload: Any) -> Signature:
-    if not isinstance(payload["status"], str) or not all(isinstance(item, str) for item in payload["fingerprints"]):
+    fingerprints = payload["fingerprints"]
+    if not isinstance(payload["status"], str) or not all(isinstance(item, str) for item in fingerprints):
         raise ValueError("not a signature")
-    return Signature(payload["status"], tuple(payload["fingerprints"]))
+    return Signature(payload["status"], tuple(fingerprints))
 
 
 def parse_signatures(output: bytes) -> dict[str, Signature]:
     """Commit id -> signature, from the `FORMAT` output."""
     found: dict[str, Signature] = {}
     for record in output.split(RECORD)[1:]:
-        sha, status, fingerprint, primary = (part.decode("ascii", "replace") for part in record.split(b"\0")[:4])
+        fields = record.split(b"\0")[:4]
+        sha, status, fingerprint, primary = (part.decode("ascii", "replace") for part in fields)
         fingerprints = tuple(dict.fromkeys(item for item in (fingerprint, primary) if item))
         found[sha] = Signature(status or "N", fingerprints)
     return found
@@ -83,7 +85,8 @@ def _cached(cache: BlobCache, commit: str) -> Signature | None:
 def check_signatures(root: Path, commits: Collection[str], allowed_signers: str,
                      cache: BlobCache) -> Mapping[str, Signature]:
     """The signature of each of `commits`, from the cache or from one git process for the rest."""
-    found = {commit: signature for commit in sorted(commits) if (signature := _cached(cache, commit)) is not None}
+    found = {commit: signature for commit in sorted(commits)
+             if (signature := _cached(cache, commit)) is not None}
     missing = [commit for commit in sorted(commits) if commit not in found]
     if not missing:
         return found

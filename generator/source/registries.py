@@ -46,7 +46,8 @@ def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str,
     try:
         data = path.read_bytes()
     except OSError as error:
-        return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
+        return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
+                            "check its permissions")]
     return _parse(shown, data)
 
 
@@ -105,8 +106,8 @@ def _signing_keys(shown: str, party_id: str, entry: Located, values: dict[str, A
         key = parse_signing_key(item) if isinstance(item, str) else None
         if key is None:
             problems.append(Problem(shown, entry.line, "signing-key-invalid",
-                                    f"'{party_id}'.signing_keys item {number} is neither an SSH public key nor an "
-                                    "OpenPGP fingerprint", KEY_HINT))
+                                    f"'{party_id}'.signing_keys item {number} is neither an SSH public key "
+                                    "nor an OpenPGP fingerprint", KEY_HINT))
         elif key not in keys:
             keys.append(key)
     return tuple(keys), problems
@@ -128,7 +129,8 @@ def _parties(shown: str, entries: dict[str, Located], problems: list[Problem]
              ) -> tuple[dict[str, Party], list[Problem]]:
     parties: dict[str, Party] = {}
     for party_id, entry in entries.items():
-        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, PARTY_REQUIRED, TEXT_PARTY_FIELDS))
+        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, PARTY_REQUIRED,
+                                        TEXT_PARTY_FIELDS))
         values = entry.value if isinstance(entry.value, dict) else {}
         kind, url = _text(values, "kind"), _text(values, "url")
         if kind and kind not in PARTY_KINDS:

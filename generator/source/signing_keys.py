@@ -57,4 +57,5 @@ def parse_signing_key(text: str) -> SigningKey | None:
         return None
     if _embedded_type(blob) != match["type"]:
         return None
-    return SigningKey("ssh", _ssh_fingerprint(blob), f"{match['type']} {match['blob']}", (match["comment"] or "").strip())
+    return SigningKey("ssh", _ssh_fingerprint(blob), f"{match['type']} {match['blob']}",
+                      (match["comment"] or "").strip())
