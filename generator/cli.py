@@ -72,7 +72,7 @@ def demo(args: argparse.Namespace) -> int:
 
     theme = theme_files(load_settings(args.config_file).templates_dir.parent)
     written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
-                         theme_files=theme)
+                         theme_files=theme, long=args.long)
     print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "
           f"{written.agreements} agreements into {args.directory}\nbuild it with: cd {args.directory} && charter build")
     return 0
@@ -106,6 +106,8 @@ def parser() -> argparse.ArgumentParser:
     demo_writer.add_argument("--seed", type=int, default=1, help="the same seed writes the same history (default: 1)")
     demo_writer.add_argument("--agreements", type=int, default=40, help="how many agreements (default: 40)")
     demo_writer.add_argument("--commits", type=int, default=None, help="how many commits (default: 12 per agreement)")
+    demo_writer.add_argument("--long", action="store_true",
+                             help="agreements of 90 to 150 clauses and tens of kilobytes, as real ones run")
     demo_writer.set_defaults(handler=demo)
 
     for name, summary in (("build", "build the site with MkDocs"), ("serve", "serve the site and rebuild on change")):
