@@ -1,6 +1,6 @@
 """The benchmark suite: the charter's build against plain MkDocs and `git log --raw`, in one run.
 
-    .venv/bin/python bench/run.py --size S,M,L --runs 3 --output bench/RESULTS.md
+    .venv/bin/python bench/run.py --size S,M,L,long --runs 3 --output bench/RESULTS.md
 
 For each size a demo charter is written (`charter demo`) and, in every run, these are timed as whole
 processes (wall, user+sys and peak memory of the process and the children it waited for, from
@@ -63,12 +63,16 @@ class Size:
     name: str
     agreements: int
     commits: int
+    long: bool = False
+    """Agreements of real length (`charter demo --long`): tens of kilobytes, about a hundred clauses."""
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.agreements:,} agreements, {self.commits:,} commits"
+        kind = "long agreements" if self.long else "agreements"
+        return f"{self.name}: {self.agreements:,} {kind}, {self.commits:,} commits"
 
 
-SIZES = {size.name: size for size in (Size("S", 50, 500), Size("M", 500, 5_000), Size("L", 5_000, 50_000))}
+SIZES = {size.name: size for size in (Size("S", 50, 500), Size("M", 500, 5_000), Size("L", 5_000, 50_000),
+                                      Size("long", 50, 500, long=True))}
 
 
 class BenchError(Exception):
@@ -183,7 +187,8 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
     demo, plain, logs = work / size.name / "demo", work / size.name / "plain", work / size.name / "logs"
     remove(work / size.name)
     start = time.perf_counter()
-    write_demo(demo, agreements=size.agreements, commits=size.commits, theme_files=theme_files(REPO / "site_overrides"))
+    write_demo(demo, agreements=size.agreements, commits=size.commits, long=size.long,
+               theme_files=theme_files(REPO / "site_overrides"))
     result = SizeResult(size, time.perf_counter() - start)
     result.agreement_bytes = sum(p.stat().st_size for p in (demo / "agreements").rglob("*.md"))
     plain_project(demo, plain)
@@ -293,8 +298,8 @@ def sizes(values: Sequence[str]) -> list[Size]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", action="append", default=[], metavar="S|M|L",
-                        help="a size or a comma list, repeatable (default: S,M,L); " +
+    parser.add_argument("--size", action="append", default=[], metavar="|".join(SIZES),
+                        help="a size or a comma list, repeatable (default: all); " +
                         "; ".join(str(size) for size in SIZES.values()))
     parser.add_argument("--runs", type=int, default=3, help="runs per size; medians are reported (default: 3)")
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md", help="the report to write")
@@ -304,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep the demos, sites and logs here (default: a temporary folder, removed)")
     args = parser.parse_args(argv)
     try:
-        chosen = sizes(args.size or ["S,M,L"])
+        chosen = sizes(args.size or list(SIZES))
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
     timeout = args.timeout or None
