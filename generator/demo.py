@@ -88,7 +88,8 @@ class Length:
 SHORT = Length((3, 5), (3, 7), (2, 2), CLAUSES)
 LONG = Length((90, 150), (60, 180), (2, 6), tuple(f"{title} of {thing.removeprefix('the ')}"
                                                   for title in CLAUSES for thing in OBJECTS))
-"""Tens of kilobytes and hundreds of clauses, as real laws and policies run."""
+"""Tens of kilobytes and a hundred clauses or more, as real laws and policies run."""
+
 Op = tuple[str, str, str]  # ("M", path, text) writes a file; ("R", old, new) moves one
 Event = tuple[str, list[Op]]  # a commit message and its file operations
 
