@@ -109,7 +109,12 @@ def measure(command: Sequence[str], cwd: Path, logs: Path, timeout: float | None
         timer = threading.Timer(timeout, kill, (process.pid,)) if timeout else None
         if timer:
             timer.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: its own session would not get the signal
+            kill(process.pid)
+            os.waitpid(process.pid, 0)
+            raise
         wall = time.perf_counter() - start
         if timer:
             timer.cancel()
@@ -183,7 +188,9 @@ class SizeResult:
         self.references: list[dict[str, Measurement]] = []
 
 
-def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Callable[[str], None]) -> SizeResult:
+def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Callable[[str], None],
+               ran: Callable[[SizeResult], None]) -> SizeResult:
+    """Every step of every run for one size; `ran` is told after each run, so a long run reports as it goes."""
     demo, plain, logs = work / size.name / "demo", work / size.name / "plain", work / size.name / "logs"
     remove(work / size.name)
     start = time.perf_counter()
@@ -222,6 +229,7 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
             step(AMENDED, mkdocs, demo, lambda: amend(demo, run))
         result.references.append(measured)
         result.runs = run
+        ran(result)
     return result
 
 
@@ -327,17 +335,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         "same run; \"> \" marks a step killed at the time limit.",
     ]
     results: list[SizeResult] = []
+    written: list[SizeResult] = []
+
+    def write(current: SizeResult) -> None:  # after every run: what was measured stays if a later step fails
+        args.output.write_text(report([*results, current], header, timeout), encoding="utf-8")
+        written.append(current)
+
+    signal.signal(signal.SIGTERM, interrupt)
     with tempfile.TemporaryDirectory(prefix="charter-bench-") as scratch:
         work = args.work.resolve() if args.work else Path(scratch)
         for size in chosen:
             try:
-                results.append(bench_size(size, work, args.runs, timeout, lambda line: print(line, flush=True)))
+                results.append(bench_size(size, work, args.runs, timeout, lambda line: print(line, flush=True), write))
             except BenchError as error:
                 print(f"bench: {size.name}: {error}", file=sys.stderr)
                 return 1
-            args.output.write_text(report(results, header, timeout), encoding="utf-8")  # kept if a later size fails
+            except KeyboardInterrupt:
+                kept = f"; {args.output} holds the runs that finished" if written else ""
+                print(f"bench: interrupted{kept}", file=sys.stderr)
+                return 130
     print(f"wrote {args.output}")
     return 0
+
+
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
