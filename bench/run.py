@@ -49,9 +49,7 @@ from generator.demo import theme_files, write_demo
 
 REPO = Path(__file__).resolve().parent.parent
 
-# The history read alone: the one line to mend when the core's entry points move.
-HISTORY_READ = ("from generator.cli import load_settings; from generator.compose import read_history; "
-                "read_history(load_settings('mkdocs.yml'))")
+HISTORY_READ = [sys.executable, str(REPO / "bench" / "history_read.py")]  # run in the demo's folder
 PLAIN, GIT_LOG = "plain build", "git log --raw"
 COLD_READ, WARM_READ = "history read, no cache", "history read, warm cache"
 COLD, WARM, CHECK, AMENDED = "cold build", "warm build", "charter check", "build after one amendment"
@@ -218,8 +216,8 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
 
         step(PLAIN, mkdocs, plain, lambda: remove(plain / "site"))
         step(GIT_LOG, ["git", "log", "--raw"], demo)
-        step(COLD_READ, [python, "-c", HISTORY_READ], demo, lambda: remove(demo / ".cache"))
-        step(WARM_READ, [python, "-c", HISTORY_READ], demo)  # the read above cached what it parsed
+        step(COLD_READ, HISTORY_READ, demo, lambda: remove(demo / ".cache"))
+        step(WARM_READ, HISTORY_READ, demo)  # the read above cached what it parsed
         step(COLD, mkdocs, demo, lambda: remove(demo / ".cache", demo / "site"))
         if run == 1 and COLD not in not_finished:
             result.site, result.plain_site = folder_size(demo / "site"), folder_size(plain / "site")

@@ -26,7 +26,8 @@ def load_settings(config_file: str) -> Settings:
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from generator.engine.plugin import CharterPlugin, settings_for
+    from generator.engine.config import settings_for
+    from generator.engine.plugin import CharterPlugin
 
     # Material's end-of-life banner is about the engine, not about checking agreements.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -42,12 +43,24 @@ def load_settings(config_file: str) -> Settings:
     return settings_for(config, plugin.config)
 
 
+def as_of_argument(value: str) -> dt.date:
+    """`today` is the explicit way to measure against the machine's clock; a build never does."""
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write YYYY-MM-DD or today") from None
+
+
 def check(args: argparse.Namespace) -> int:
-    from generator.source.loader import load_charter
     from generator.checks.problems import format_json, format_text
+    from generator.compose import check as check_charter
 
     settings = load_settings(args.config_file)
-    result = load_charter(dataclasses.replace(settings, as_of=settings.as_of or dt.date.today()))
+    settings = dataclasses.replace(settings, as_of=args.as_of or settings.as_of)
+    # The machine's date counts only where the build would take it too: when there is no commit.
+    result = check_charter(settings, fallback_as_of=dt.date.today())
     formatter = format_json if args.format == "json" else format_text
     print(formatter(result.problems, result.files_checked))
     return 1 if result.errors else 0
@@ -80,7 +93,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def run_mkdocs(args: argparse.Namespace) -> int:
     """`build` and `serve` run MkDocs itself, so a maintainer needs one tool and gets MkDocs' options."""
-    from generator.engine.plugin import NO_HISTORY_VARIABLE
+    from generator.engine.config import NO_HISTORY_VARIABLE
 
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
     environment = {**os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
@@ -94,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
 
     checker = commands.add_parser("check", help="validate every agreement and registry; exit 1 on errors")
     checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=as_of_argument,
+                         help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 
     creator = commands.add_parser("new", help="write a new agreement from the template")

@@ -1,21 +1,28 @@
-"""One build, engine-neutral: files -> charter -> history -> site. The plugin only hands it over."""
+"""One build, engine-neutral, in one straight line; the plugin only hands the result over.
+
+settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id -> diffs -> pages.
+Each stage is a function of the stages before it: none reads git, opens a cache or picks a date
+of its own. The caller supplies the only clock (`fallback_as_of`, used when there is no commit).
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Mapping
+import posixpath
 from dataclasses import dataclass
 
+from generator.asof import decide_as_of
 from generator.cache import BlobCache
+from generator.diffs.consecutive import history_diffs
 from generator.history.editions import edition_warnings, editions_from
-from generator.history.versions import AgreementHistory
-from generator.repository.read import RepositoryHistory, read_histories
-from generator.source.loader import LoadResult, agreement_files, load_charter
+from generator.history.histories import agreement_histories
 from generator.pages import Site, build_site
+from generator.repository.model import RepositoryFacts
+from generator.repository.read import read_head_date, read_repository, repository_warnings
+from generator.settings import REGISTRY_FILES, Settings
+from generator.source.loader import LoadResult, agreement_files, load_charter
 from generator.source.parsed_cache import PersistentFieldsMemo
-from generator.settings import Settings
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -29,38 +36,42 @@ class BuildOutput:
     warnings: tuple[str, ...] = ()
 
 
-def read_history(settings: Settings) -> RepositoryHistory | None:
-    """Histories keyed by the agreement file's path, so git is read before the files are parsed."""
+def registry_paths(settings: Settings) -> tuple[str, ...]:
+    docs = settings.relative(settings.docs_dir)
+    return tuple(posixpath.normpath(posixpath.join(docs, name)) for name in REGISTRY_FILES)
+
+
+def read_git(settings: Settings) -> RepositoryFacts | None:
+    """The build's one read of git (None with history off), bounded to the agreement and registry files."""
     if not settings.history:
         return None
     paths, _ = agreement_files(settings)
-    relative = [settings.relative(path) for path in paths]
-    return read_histories(settings.root, settings.relative(settings.agreements_dir),
-                          settings.relative(settings.docs_dir), {path: path for path in relative},
-                          as_of=settings.as_of, front_matters=PersistentFieldsMemo(BlobCache(settings.cache_dir)))
+    registries = registry_paths(settings)
+    agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
+    return read_repository(settings.root, [settings.relative(path) for path in paths], [agreements, *registries],
+                           registries)
 
 
-def build_as_of(settings: Settings, history: RepositoryHistory | None) -> dt.date:
-    """Configured date, else the newest commit's, so two builds of one commit agree byte for byte."""
-    if settings.as_of is not None:
-        return settings.as_of
-    if history is not None and history.newest_commit_date is not None:
-        return history.newest_commit_date.date()
-    return dt.date.today()
+def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:
+    """What `charter check` reports: the build's checks, against the date the build would take."""
+    head = read_head_date(settings.root) if settings.history else None
+    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of))
 
 
-def compose(settings: Settings) -> BuildOutput:
-    history = read_history(settings)
-    as_of = build_as_of(settings, history)
-    load = load_charter(dataclasses.replace(settings, as_of=as_of))
+def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
+    facts = read_git(settings)
+    as_of = decide_as_of(settings.as_of, facts.head_date if facts is not None else None, fallback_as_of)
+    load = load_charter(settings, as_of)
     pattern = settings.edition_pattern
-    warnings = (*history.warnings, *edition_warnings(history, pattern)) if history is not None else ()
+    warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)
-    histories: Mapping[str, AgreementHistory] = {}
-    if history is not None:
-        histories = {a.id: history.by_agreement[a.path] for a in load.charter.agreements
-                     if a.path in history.by_agreement}
-    editions = editions_from(history, load.charter, pattern) if history is not None else ()
-    site = build_site(load.charter, settings, as_of, histories=histories, editions=editions)
+    cache = BlobCache(settings.cache_dir)
+    paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
+    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
+    diffs = history_diffs(histories, cache)
+    editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
+    site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions)
+    log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
+              cache.misses)
     return BuildOutput(load, site, as_of, warnings)

@@ -25,13 +25,16 @@ class Settings:
     extra_fields: frozenset[str] = field(default_factory=frozenset)
     trusted_html: bool = False
     as_of: dt.date | None = None
-    """Set by configuration or SOURCE_DATE_EPOCH; otherwise the build uses the newest commit's date."""
+    """Set by configuration or SOURCE_DATE_EPOCH; otherwise the build uses the newest commit's date
+    (generator.asof decides, once per build)."""
     history: bool = True
     """Read git history; off for a shallow clone or a copy without .git that should build quietly."""
     cache_dir: Path | None = None
     """Diffs keyed by git blob ids survive between builds here; None keeps nothing."""
     site_url: str | None = None
     """The published address (MkDocs `site_url`): feeds link absolutely under it when it is set."""
+    feed_id: str | None = None
+    """Names this charter in its feed entries' ids; by default they are named by `site_url`."""
     edition_pattern: str = "edition-*"
     """Annotated tags whose name matches this (fnmatch) are editions of the charter."""
 

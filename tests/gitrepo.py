@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+
+from generator.history.histories import agreement_histories
+from generator.history.versions import AgreementHistory
+from generator.repository.model import RepositoryFacts
+from generator.repository.read import read_repository
+from generator.settings import REGISTRY_FILES
+from generator.source.documents import FieldsMemo
 
 BASE_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -48,3 +57,11 @@ class GitRepo:
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, date=date, author=author)
         return self.git("rev-parse", "HEAD")
+
+
+def read_histories(root: Path, paths: Mapping[str, str], as_of: dt.date, registries_dir: str = "docs",
+                   front_matters: FieldsMemo | None = None) -> tuple[RepositoryFacts, dict[str, AgreementHistory]]:
+    """The git read and the history stage, as a build runs them, for agreements at `paths` (id -> path)."""
+    registries = tuple(f"{registries_dir}/{name}" for name in REGISTRY_FILES)
+    facts = read_repository(root, list(paths.values()), ["agreements", *registries], registries)
+    return facts, agreement_histories(facts, paths, as_of, front_matters)

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 
+import datetime as dt
+
 from generator.cache import BlobCache
-from generator.repository.read import read_histories
-from generator.pages.history import consecutive_diffs
-from tests.gitrepo import GitRepo
+from generator.diffs.consecutive import consecutive_diffs
+from tests.gitrepo import GitRepo, read_histories
 from tests.project import agreement
+
+
+AS_OF = dt.date(2025, 1, 1)
 
 
 def compute_counter() -> tuple[list[int], object]:
@@ -69,7 +73,7 @@ def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: 
                         **{"agreements__water.md": agreement("Water", body=f"## Shares\n\n{number} parts.\n")})
 
     def diffs(cache: BlobCache) -> list[str]:
-        history = read_histories(git_repo.root, "agreements", "charter", {path: path}).by_agreement[path]
+        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter")[1]["water"]
         return [change.body_html for change in consecutive_diffs(history, cache)]
 
     cache = BlobCache(tmp_path / "cache")
@@ -92,8 +96,7 @@ def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: 
                         **{"agreements__water.md": agreement("Water", review_by=review)})
 
     def versions(cache: BlobCache) -> list[object]:
-        history = read_histories(git_repo.root, "agreements", "charter", {path: path},
-                                 front_matters=PersistentFieldsMemo(cache)).by_agreement[path]
+        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter", PersistentFieldsMemo(cache))[1]["water"]
         return [version.agreement for version in history.versions]
 
     first_cache = BlobCache(tmp_path / "cache")

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import BlobCache
+from generator.diffs.consecutive import history_diffs
 from generator.history.versions import AgreementHistory
-from generator.repository.read import read_histories
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
 from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
 from generator.settings import Settings
-from tests.gitrepo import BASE_ENV, GitRepo
+from tests.gitrepo import BASE_ENV, GitRepo, read_histories
 from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
@@ -42,7 +43,8 @@ class Built:
     histories: dict[str, AgreementHistory]
 
     def site(self, site_url: str | None = None) -> Site:
-        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories)
+        return build_site(self.charter, site_settings(site_url=site_url), AS_OF, histories=self.histories,
+                          diffs=history_diffs(self.histories, BlobCache(None)))
 
 
 @pytest.fixture(autouse=True)
@@ -73,14 +75,12 @@ def make_history(repo: GitRepo) -> None:
 
 
 def read_built(root: Path) -> Built:
-    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                        as_of=AS_OF)
-    result = load_charter(settings)
+    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    result = load_charter(settings, AS_OF)
     assert not result.errors, result.errors
     charter = result.charter
     paths = {a.id: a.path for a in charter.agreements}
-    history = read_histories(root, "agreements", "charter", paths, as_of=AS_OF)
-    return Built(root, charter, {key: value for key, value in history.by_agreement.items()})
+    return Built(root, charter, read_histories(root, paths, AS_OF, "charter")[1])
 
 
 @pytest.fixture
@@ -179,3 +179,24 @@ def test_home_lists_recent_amendments_from_git(built: Built) -> None:
     recent = home.split('id="recently-amended"', 1)[1].split("<h2", 1)[0]
     assert '<a href="agreements/water/">Water Accord</a>' in recent
     assert '<time datetime="2021-03-05">2021-03-05</time>' in recent
+
+
+def test_a_days_changes_are_ordered_by_commit_time_newest_first(git_repo: GitRepo) -> None:
+    write_project(git_repo.root, {})
+    git_repo.commit("Propose alpha", day("2021-01-01"), **{"agreements/alpha.md": PROPOSED_WATER})
+    git_repo.commit("Propose zeta", day("2021-01-01"), **{"agreements/zeta.md": PROPOSED_WATER})
+    git_repo.commit("Amend zeta", "2021-05-01T09:00:00Z", **{"agreements/zeta.md": AMENDED})
+    git_repo.commit("Amend alpha", "2021-05-01T15:30:00+02:00", **{"agreements/alpha.md": AMENDED})
+    git_repo.commit("Amend zeta again", "2021-05-01T16:00:00Z", **{"agreements/zeta.md": RENEWED})
+    built = read_built(git_repo.root)
+    rows = [(c.event.date.isoformat(), c.agreement.id, c.version.number, c.event.kind)
+            for c in charter_changes(built.charter, built.histories)]
+    assert rows == [
+        ("2021-05-01", "zeta", 3, "renewed"),  # 16:00 UTC
+        ("2021-05-01", "alpha", 2, "adopted"),  # 13:30 UTC, though written 15:30 in its own zone
+        ("2021-05-01", "alpha", 2, "amended"),  # the events of one version keep their order
+        ("2021-05-01", "zeta", 2, "adopted"),  # 09:00 UTC
+        ("2021-05-01", "zeta", 2, "amended"),
+        ("2021-01-01", "alpha", 1, "proposed"),  # the same second: by agreement id
+        ("2021-01-01", "zeta", 1, "proposed"),
+    ]

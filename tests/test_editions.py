@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.compose import BuildOutput, compose, read_history
-from generator.history.editions import Edition, EditionChanges, by_id, edition_changes, editions_from
+from generator.compose import BuildOutput, compose, read_git
+from generator.history.editions import Edition, EditionChanges, edition_changes, editions_from
+from generator.history.histories import agreement_histories
+from generator.history.versions import AgreementHistory
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
@@ -45,6 +47,18 @@ def files(**texts: str) -> dict[str, str]:
 
 def settings_for(root: Path) -> Settings:
     return Settings(root, root / "agreements", root / "charter", TEMPLATES, as_of=AS_OF)
+
+
+def build(root: Path) -> BuildOutput:
+    return compose(settings_for(root), fallback_as_of=AS_OF)
+
+
+def histories_of(root: Path) -> tuple[Charter, dict[str, AgreementHistory], Settings]:
+    settings = settings_for(root)
+    charter = load_charter(settings, AS_OF).charter
+    facts = read_git(settings)
+    assert facts is not None
+    return charter, agreement_histories(facts, {a.id: a.path for a in charter.agreements}, AS_OF), settings
 
 
 def start(repo: GitRepo) -> None:
@@ -86,16 +100,16 @@ def build_editions_repo(repo: GitRepo) -> dict[str, str]:
 @pytest.fixture
 def built(git_repo: GitRepo) -> BuildOutput:
     build_editions_repo(git_repo)
-    output = compose(settings_for(git_repo.root))
+    output = build(git_repo.root)
     assert output.site is not None, output.load.problems
     return output
 
 
 def editions_of(root: Path, pattern: str = "edition-*") -> tuple[Edition, ...]:
-    settings = settings_for(root)
-    history = read_history(settings)
-    assert history is not None
-    return editions_from(history, load_charter(settings).charter, pattern)
+    charter, histories, settings = histories_of(root)
+    facts = read_git(settings)
+    assert facts is not None
+    return editions_from(facts, charter, histories, pattern)
 
 
 def page(site: Site | None, url: str) -> str:
@@ -110,7 +124,7 @@ def summary(changes: EditionChanges) -> dict[str, list[tuple[str, int | None, in
 
 def test_the_main_line_is_read_oldest_first(git_repo: GitRepo) -> None:
     build_editions_repo(git_repo)
-    history = read_history(settings_for(git_repo.root))
+    history = read_git(settings_for(git_repo.root))
     assert history is not None
     assert history.mainline == tuple(git_repo.git("rev-list", "--reverse", "HEAD").split())
     assert len(history.mainline) == 8
@@ -141,10 +155,7 @@ def test_the_pattern_chooses_the_tags(git_repo: GitRepo) -> None:
 def test_the_change_summary_between_two_editions(git_repo: GitRepo) -> None:
     build_editions_repo(git_repo)
     first, second = editions_of(git_repo.root)
-    settings = settings_for(git_repo.root)
-    history = read_history(settings)
-    assert history is not None
-    histories = by_id(history, load_charter(settings).charter)
+    histories = histories_of(git_repo.root)[1]
     assert summary(edition_changes(first, second, histories)) == {
         "added": [("forest", None, 1, ())],
         "adopted": [("forest", None, 1, ())],
@@ -190,7 +201,7 @@ def test_the_index_lists_editions_newest_first(built: BuildOutput) -> None:
 def test_without_editions_the_index_says_so(git_repo: GitRepo) -> None:
     start(git_repo)
     git_repo.commit("Adopt water", day("2020-01-10"), **files(water=water("By season.")))
-    site = compose(settings_for(git_repo.root)).site
+    site = build(git_repo.root).site
     assert site is not None
     assert "No editions yet." in page(site, "editions/")
     assert [p.url for p in site.pages if p.url.startswith("editions/")] == ["editions/"]
@@ -204,7 +215,7 @@ def test_a_tag_off_the_main_line_is_skipped_with_a_warning(git_repo: GitRepo) ->
     git_repo.git("tag", "-a", "edition-side", "-m", "On a branch", date=day("2020-02-02"))
     git_repo.git("checkout", "-q", "main")
     git_repo.git("merge", "-q", "--no-ff", "-m", "Merge", "side", date=day("2020-03-01"))
-    output = compose(settings_for(git_repo.root))
+    output = build(git_repo.root)
     assert output.warnings == (f"tag edition-side is not an edition: its commit {side[:12]} is not on the "
                                "main line of HEAD (the first-parent chain); tag the merge commit instead",)
     assert editions_of(git_repo.root) == ()
@@ -218,7 +229,7 @@ def test_uncommitted_versions_never_count(git_repo: GitRepo) -> None:
     git_repo.write("agreements/seeds.md", seeds("2021-06-01"))
     (edition,) = editions_of(git_repo.root)
     assert [a.id for a in edition.charter.agreements] == ["water"]
-    assert "<p>By season.</p>" in page(compose(settings_for(git_repo.root)).site, "editions/edition-2020/")
+    assert "<p>By season.</p>" in page(build(git_repo.root).site, "editions/edition-2020/")
 
 
 def test_tag_names_become_safe_unique_slugs() -> None:

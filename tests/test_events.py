@@ -10,7 +10,7 @@ import pytest
 from generator.source.agreements import build_agreement
 from generator.source.documents import FieldsMemo, parse_document, read_document
 from generator.history.versions import Snapshot, build_history, changes, declared_events
-from generator.repository.read import Revision
+from generator.repository.model import Revision
 from generator.model import Agreement
 
 UTC = dt.UTC

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.pages.feeds import FEED_PATH, Links, build_feeds, clean, feed_xml, timestamp
+from generator.pages.feeds import FEED_PATH, Links, build_feeds, clean, feed_identity, feed_xml, timestamp
 from generator.pages.changes import charter_changes
 from generator.pages.site import Asset
 from tests.gitrepo import GitRepo
@@ -24,7 +24,8 @@ from tests.test_changes import AS_OF, HOSTILE, Built, _isolated_git, make_histor
 __all__ = ["_isolated_git"]  # the autouse fixture applies here too
 
 A = "{http://www.w3.org/2005/Atom}"
-TAG = "tag:charter,2000:agreements/"
+TAG = "tag:charter,2000:the-charter/agreements/"
+"""Without `site_url` or `feed_id`, ids are named by the charter's title (here the default, "The Charter")."""
 SITE_URL = "https://example.org/charter"
 
 
@@ -34,9 +35,9 @@ def built(git_repo: GitRepo) -> Built:
     return read_built(git_repo.root)
 
 
-def feeds(built: Built, site_url: str | None = None) -> dict[str, bytes]:
+def feeds(built: Built, site_url: str | None = None, feed_id: str | None = None) -> dict[str, bytes]:
     return {asset.path: asset.content for asset in build_feeds(built.charter, built.histories, AS_OF,
-                                                               site_url=site_url)}
+                                                               site_url=site_url, feed_id=feed_id)}
 
 
 def entries(data: bytes) -> list[tuple[str, str, str, str]]:
@@ -49,7 +50,7 @@ def test_charter_feed_lists_committed_changes_newest_first(built: Built) -> None
     data = feeds(built)[FEED_PATH]
     root = ET.fromstring(data)
     assert root.tag == f"{A}feed"
-    assert root.findtext(f"{A}id") == "tag:charter,2000:feed"
+    assert root.findtext(f"{A}id") == "tag:charter,2000:the-charter/feed"
     assert root.findtext(f"{A}updated") == "2023-05-05T12:00:00Z"
     assert entries(data) == [
         (f"{TAG}seeds/v/2/adopted", "2023-05-05T12:00:00Z", f"{HOSTILE}: Adopted", "Mallory"),
@@ -68,7 +69,7 @@ def test_every_agreement_with_a_history_has_a_feed(built: Built) -> None:
     assert sorted(found) == ["agreements/loose/feed.xml", "agreements/old/feed.xml", "agreements/seeds/feed.xml",
                              "agreements/water/feed.xml", FEED_PATH]
     water = ET.fromstring(found["agreements/water/feed.xml"])
-    assert water.findtext(f"{A}id") == "tag:charter,2000:agreements/water/feed"
+    assert water.findtext(f"{A}id") == "tag:charter,2000:the-charter/agreements/water/feed"
     assert [e[0] for e in entries(found["agreements/water/feed.xml"])] == [
         f"{TAG}water/v/{n}/{kind}" for n, kind in ((4, "renewed"), (3, "amended"), (2, "adopted"), (1, "proposed"))]
     loose = ET.fromstring(found["agreements/loose/feed.xml"])  # only uncommitted: no entry, dated as of
@@ -142,6 +143,39 @@ def test_water_feed_matches_golden(built: Built) -> None:
     assert_golden("feeds/water.xml", feeds(built)["agreements/water/feed.xml"].decode("utf-8"))
 
 
+@pytest.mark.parametrize(("site_url", "feed_id", "identity"), [
+    (None, None, "the-charter"),
+    (SITE_URL + "/", None, "example.org/charter"),
+    ("https://other.example/", None, "other.example"),
+    (SITE_URL, "river-charter", "river-charter"),  # set to keep the ids when the site moves
+    (None, "a charter/with odd:chars", "a%20charter/with%20odd%3Achars"),
+])
+def test_entry_ids_carry_the_charters_own_identity(built: Built, site_url: str | None, feed_id: str | None,
+                                                   identity: str) -> None:
+    assert feed_identity(built.charter.title, site_url, feed_id) == identity
+    ids = [entry[0] for entry in entries(feeds(built, site_url, feed_id)[FEED_PATH])]
+    assert ids[0] == f"tag:charter,2000:{identity}/agreements/seeds/v/2/adopted"
+
+
+def test_the_plugin_option_names_the_charter(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    from generator.engine.config import settings_for
+
+    root = write_project(tmp_path, {}, config=(
+        "site_name: T\ndocs_dir: charter\nplugins:\n  - charter:\n      feed_id: river-charter\n"))
+    config = load_config(str(root / "mkdocs.yml"))
+    assert settings_for(config, config.plugins["charter"].config).feed_id == "river-charter"
+
+
+def test_two_charters_never_share_an_entry_id(built: Built) -> None:
+    ours = {entry[0] for entry in entries(feeds(built, SITE_URL)[FEED_PATH])}
+    theirs = {entry[0] for entry in entries(feeds(built, "https://other.example/charter")[FEED_PATH])}
+    named = {entry[0] for entry in entries(feeds(built, feed_id="river-charter")[FEED_PATH])}
+    assert len(ours) == len(theirs) == len(named) == 8
+    assert not ours & theirs and not ours & named and not theirs & named
+
+
 def test_timestamps_are_utc() -> None:
     paris = dt.timezone(dt.timedelta(hours=2))
     assert timestamp(dt.datetime(2021, 5, 1, 1, 30, tzinfo=paris)) == "2021-04-30T23:30:00Z"
@@ -159,7 +193,7 @@ def test_mkdocs_build_writes_the_feeds_under_site_url_and_links_them(tmp_path: P
     site = project / "site"
     assert _links((site / "agreements" / "water" / "feed.xml").read_bytes())[0] == \
         f"{SITE_URL}/agreements/water/feed.xml"
-    assert entries((site / FEED_PATH).read_bytes())[0][0] == f"{TAG}water/v/1/proposed"
+    assert entries((site / FEED_PATH).read_bytes())[0][0] == "tag:charter,2000:example.org/charter/agreements/water/v/1/proposed"
     head = (site / "changes" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="application/atom+xml" title="Test Charter: recent changes" ' \
            'href="../feed.xml">' in head

@@ -238,7 +238,7 @@ def build(case: Case, root: Path) -> BuildOutput:
     repo.commit(f"Propose {case.name} {COMMIT_SCRIPT}", date="2024-01-10T10:00:00Z", author=author)
     place(case, root, AMENDMENT)
     repo.commit(f"Amend {case.name} {COMMIT_SCRIPT}", date="2024-06-01T10:00:00Z", author=author)
-    return compose(settings(root))
+    return compose(settings(root), fallback_as_of=AS_OF)
 
 
 def page_html(output: BuildOutput, url: str) -> str:
@@ -254,9 +254,9 @@ def test_a_hostile_file_is_reported_exactly(case: Case, tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     root = write_project(tmp_path / "project", {})
     place(case, root)
-    assert formatted(load_charter(settings(root)).problems) == case.expect
+    assert formatted(load_charter(settings(root), AS_OF).problems) == case.expect
     GitRepo(root).commit(f"Propose {case.name}", date="2024-01-10T10:00:00Z")
-    output = compose(settings(root))
+    output = compose(settings(root), fallback_as_of=AS_OF)
     assert formatted(output.load.problems) == case.expect
     assert output.site is None
     assert not list(tmp_path.rglob("hostile-pwned")), "a YAML tag ran a command"

@@ -33,9 +33,8 @@ AGREEMENTS = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = write_project(tmp_path_factory.mktemp("pages"), AGREEMENTS)
-    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                        as_of=AS_OF)
-    result = load_charter(settings)
+    settings = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    result = load_charter(settings, AS_OF)
     assert not result.errors, result.errors
     return build_site(result.charter, settings, AS_OF)
 

@@ -123,9 +123,8 @@ linked_bodies = body_strategy(st.sampled_from(["water", "x"]))
 
 def load(text: str, root: Path) -> tuple[LoadResult, Settings]:
     write_project(root, {"x.md": text, "water.md": agreement("Water", body="## Purpose\n\nTo share.\n\n## Shares\n\nx\n")})
-    options = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter",
-                       as_of=AS_OF)
-    return load_charter(options), options
+    options = Settings(root, root / "agreements", root / "charter", REPO_ROOT / "site_overrides" / "charter")
+    return load_charter(options, AS_OF), options
 
 
 def check_site(site: Site) -> None:

@@ -44,13 +44,13 @@ class Case:
     """Other files to write, relative to the project root."""
 
 
-def settings(root: Path, as_of: dt.date | None = AS_OF, extra_fields: frozenset[str] = frozenset()) -> Settings:
+def settings(root: Path, extra_fields: frozenset[str] = frozenset()) -> Settings:
     return Settings(root=root, agreements_dir=root / "agreements", docs_dir=root / "charter",
-                    templates_dir=root / "site_overrides" / "charter", extra_fields=extra_fields, as_of=as_of)
+                    templates_dir=root / "site_overrides" / "charter", extra_fields=extra_fields)
 
 
-def check(root: Path, **options: object) -> LoadResult:
-    return load_charter(settings(root, **options))  # type: ignore[arg-type]
+def check(root: Path, as_of: dt.date | None = AS_OF, **options: object) -> LoadResult:
+    return load_charter(settings(root, **options), as_of)  # type: ignore[arg-type]
 
 
 def lines(*texts: str) -> str:

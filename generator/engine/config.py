@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from generator.asof import ConfigError, configured_as_of
+from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+NO_HISTORY_VARIABLE = "CHARTER_NO_HISTORY"
+"""Set by `charter build --no-history`: MkDocs' command line cannot override a plugin option."""
 
 
 class CharterConfig(base.Config):
@@ -30,8 +43,33 @@ class CharterConfig(base.Config):
     """Where diffs are cached between builds, keyed by git blob ids (relative to mkdocs.yml; git-ignore it).
     An empty string turns the cache off."""
 
-    as_of = c.Optional(c.Type(str))
-    """The date (YYYY-MM-DD) that overdue and due-soon flags are measured against.
+    feed_id = c.Optional(c.Type(str))
+    """Names this charter in its feed entries' ids (default: the host and path of `site_url`), so two
+    charters' entries never share an id; set it to keep the ids when the site moves."""
 
-    SOURCE_DATE_EPOCH overrides the default; this option overrides both.
+    as_of = c.Optional(c.Type(str))
+    """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
+
+    Default: SOURCE_DATE_EPOCH, else the committer date of HEAD; this option overrides both.
     """
+
+
+def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
+    """Core settings from mkdocs.yml; the CLI shares it so `charter check` sees what a build sees."""
+    if not config.use_directory_urls:
+        raise ConfigError("set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
+    root = Path(config.config_file_path).resolve().parent
+    return Settings(
+        root=root,
+        agreements_dir=root / options.agreements_dir,
+        docs_dir=Path(config.docs_dir),
+        templates_dir=root / options.templates_dir,
+        extra_fields=frozenset(options.extra_fields),
+        trusted_html=options.trusted_html,
+        as_of=configured_as_of(options.as_of, os.environ),
+        history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
+        site_url=config.site_url or None,
+        feed_id=options.feed_id or None,
+        cache_dir=root / options.cache_dir if options.cache_dir else None,
+        edition_pattern=options.edition_pattern,
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +14,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.compose import compose
-from generator.asof import ConfigError, resolve_as_of
 from generator.errors import CharterError
 from generator.pages import Page, Site, TocEntry
-from generator.engine.config import CharterConfig
+from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.publish import discard, publish, stage
 from generator.settings import REGISTRY_FILES, Settings
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page as MkDocsPage
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-NO_HISTORY_VARIABLE = "CHARTER_NO_HISTORY"
-"""Set by `charter build --no-history`: MkDocs' command line cannot override a plugin option."""
 LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.NOTICE: logging.INFO}
 
 
@@ -42,26 +39,6 @@ def _toc(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
     return links
 
 
-def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
-    """Core settings from mkdocs.yml; the CLI shares it so `charter check` sees what a build sees."""
-    if not config.use_directory_urls:
-        raise ConfigError("set `use_directory_urls: true`; agreement permalinks are /agreements/<id>/")
-    root = Path(config.config_file_path).resolve().parent
-    return Settings(
-        root=root,
-        agreements_dir=root / options.agreements_dir,
-        docs_dir=Path(config.docs_dir),
-        templates_dir=root / options.templates_dir,
-        extra_fields=frozenset(options.extra_fields),
-        trusted_html=options.trusted_html,
-        as_of=resolve_as_of(options.as_of, os.environ),
-        history=options.history and os.environ.get(NO_HISTORY_VARIABLE) != "1",
-        site_url=config.site_url or None,
-        cache_dir=root / options.cache_dir if options.cache_dir else None,
-        edition_pattern=options.edition_pattern,
-    )
-
-
 class CharterPlugin(BasePlugin[CharterConfig]):
     def __init__(self) -> None:
         self.command = ""
@@ -71,6 +48,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
         self.site = Site(())
+        self.as_of = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -89,7 +67,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         try:
-            output = compose(self.settings)
+            output = compose(self.settings, fallback_as_of=dt.date.today())  # only if there is no commit
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
         for warning in output.warnings:
@@ -99,7 +77,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         if output.site is None:
             found = summary(output.load.problems, output.load.files_checked)
             raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
-        self.site = output.site
+        self.site, self.as_of = output.site, output.as_of.isoformat()
         for name in REGISTRY_FILES:
             registry = files.get_file_from_path(name)
             if registry is not None:
@@ -113,6 +91,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        page.update_date = self.as_of  # the sitemap's dates: the build's, not the machine's
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.meta["title"] = html.escape(generated.title)

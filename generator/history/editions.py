@@ -28,8 +28,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from generator.history.versions import AgreementHistory, Version, changes
-from generator.repository.read import RepositoryHistory, Tag
 from generator.model import Agreement, Charter
+from generator.repository.model import RepositoryFacts, Tag
 
 CHANGE_KINDS = ("added", "adopted", "amended", "renewed", "lapsed", "superseded", "withdrawn")
 """The order in which an edition's changes are listed."""
@@ -102,30 +102,31 @@ class EditionChanges:
         return sum(len(self.of(kind)) for kind in CHANGE_KINDS)
 
 
-def matching_tags(history: RepositoryHistory, pattern: str) -> tuple[Tag, ...]:
+def matching_tags(facts: RepositoryFacts, pattern: str) -> tuple[Tag, ...]:
     """Annotated tags named by the pattern (case-sensitively, whatever the platform)."""
-    return tuple(tag for tag in history.tags if fnmatch.fnmatchcase(tag.name, pattern))
+    return tuple(tag for tag in facts.tags if fnmatch.fnmatchcase(tag.name, pattern))
 
 
-def edition_warnings(history: RepositoryHistory, pattern: str) -> tuple[str, ...]:
+def edition_warnings(facts: RepositoryFacts, pattern: str) -> tuple[str, ...]:
     """Why a matching tag is not an edition: its commit is not on HEAD's main line."""
-    mainline = set(history.mainline)
+    mainline = set(facts.mainline)
     return tuple(
         f"tag {tag.name} is not an edition: its commit {tag.commit[:12]} is not on the main line of HEAD "
         "(the first-parent chain); tag the merge commit instead"
-        for tag in matching_tags(history, pattern) if tag.commit not in mainline
+        for tag in matching_tags(facts, pattern) if tag.commit not in mainline
     )
 
 
 Placed = tuple[list[int], list[Version]]
-"""An agreement's committed, readable versions and their main-line positions, oldest first."""
+"""An agreement's committed versions that stood (readable, or a removal) and their main-line positions."""
 
 
 def _placed(history: AgreementHistory, positions: Mapping[str, int]) -> Placed:
-    """Uncommitted versions never count; unreadable ones give way to the last readable one."""
-    readable = [version for version in history.versions if version.revision is not None
-                and version.revision.commit in positions and version.document is not None]
-    return [positions[version.revision.commit] for version in readable if version.revision], readable
+    """Uncommitted versions never count; unreadable ones give way to the last readable one; a removal
+    stands for the agreement's absence."""
+    standing = [version for version in history.versions if version.revision is not None
+                and version.revision.commit in positions and (version.document is not None or version.is_removed)]
+    return [positions[version.revision.commit] for version in standing if version.revision], standing
 
 
 def _charter_at(charter: Charter, placed: Mapping[str, Placed],
@@ -133,29 +134,24 @@ def _charter_at(charter: Charter, placed: Mapping[str, Placed],
     agreements: list[Agreement] = []
     versions: dict[str, int] = {}
     for current in charter.agreements:
-        places, readable = placed.get(current.id, ([], []))
+        places, standing = placed.get(current.id, ([], []))
         found = bisect.bisect_right(places, position)
-        agreement = readable[found - 1].agreement if found else None
+        agreement = standing[found - 1].agreement if found else None  # None: not there, or removed by then
         if agreement is not None:
             agreements.append(replace(agreement, id=current.id))
-            versions[current.id] = readable[found - 1].number
+            versions[current.id] = standing[found - 1].number
     return replace(charter, agreements=tuple(agreements)), versions
 
 
-def by_id(history: RepositoryHistory, charter: Charter) -> dict[str, AgreementHistory]:
-    """The repository's histories (keyed by path) keyed by agreement id, as the pages use them."""
-    return {a.id: history.by_agreement[a.path] for a in charter.agreements if a.path in history.by_agreement}
-
-
-def editions_from(history: RepositoryHistory, charter: Charter, pattern: str) -> tuple[Edition, ...]:
+def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[str, AgreementHistory],
+                  pattern: str) -> tuple[Edition, ...]:
     """Editions oldest first (by main-line position, then tag date and name); `charter` is today's."""
-    positions = {commit: index for index, commit in enumerate(history.mainline)}
+    positions = {commit: index for index, commit in enumerate(facts.mainline)}
     tags = sorted(
-        (tag for tag in matching_tags(history, pattern) if tag.commit in positions),
+        (tag for tag in matching_tags(facts, pattern) if tag.commit in positions),
         key=lambda tag: (positions[tag.commit], tag.tagged.timestamp() if tag.tagged else 0.0, tag.name),
     )
-    histories = by_id(history, charter) if tags else {}
-    placed = {key: _placed(value, positions) for key, value in histories.items()}
+    placed = {key: _placed(value, positions) for key, value in histories.items()} if tags else {}
     editions = []
     for number, tag in enumerate(tags, start=1):
         standing, versions = _charter_at(charter, placed, positions[tag.commit])

@@ -18,15 +18,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from generator.model import Agreement
+from generator.repository.model import Revision
 from generator.source.agreements import build_agreement
 from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
-from generator.model import Agreement
 from generator.vocabulary import RELATIONS
-
-if TYPE_CHECKING:
-    from generator.repository.read import Revision
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -42,6 +39,8 @@ EVENT_KINDS = (
     "moved",
     "metadata-only",
     "unparsable",
+    "removed",
+    "restored",
     "declared-adopted",
     "review-due",
 )
@@ -59,7 +58,10 @@ class Event:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted)."""
+    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted).
+
+    A commit that deleted the file is a version too, with no bytes: the agreement's life may go on
+    when a later commit restores it at the same path."""
 
     revision: Revision | None
     path: str
@@ -83,8 +85,18 @@ class Version:
         return build_agreement(self.document) if self.document is not None else None
 
     @property
+    def body(self) -> str:
+        """The Markdown body, without building the agreement (which would parse the Markdown)."""
+        return self.document.body if self.document is not None else self.text
+
+    @property
     def is_uncommitted(self) -> bool:
         return self.revision is None
+
+    @property
+    def is_removed(self) -> bool:
+        """The commit deleted the file: this version has no text."""
+        return self.revision is not None and self.revision.is_deletion
 
     @property
     def date(self) -> dt.datetime | None:
@@ -189,13 +201,18 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
              uncommitted_date: dt.date, front_matters: FieldsMemo) -> tuple[Version, Agreement | None]:
-    date = snapshot.revision.authored.date() if snapshot.revision is not None else uncommitted_date
+    revision = snapshot.revision
+    date = revision.authored.date() if revision is not None else uncommitted_date
+    if revision is not None and revision.is_deletion:
+        return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
     text, document, problem = _parse(snapshot, front_matters)
     agreement = _light(document) if document is not None else None
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
         found.append(("proposed", agreement.status if agreement is not None else ""))
+    elif before.is_removed:
+        found.append(("restored", ""))
     if agreement is None:
         found.append(("unparsable", problem))
         if moved_from is not None:

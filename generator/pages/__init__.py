@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
-from generator.cache import BlobCache
+from generator.diffs.consecutive import Change
 from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.model import Charter
@@ -33,10 +33,12 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
 
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
-               histories: Mapping[str, AgreementHistory] | None = None, editions: Sequence[Edition] = ()) -> Site:
+               histories: Mapping[str, AgreementHistory] | None = None,
+               diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = ()) -> Site:
+    """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, BlobCache(settings.cache_dir))
+                          histories, diffs or {})
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -56,5 +58,5 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
-    assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url)
+    assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id)
     return Site(tuple(pages), assets=assets, home_html=home_html(context))

@@ -2,8 +2,10 @@
 
 Rules, so a reader can check a figure against the history pages:
 
-- A change is one git event of one version (declared dates are not changes). Order: date, newest
-  first, then agreement id, then version, newest first; the events of one version keep their order.
+- A change is one git event of one version (declared dates are not changes). Order: newest first by
+  date, then within a day by the commit's time (author time, then committer time; an uncommitted
+  version is the newest of its day), then agreement id, then version, newest first; the events of
+  one version keep their order.
 - An uncommitted version (a local preview) is listed on the changes page, marked as such, but is
   not counted per year and never reaches a feed: it has no author, no date and may never land.
 - Per year: every committed `adopted`, `amended` and `renewed` event counts in the year of its
@@ -16,6 +18,7 @@ Rules, so a reader can check a figure against the history pages:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -88,7 +91,14 @@ def charter_changes(charter: Charter, histories: Mapping[str, AgreementHistory],
         if not (committed_only and version.is_uncommitted)
         for event in version.events
     ]
-    return sorted(found, key=lambda c: (-c.event.date.toordinal(), c.agreement.id, -c.version.number))
+    return sorted(found, key=_newest_first)
+
+
+def _newest_first(change: Change) -> tuple[float, float, float, str, int]:
+    revision = change.version.revision
+    authored, committed = (revision.authored.timestamp(), revision.committed.timestamp()) if revision else (
+        math.inf, math.inf)
+    return (-change.event.date.toordinal(), -authored, -committed, change.agreement.id, -change.version.number)
 
 
 def counted_events(agreement: Agreement, history: AgreementHistory | None) -> list[tuple[dt.date, str]]:

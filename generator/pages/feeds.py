@@ -4,12 +4,13 @@ Built with ElementTree, so every title, message and path (all from pull requests
 XML text; summaries are `type="text"`, never HTML. Characters XML 1.0 cannot carry (control
 characters, lone surrogates from odd file names) become U+FFFD, so a feed always parses.
 
-Stable: an entry's id is a tag URI of the agreement, version and event kind, and its `updated` is
-the commit's author date, so rebuilding never makes a reader show an entry again; a feed's own
-`updated` is its newest entry's (the "as of" date when it has none). Uncommitted versions are left
-out. Links: absolute under the MkDocs `site_url` when it is set; without it, links are relative to
-the site root and the feed carries an `xml:base` leading from the feed back to the root, which
-readers resolve against the feed's own address.
+Stable and unique: an entry's id is a tag URI of the charter's identity (the `feed_id` option, else
+the host and path of `site_url`, else the charter's title), the agreement, version and event kind, so
+two charters never share an id; its `updated` is the commit's author date, so rebuilding never makes
+a reader show an entry again; a feed's own `updated` is its newest entry's (the "as of" date when it
+has none). Uncommitted versions are left out. Links: absolute under the MkDocs `site_url` when it is
+set; without it, links are relative to the site root and the feed carries an `xml:base` leading from
+the feed back to the root, which readers resolve against the feed's own address.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote, urlsplit
 
 from generator.history.versions import AgreementHistory
 from generator.model import Agreement, Charter
@@ -37,9 +39,21 @@ def feed_path(agreement: Agreement) -> str:
     return f"{agreement.url}{FEED_PATH}"
 
 
-def entry_id(change: Change) -> str:
-    """Independent of the build time and the site's address, so an entry keeps its id for good."""
-    return f"{TAG_PREFIX}agreements/{change.agreement.id}/v/{change.version.number}/{change.event.kind}"
+def feed_identity(title: str, site_url: str | None = None, feed_id: str | None = None) -> str:
+    """What names this charter in tag URIs: `feed_id`, else `site_url`'s host and path, else the title."""
+    if feed_id:
+        name = feed_id
+    elif site_url:
+        address = urlsplit(site_url)
+        name = f"{address.netloc}{address.path}"
+    else:
+        name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return quote(name.strip("/"), safe="/-._~") or "charter"
+
+
+def entry_id(change: Change, identity: str) -> str:
+    """Independent of the build time, so an entry keeps its id for good."""
+    return f"{TAG_PREFIX}{identity}/agreements/{change.agreement.id}/v/{change.version.number}/{change.event.kind}"
 
 
 def clean(text: str) -> str:
@@ -88,12 +102,12 @@ def summary(change: Change) -> str:
     return f"{change.label}{detail} in version {change.version.number}.{subject}"
 
 
-def _entry(feed: ET.Element, change: Change, links: Links) -> None:
+def _entry(feed: ET.Element, change: Change, links: Links, identity: str) -> None:
     revision = change.version.revision
     if revision is None:
         raise ValueError(f"{change.agreement.id} v{change.version.number} is uncommitted: feeds list commits only")
     entry = ET.SubElement(feed, "entry")
-    _text(entry, "id", entry_id(change))
+    _text(entry, "id", entry_id(change, identity))
     _text(entry, "title", f"{change.agreement.title}: {change.label}", type="text")
     _text(entry, "updated", timestamp(revision.authored))
     author = ET.SubElement(entry, "author")
@@ -104,7 +118,7 @@ def _entry(feed: ET.Element, change: Change, links: Links) -> None:
     _text(entry, "summary", summary(change), type="text")
 
 
-def feed_xml(path: str, feed_id: str, title: str, page: str, changes: Sequence[Change], author: str,
+def feed_xml(path: str, identity: str, title: str, page: str, changes: Sequence[Change], author: str,
              as_of: dt.date, links: Links) -> bytes:
     """One Atom document; `changes` are committed and newest first."""
     attributes = {"xmlns": ATOM}
@@ -112,7 +126,7 @@ def feed_xml(path: str, feed_id: str, title: str, page: str, changes: Sequence[C
     if base is not None:
         attributes[XML_BASE] = base
     feed = ET.Element("feed", attributes)
-    _text(feed, "id", feed_id)
+    _text(feed, "id", f"{TAG_PREFIX}{identity}/{path.removesuffix(FEED_PATH)}feed")
     _text(feed, "title", title, type="text")
     dates = [change.version.revision.authored for change in changes if change.version.revision is not None]
     _text(feed, "updated", timestamp(max(dates, key=timestamp)) if dates else timestamp(as_of))
@@ -120,19 +134,20 @@ def feed_xml(path: str, feed_id: str, title: str, page: str, changes: Sequence[C
     _link(feed, "self", links.href(path), type="application/atom+xml")
     _link(feed, "alternate", links.href(page), type="text/html")
     for change in changes:
-        _entry(feed, change, links)
+        _entry(feed, change, links, identity)
     ET.indent(feed, space="  ")
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
 def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_of: dt.date, *,
-                site_url: str | None = None) -> tuple[Asset, ...]:
+                site_url: str | None = None, feed_id: str | None = None) -> tuple[Asset, ...]:
     """The charter's feed (`feed.xml`) and one per agreement with a history page."""
     links = Links(site_url)
+    identity = feed_identity(charter.title, site_url, feed_id)
     changes = charter_changes(charter, histories, committed_only=True)
     assets = [Asset(FEED_PATH, feed_xml(
-        FEED_PATH, f"{TAG_PREFIX}feed", f"{charter.title}: recent changes", "changes/",
+        FEED_PATH, identity, f"{charter.title}: recent changes", "changes/",
         changes[:FEED_ENTRIES], charter.title, as_of, links,
     ))]
     by_agreement: dict[str, list[Change]] = {}
@@ -144,7 +159,7 @@ def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_
             continue
         path = feed_path(agreement)
         assets.append(Asset(path, feed_xml(
-            path, f"{TAG_PREFIX}{agreement.url}feed", f"{agreement.title}: changes", history_url(agreement),
+            path, identity, f"{agreement.title}: changes", history_url(agreement),
             by_agreement.get(agreement.id, [])[:FEED_ENTRIES], charter.title, as_of, links,
         )))
     return tuple(assets)

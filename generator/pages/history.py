@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.cache import BlobCache, fingerprint
-from generator.diffs.clauses import diff_bodies, diff_fields, diff_summary
-from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
@@ -27,6 +23,8 @@ EVENT_LABELS = {
     "moved": "Moved",
     "metadata-only": "Details changed",
     "unparsable": "Unreadable text",
+    "removed": "Removed",
+    "restored": "Restored",
     "declared-adopted": "Adopted (declared)",
     "review-due": "Review due",
 }
@@ -49,66 +47,18 @@ def json_for_script(value: object) -> Markup:
     return Markup(text)  # noqa: S704 - every character that could end the element is escaped above
 
 
-def _body(version: Version) -> str:
-    """The Markdown body, without building the agreement (which would parse the Markdown)."""
-    return version.document.body if version.document is not None else version.text
-
-
 def version_texts(history: AgreementHistory, context: SiteContext) -> list[dict[str, object]]:
     """What the in-browser comparison needs: each version's label and Markdown body."""
     return [
-        {"number": version.number, "label": version_label(version, context), "text": _body(version)}
+        {"number": version.number, "label": version_label(version, context), "text": version.body}
         for version in history.versions
     ]
 
 
 def version_label(version: Version, context: SiteContext) -> str:
     date = version.date.date().isoformat() if version.date else context.as_of.isoformat()
-    return f"Version {version.number}, {date}" + (" (uncommitted)" if version.is_uncommitted else "")
-
-
-DIFF_CODE = fingerprint("diffs.clauses", "diffs.match", "diffs.render")
-
-
-@dataclass(frozen=True)
-class Change:
-    """A version against the one before it, ready to show."""
-
-    version: Version
-    fields_html: Markup
-    body_html: Markup
-    summary: str
-
-
-def _compute_change(previous: Version | None, version: Version) -> tuple[str, str, str]:
-    body_diff = diff_bodies(_body(previous) if previous is not None else "", _body(version))
-    before = previous.agreement if previous is not None else None
-    fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
-    return render_field_diff_html(fields), render_body_diff_html(body_diff), diff_summary(body_diff)
-
-
-def _blob(version: Version | None) -> str:
-    return version.revision.blob if version is not None and version.revision is not None else "none"
-
-
-def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Change]:
-    """Newest first: each version against the one before it, cached by the two blobs compared."""
-    found = []
-    previous: Version | None = None
-    for version in history.versions:
-        def compute(previous: Version | None = previous, version: Version = version) -> tuple[str, str, str]:
-            return _compute_change(previous, version)
-
-        if version.is_uncommitted:
-            fields, body, summary = compute()
-        else:
-            fields, body, summary = cache.get_or_compute(
-                "diffs", f"{_blob(previous)}-{_blob(version)}-{DIFF_CODE}", compute,
-                encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
-        # Escaped by generator.diffs.clauses, which renders every text through html.escape.
-        found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
-        previous = version
-    return list(reversed(found))
+    state = " (uncommitted)" if version.is_uncommitted else " (removed)" if version.is_removed else ""
+    return f"Version {version.number}, {date}{state}"
 
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> str:
@@ -138,7 +88,7 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
         history=history,
         labels=EVENT_LABELS,
         timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
-        diffs=consecutive_diffs(history, context.cache),
+        diffs=context.diffs.get(agreement.id, ()),
         versions_json=json_for_script(version_texts(history, context)),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.cache import BlobCache
+from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.source.markup import LinkTarget, render
@@ -32,7 +32,8 @@ class SiteContext:
     as_of: dt.date
     trusted_html: bool = False
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
-    cache: BlobCache = field(default_factory=lambda: BlobCache(None))
+    diffs: Mapping[str, Sequence[Change]] = field(default_factory=dict)
+    """Agreement id -> its consecutive diffs, newest first, from the diffs stage."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""

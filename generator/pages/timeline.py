@@ -24,10 +24,12 @@ MARK_COLOURS = {
     "moved": "#475569",
     "metadata-only": "#94a3b8",
     "unparsable": "#b91c1c",
+    "removed": "#b91c1c",
+    "restored": "#1d4ed8",
 }
 # Drawn as the shape of the most telling event of a version, so colour is never the only cue.
-PRIORITY = ("adopted", "status-changed", "renewed", "amended", "proposed", "relations-changed", "moved",
-            "metadata-only", "unparsable")
+PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", "proposed",
+            "relations-changed", "moved", "metadata-only", "unparsable")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ def _shape(kind: str, x: float) -> str:
                 f'stroke="{MARK_COLOURS["adopted"]}" stroke-width="2"/>')
     if kind == "adopted":
         return f'<rect x="{x - 6:.1f}" y="{AXIS_Y - 6}" width="12" height="12" fill="{colour}"/>'
+    if kind == "removed":
+        return (f'<path d="M{x - 6:.1f},{AXIS_Y - 6} L{x + 6:.1f},{AXIS_Y + 6} M{x - 6:.1f},{AXIS_Y + 6} '
+                f'L{x + 6:.1f},{AXIS_Y - 6}" stroke="{colour}" stroke-width="3"/>')
     if kind in {"renewed", "status-changed"}:
         points = f"{x:.1f},{AXIS_Y - 8} {x + 7:.1f},{AXIS_Y} {x:.1f},{AXIS_Y + 8} {x - 7:.1f},{AXIS_Y}"
         return f'<polygon points="{points}" fill="{colour}"/>'

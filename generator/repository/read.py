@@ -1,63 +1,55 @@
 """Read the charter's past from git with a fixed number of processes, whatever the number of files.
 
-The commands, run in the project root:
+GitPython finds the repository (searching parent folders, so the project may sit in a sub-folder of
+it) and reads refs and the shallow and mid-operation markers itself; git runs twice:
 
-- `git rev-parse --is-shallow-repository`: is this a repository, and is its history complete;
 - `git log --first-parent --diff-merges=first-parent -M --raw -z ... HEAD -- <agreements> <registries>`:
-  every revision of every agreement and registry file, in one stream;
-- `git cat-file --batch`: HEAD's commit object (the site's "as of" date) and every blob needed;
-- `git for-each-ref refs/tags`: annotated tags, which mark charter editions;
-- `git rev-list --first-parent HEAD`: the main line, which tells what stood at a tag's commit.
+  every revision of every agreement and registry file, in one stream read as it comes;
+- `git rev-list --first-parent HEAD`: the main line, which tells what stood at a tag's commit;
+
+and one `git cat-file --batch` (GitPython's `repo.odb`) serves HEAD's commit, the tags and every blob.
 
 Merges: the log walks the first-parent chain (the main line) and diffs a merge against its first
 parent. So an amendment that landed through a merged pull request is ONE revision, the merge, with
 the merge's author, date and message; the branch's own commits are not revisions (their work in
-progress was never the charter). Commits made on the main line directly are revisions as usual.
+progress was never the charter). Renames: `-M` detects moves in the stream (a move that also rewrote
+over half the file reads as a deletion and a new file). Trailers are git's own reading of them.
 
-Renames: `-M` detects moves in the stream; each agreement is followed back from its current path
-through its renames, so `git mv` keeps its history, which starts at the newest commit that added
-the file. A move that also rewrote over half the file reads as a new file; a staged, uncommitted
-move is not history yet. Trailers (`Consented-by: party-id`) are parsed, not judged; a commit that
-touches no charter file (an empty "consent" commit) is not in the stream.
-
-Working copy: an agreement whose bytes (CRLF read as LF) differ from its newest committed blob, or
-that was never committed, gets a trailing uncommitted version (compared in Python, no process).
-Needs git 2.31 or newer (`--diff-merges`).
+Working copy: a file whose bytes (CRLF read as LF) differ from what HEAD holds at its path, or that
+HEAD does not hold, is reported with its bytes (compared in Python, no process). Needs git 2.31 or
+newer (`--diff-merges`).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import logging
 import os
-import posixpath
-import re
-import subprocess
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.source.documents import FieldsMemo
 from generator.errors import CharterError
-from generator.history.versions import AgreementHistory, Snapshot, build_history
-from generator.settings import REGISTRY_FILES
+from generator.repository.log import log_arguments, parse_log, tokens
+from generator.repository.model import RepositoryFacts, Revision, Tag
+
+if TYPE_CHECKING:
+    import git
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 WITHOUT_HISTORY = (
     "or build without history by setting the plugin option `history: false` (CLI: `--no-history`)"
 )
+UNFINISHED = {
+    "rebase-merge": "a rebase", "rebase-apply": "a rebase or `git am`", "MERGE_HEAD": "a merge",
+    "CHERRY_PICK_HEAD": "a cherry-pick", "REVERT_HEAD": "a revert",
+}
 NOT_A_REPOSITORY = "not a git repository: showing the working copy as uncommitted"
 NO_COMMITS = "the git repository has no commits yet: showing the working copy as uncommitted"
-RECORD = b"\x1e"
-LOG_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%B%x00"
-TAG_FIELDS = (
-    "refname:strip=2", "objecttype", "*objectname", "*objecttype", "taggerdate:iso-strict", "contents",
-)
-TAG_FORMAT = "".join(f"%({name})%00" for name in TAG_FIELDS)
-CHANGES = {"A": "added", "C": "added", "M": "modified", "T": "modified", "R": "renamed", "D": "deleted"}
-TRAILER = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)\Z")
+CHUNK = 1 << 16
+SIGNATURE = ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----")
 
 
 class GitError(CharterError):
@@ -77,227 +69,117 @@ class ShallowCloneError(GitError):
                          f"actions/checkout; {WITHOUT_HISTORY}")
 
 
-@dataclass(frozen=True)
-class Revision:
-    """One commit's change to one file, as the main line saw it."""
-
-    commit: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    authored: dt.datetime
-    committed: dt.datetime
-    message: str
-    trailers: tuple[tuple[str, str], ...]
-    path: str
-    blob: str
-    """Empty for a deletion."""
-    change: str
-    """added, modified, renamed or deleted."""
-    old_path: str | None = None
-    """The path before a rename."""
-
-    @property
-    def subject(self) -> str:
-        return " ".join(self.message.strip().split("\n\n", 1)[0].split())
-
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
-
-    def trailer(self, key: str) -> tuple[str, ...]:
-        """Values of a trailer, case-insensitively, as git treats trailer keys."""
-        return tuple(value for name, value in self.trailers if name.lower() == key.lower())
+def _failed(command: str, root: Path, said: str) -> GitError:
+    return GitError(f"`git {command}` failed in {root}: {said.strip()}\n"
+                    f"  help: fix the repository (git 2.31 or newer is needed), {WITHOUT_HISTORY}")
 
 
-@dataclass(frozen=True)
-class Tag:
-    name: str
-    commit: str
-    tagged: dt.datetime | None
-    message: str
+def _beyond_ceiling(root: Path, top: str | os.PathLike[str] | None) -> bool:
+    """git's GIT_CEILING_DIRECTORIES, which GitPython's search does not know: from below one, git never
+    climbs into it."""
+    here, found = root.resolve(), Path(top or root).resolve()
+    ceilings = [Path(path).resolve() for path in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep)
+                if os.path.isabs(path)]
+    return any(here != ceiling and here.is_relative_to(ceiling) and ceiling.is_relative_to(found)
+               for ceiling in ceilings)
 
 
-@dataclass(frozen=True)
-class RepositoryHistory:
-    by_agreement: Mapping[str, AgreementHistory] = field(hash=False)
-    is_repository: bool
-    newest_commit_date: dt.datetime | None = None
-    """Committer date of HEAD: the site's default "as of" date."""
-    warnings: tuple[str, ...] = ()
-    tags: tuple[Tag, ...] = ()
-    registry_revisions: tuple[Revision, ...] = ()
-    """Changes to the registry files, oldest first."""
-    mainline: tuple[str, ...] = ()
-    """The first-parent chain of HEAD, oldest first: a commit's place in it orders versions and tags."""
+@contextmanager
+def open_repository(root: Path) -> Iterator[git.Repo | None]:
+    """The repository holding `root` (None outside one); its git processes end with the block.
 
-
-def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
-    """`Key: value` lines of the last paragraph, if every line there is one (or continues one)."""
-    paragraphs = [part for part in re.split(r"\n[ \t]*\n", message.strip()) if part.strip()]
-    if len(paragraphs) < 2:
-        return ()
-    found: list[tuple[str, str]] = []
-    for line in paragraphs[-1].split("\n"):
-        match = TRAILER.match(line)
-        if line[:1] in (" ", "\t") and found:
-            found[-1] = (found[-1][0], f"{found[-1][1]} {line.strip()}".strip())
-        elif match:
-            found.append((match[1], match[2].strip()))
-        else:
-            return ()
-    return tuple(found)
-
-
-def parse_log(data: bytes) -> tuple[Revision, ...]:
-    """Revisions (one per commit and changed path), newest first, from the `LOG_FORMAT` -z --raw stream."""
-    tokens = data.split(b"\0")
-    revisions: list[Revision] = []
-    header: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].lstrip(b"\n")
-        if token.startswith(RECORD):
-            header = [part.decode("utf-8", "replace") for part in [token[1:], *tokens[i + 1 : i + 7]]]
-            i += 7
-        elif token.startswith(b":") and header:
-            meta = token[1:].decode("ascii").split()
-            kind = CHANGES.get(meta[4][:1], "modified")
-            count = 2 if meta[4][:1] in ("R", "C") else 1
-            paths = [part.decode("utf-8", "surrogateescape") for part in tokens[i + 1 : i + 1 + count]]
-            sha, parents, name, email, authored, committed, message = header
-            revisions.append(Revision(
-                sha, tuple(parents.split()), name, email, dt.datetime.fromisoformat(authored),
-                dt.datetime.fromisoformat(committed), message, parse_trailers(message), paths[-1],
-                "" if kind == "deleted" else meta[3], kind, paths[0] if count == 2 else None,
-            ))
-            i += 1 + count
-        else:
-            i += 1
-    return tuple(revisions)
-
-
-def follow(revisions: Sequence[Revision], paths: Mapping[str, str]) -> dict[str, tuple[Revision, ...]]:
-    """For each key, the revisions of the file now at its path, oldest first, following renames back.
-
-    `revisions` are newest first. A deletion met before anything else (the file was deleted in
-    git and written again in the working copy) is passed over: its older history still applies.
+    GitPython runs `git version` when first imported, so a missing git shows here as an ImportError.
     """
-    by_path: dict[str, list[tuple[int, Revision]]] = {}
-    ordinal = {commit: number for number, commit in enumerate(dict.fromkeys(r.commit for r in revisions))}
-    for revision in revisions:
-        by_path.setdefault(revision.path, []).append((ordinal[revision.commit], revision))
-    return {key: _chain(by_path, path) for key, path in paths.items()}
+    try:
+        import git
+    except ImportError:
+        raise GitNotFoundError("GitPython found no git to run") from None
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        yield None
+        return
+    if _beyond_ceiling(root, repo.working_tree_dir):
+        repo.close()
+        yield None
+        return
+    repo.git.update_environment(GIT_LITERAL_PATHSPECS="1", GIT_TERMINAL_PROMPT="0")  # GitPython sets LC_ALL=C
+    try:
+        yield repo
+    except git.GitCommandNotFound as error:
+        raise GitNotFoundError(getattr(error.status, "strerror", None) or "not found") from None
+    except git.GitCommandError as error:
+        raise _failed(str(error.command[1] if len(error.command) > 1 else "git"), root,
+                      error.stderr.strip().removeprefix("stderr: ").strip("'")) from None
+    finally:
+        repo.close()
 
 
-def _chain(by_path: Mapping[str, list[tuple[int, Revision]]], path: str) -> tuple[Revision, ...]:
-    chain: list[Revision] = []
-    position = -1
-    while True:
-        entries = by_path.get(path, [])
-        found = bisect.bisect_right(entries, position, key=lambda entry: entry[0])
-        if found == len(entries):
-            break
-        position, revision = entries[found]
-        if revision.change == "deleted" and chain:
-            break
-        if revision.change != "deleted":
-            chain.append(revision)
-        if revision.change == "added":
-            break
-        if revision.change == "renamed" and revision.old_path is not None:
-            path = revision.old_path
-    return tuple(reversed(chain))
+def _signature_date(line: bytes) -> dt.datetime | None:
+    """The date of a `committer`/`tagger` header line: `... <email> <seconds> <+hhmm>`."""
+    try:
+        stamp, offset = line.rsplit(b" ", 2)[1:]
+        sign = -1 if offset.startswith(b"-") else 1
+        delta = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+        return dt.datetime.fromtimestamp(int(stamp), dt.timezone(sign * delta))
+    except ValueError:
+        return None
 
 
-def parse_batch(data: bytes, count: int) -> tuple[bytes | None, ...]:
-    """Contents of `count` objects from `git cat-file --batch` output; None for a missing one."""
-    found: list[bytes | None] = []
-    offset = 0
-    for _ in range(count):
-        end = data.index(b"\n", offset)
-        header = data[offset:end].split()
-        offset = end + 1
-        if len(header) == 3 and header[2].isdigit():
-            size = int(header[2])
-            found.append(data[offset : offset + size])
-            offset += size + 1
-        else:
-            found.append(None)
-    return tuple(found)
+def _headers(data: bytes) -> tuple[dict[bytes, bytes], bytes]:
+    """The header lines of a raw commit or tag object (first of each name) and its message."""
+    head, _, message = data.partition(b"\n\n")
+    headers: dict[bytes, bytes] = {}
+    for line in head.split(b"\n"):
+        name, _, value = line.partition(b" ")
+        headers.setdefault(name, value)
+    return headers, message
 
 
 def committer_date(commit_object: bytes) -> dt.datetime | None:
-    """The committer date of a raw commit object (its `committer ... <stamp> <+hhmm>` header)."""
-    for line in commit_object.split(b"\n"):
-        if not line:
-            break
-        if line.startswith(b"committer "):
-            stamp, offset = line.rsplit(b" ", 2)[1:]
-            sign = -1 if offset.startswith(b"-") else 1
-            delta = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
-            return dt.datetime.fromtimestamp(int(stamp), dt.timezone(sign * delta))
-    return None
+    committer = _headers(commit_object)[0].get(b"committer")
+    return _signature_date(committer) if committer is not None else None
 
 
-def parse_tags(data: bytes) -> tuple[Tag, ...]:
-    """Annotated tags of commits from `git for-each-ref --format=TAG_FORMAT` output."""
-    tokens = data.split(b"\0")
-    width = len(TAG_FIELDS)
-    tags: list[Tag] = []
-    for start in range(0, len(tokens) - width + 1, width):
-        name, kind, target, target_kind, date, message = (
-            token.decode("utf-8", "replace") for token in tokens[start : start + width]
-        )
-        if kind == "tag" and target_kind == "commit":
-            tagged = dt.datetime.fromisoformat(date) if date else None
-            tags.append(Tag(name.lstrip("\n"), target, tagged, message))
-    return tuple(tags)
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    command = ["git", "--literal-pathspecs", "-c", "log.showSignature=false", *args]
-    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+def _object(repo: git.Repo, sha: str) -> tuple[str, bytes]:
+    """(type, bytes) of an object, through the one persistent `cat-file --batch`."""
     try:
-        return subprocess.run(command, cwd=root, input=stdin, capture_output=True, env=env, check=False)
-    except OSError as error:
-        raise GitNotFoundError(error.strerror or str(error)) from None
+        stream = repo.odb.stream(bytes.fromhex(sha))
+    except ValueError:
+        raise GitError(f"git cannot read the object {sha}: it is missing\n"
+                       f"  help: run `git fsck`, {WITHOUT_HISTORY}") from None
+    kind = stream.type
+    return kind.decode("ascii") if isinstance(kind, bytes) else str(kind), stream.read()
 
 
-def _checked(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    result = _git(root, *args, stdin=stdin)
-    if result.returncode != 0:
-        said = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"`git {args[0]}` failed in {root}: {said}\n"
-                       f"  help: fix the repository (git 2.31 or newer is needed), {WITHOUT_HISTORY}")
-    return result.stdout
+def _head(repo: git.Repo) -> str | None:
+    from git import SymbolicReference
+
+    try:
+        return SymbolicReference.dereference_recursive(repo, "HEAD")
+    except ValueError:  # an unborn branch: no commit yet
+        return None
 
 
-def _is_repository(root: Path) -> bool:
-    """False outside a repository; raise for a shallow clone or any other failure of git."""
-    result = _git(root, "rev-parse", "--is-shallow-repository")
-    if result.returncode != 0:
-        said = result.stderr.decode("utf-8", "replace").strip()
-        if "not a git repository" in said:
-            return False
-        raise GitError(f"git cannot read the repository in {root}: {said}\n  help: {WITHOUT_HISTORY}")
-    if result.stdout.strip() == b"true":
-        raise ShallowCloneError()
-    return True
+def _tag(repo: git.Repo, name: str, path: str) -> Tag | None:
+    """An annotated tag of a commit; None for a lightweight tag or a tag of anything else."""
+    from git import SymbolicReference
+
+    kind, data = _object(repo, SymbolicReference.dereference_recursive(repo, path))
+    if kind != "tag":
+        return None
+    headers, message = _headers(data)
+    if headers.get(b"type") != b"commit":
+        return None
+    text = message.decode("utf-8", "replace")
+    for marker in SIGNATURE:
+        text = text.split(marker, 1)[0]
+    tagger = headers.get(b"tagger")
+    return Tag(name, headers[b"object"].decode("ascii"), _signature_date(tagger) if tagger else None, text)
 
 
-UNFINISHED = {
-    "rebase-merge": "a rebase", "rebase-apply": "a rebase or `git am`", "MERGE_HEAD": "a merge",
-    "CHERRY_PICK_HEAD": "a cherry-pick", "REVERT_HEAD": "a revert",
-}
-
-
-def unfinished_operations(root: Path) -> list[str]:
-    """Warn when git is mid-rebase or mid-merge: history then ends at a commit that is not a branch's."""
-    git_dir = root / ".git"
-    return [f"the repository is in the middle of {operation}: history shows the commits made so far; "
-            "finish it (for example `git rebase --continue` or `git merge --continue`) or abort it"
-            for marker, operation in UNFINISHED.items() if (git_dir / marker).exists()]
+def _unfinished(git_dir: Path) -> tuple[str, ...]:
+    return tuple(operation for marker, operation in UNFINISHED.items() if (git_dir / marker).exists())
 
 
 def _read_working(root: Path, path: str) -> bytes | None:
@@ -311,56 +193,78 @@ def _differs(committed: bytes, working: bytes) -> bool:
     return committed != working and committed.replace(b"\r\n", b"\n") != working.replace(b"\r\n", b"\n")
 
 
-def _histories(snapshots: Mapping[str, list[Snapshot]], working: Mapping[str, bytes | None],
-               paths: Mapping[str, str], today: dt.date,
-               front_matters: FieldsMemo | None = None) -> dict[str, AgreementHistory]:
-    histories: dict[str, AgreementHistory] = {}
-    for agreement_id, versions in snapshots.items():
-        data = working[agreement_id]
-        if data is not None and (not versions or _differs(versions[-1].data, data)):
-            versions = [*versions, Snapshot(None, paths[agreement_id], data)]
-        histories[agreement_id] = build_history(agreement_id, versions, today, front_matters)
-    return histories
+def _at_head(revisions: tuple[Revision, ...]) -> dict[str, str]:
+    """Path -> the blob HEAD holds there ("" for a path deleted or moved away), from the newest-first log."""
+    found: dict[str, str] = {}
+    for revision in revisions:
+        found.setdefault(revision.path, revision.blob)
+        if revision.old_path is not None:
+            found.setdefault(revision.old_path, "")
+    return found
 
 
-def read_histories(root: Path, agreements_dir: str, registries_dir: str, current_paths: Mapping[str, str],
-                   as_of: dt.date | None = None, front_matters: FieldsMemo | None = None) -> RepositoryHistory:
-    """Every agreement's versions and events; `current_paths` maps id -> path relative to `root`.
+def working_changes(root: Path, paths: Collection[str], committed: Mapping[str, str],
+                    contents: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Working-copy bytes of the `paths` (relative to `root`) that differ from their `committed` blob."""
+    found: dict[str, bytes] = {}
+    for path in paths:
+        data = _read_working(root, path)
+        blob = committed.get(path, "")
+        if data is not None and (not blob or _differs(contents[blob], data)):
+            found[path] = data
+    return found
 
-    `as_of` dates uncommitted versions (default: today).
-    """
-    today = as_of or dt.date.today()
-    working = {agreement_id: _read_working(root, path) for agreement_id, path in current_paths.items()}
-    empty: dict[str, list[Snapshot]] = {agreement_id: [] for agreement_id in current_paths}
-    if not _is_repository(root):
-        return RepositoryHistory(_histories(empty, working, current_paths, today), False,
-                                 warnings=(NOT_A_REPOSITORY,))
-    registries = tuple(posixpath.normpath(posixpath.join(registries_dir, name)) for name in REGISTRY_FILES)
-    revisions = parse_log(_checked(
-        root, "log", "--first-parent", "--diff-merges=first-parent", "-M", "--raw", "-z", "--no-abbrev",
-        "--no-color", "--relative", "--encoding=UTF-8", f"--format={LOG_FORMAT}", "--ignore-missing", "HEAD",
-        "--", posixpath.normpath(agreements_dir), *registries,
-    ))
-    chains = follow(revisions, current_paths)
-    blobs = sorted({revision.blob for chain in chains.values() for revision in chain})
-    objects = parse_batch(_checked(root, "cat-file", "--batch", stdin="".join(
-        f"{name}\n" for name in ["HEAD", *blobs]).encode()), 1 + len(blobs))
-    contents = dict(zip(blobs, objects[1:]))
-    snapshots: dict[str, list[Snapshot]] = {}
-    for agreement_id, chain in chains.items():
-        for revision in chain:
-            data = contents[revision.blob]
-            if data is None:
-                raise GitError(f"git cannot read {revision.path} at commit {revision.commit[:12]}: "
-                               f"the object {revision.blob} is missing\n"
-                               f"  help: run `git fsck`, {WITHOUT_HISTORY}")
-            snapshots.setdefault(agreement_id, []).append(Snapshot(revision, revision.path, data))
-    tags = parse_tags(_checked(root, "for-each-ref", f"--format={TAG_FORMAT}", "refs/tags"))
-    mainline = _checked(root, "rev-list", "--first-parent", "--ignore-missing", "HEAD").decode().split()[::-1]
-    head = committer_date(objects[0]) if objects[0] is not None else None
-    log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(blobs), len(tags))
-    registry_revisions = tuple(reversed([revision for revision in revisions if revision.path in registries]))
-    warnings = (*([] if head is not None else [NO_COMMITS]), *unfinished_operations(root))
-    return RepositoryHistory(_histories({**empty, **snapshots}, working, current_paths, today, front_matters),
-                             True, head,
-                             warnings, tags, registry_revisions, tuple(mainline))
+
+def _relative_to_top(repo: git.Repo, root: Path) -> str:
+    top = Path(repo.working_tree_dir or root).resolve()
+    relative = Path(os.path.relpath(root.resolve(), top)).as_posix()
+    return "" if relative == "." else f"{relative}/"
+
+
+def repository_warnings(facts: RepositoryFacts) -> tuple[str, ...]:
+    """What a reader of the build log should know about the state git was in."""
+    if not facts.is_repository:
+        return (NOT_A_REPOSITORY,)
+    return (*([] if facts.head_date is not None else [NO_COMMITS]), *(
+        f"the repository is in the middle of {operation}: history shows the commits made so far; "
+        "finish it (for example `git rebase --continue` or `git merge --continue`) or abort it"
+        for operation in facts.unfinished))
+
+
+def read_head_date(root: Path) -> dt.datetime | None:
+    """HEAD's committer date alone (None without a repository or a commit): what `charter check` needs."""
+    with open_repository(root) as repo:
+        head = _head(repo) if repo is not None else None
+        return committer_date(_object(repo, head)[1]) if repo is not None and head is not None else None
+
+
+def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str],
+                    registries: Collection[str] = ()) -> RepositoryFacts:
+    """Raw facts for the files now at `paths`; `pathspecs` (the agreements folder and the registries)
+    bound the log. Every path is relative to the project folder `root`, which may sit below the
+    repository's top."""
+    with open_repository(root) as repo:
+        if repo is None:
+            working = {path: data for path in paths if (data := _read_working(root, path)) is not None}
+            return RepositoryFacts(False, working=working)
+        if (Path(repo.common_dir) / "shallow").is_file():
+            raise ShallowCloneError()
+        unfinished = _unfinished(Path(repo.git_dir))
+        head = _head(repo)
+        if head is None:
+            return RepositoryFacts(True, working=working_changes(root, paths, {}, {}), unfinished=unfinished)
+        prefix = _relative_to_top(repo, root)
+        process = repo.git.log(*log_arguments(prefix, [f"{prefix}{spec}" for spec in pathspecs]),
+                               as_process=True)
+        stdout = process.proc.stdout
+        revisions = tuple(parse_log(tokens(iter(lambda: stdout.read(CHUNK), b""))))
+        process.wait()
+        wanted = sorted({r.blob for r in revisions if r.blob and r.path not in registries})
+        contents = {blob: _object(repo, blob)[1] for blob in wanted}
+        head_date = committer_date(_object(repo, head)[1])
+        tags = tuple(tag for ref in sorted(repo.tags, key=lambda ref: ref.name)
+                     if (tag := _tag(repo, ref.name, ref.path)) is not None)
+        mainline = tuple(reversed(repo.git.rev_list("--first-parent", "HEAD").split()))
+        log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(wanted), len(tags))
+        return RepositoryFacts(True, revisions, contents, working_changes(root, paths, _at_head(revisions), contents),
+                               head_date, tags, mainline, unfinished)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,8 @@ def _read(settings: Settings, path: Path) -> SourceDocument:
     return read_document(shown, data)
 
 
-def load_charter(settings: Settings) -> LoadResult:
+def load_charter(settings: Settings, as_of: dt.date | None = None) -> LoadResult:
+    """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -92,7 +94,7 @@ def load_charter(settings: Settings) -> LoadResult:
         problems.extend(check_document(document, rule_context))
     agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
     charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts)
-    problems.extend(check_charter(CharterContext(charter, documents, settings.as_of,
+    problems.extend(check_charter(CharterContext(charter, documents, as_of,
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))
     return LoadResult(charter, tuple(sort_problems(problems)), len(paths) + len(registries.files))
