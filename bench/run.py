@@ -4,7 +4,7 @@
 
 For each size a demo charter is written (`charter demo`) and, in every run, these are timed as whole
 processes (wall, user+sys and peak memory of the process and the children it waited for, from
-`os.wait4`, so no outside tool is needed):
+`os.wait4` in the small launcher bench/spawn.py, so no outside tool is needed):
 
   plain build     `mkdocs build` of the same agreement files with the demo's theme setup and no charter
                   plugin (Material, search, a nav listing only the home page, fonts off): the floor;
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -37,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +50,7 @@ from generator.demo import theme_files, write_demo
 REPO = Path(__file__).resolve().parent.parent
 
 HISTORY_READ = [sys.executable, str(REPO / "bench" / "history_read.py")]  # run in the demo's folder
+SPAWN = REPO / "bench" / "spawn.py"
 PLAIN, GIT_LOG = "plain build", "git log --raw"
 COLD_READ, WARM_READ = "history read, no cache", "history read, warm cache"
 COLD, WARM, CHECK, AMENDED = "cold build", "warm build", "charter check", "build after one amendment"
@@ -92,36 +93,27 @@ def environment() -> dict[str, str]:
 
 
 def measure(command: Sequence[str], cwd: Path, logs: Path, timeout: float | None) -> Measurement:
-    """Run one command as its own process group; kill the whole group at the timeout."""
+    """Run one command through the small launcher, so its peak memory is its own, not this process's."""
     logs.parent.mkdir(parents=True, exist_ok=True)
-    killed = threading.Event()
-
-    def kill(pid: int) -> None:
-        killed.set()
-        os.killpg(pid, signal.SIGKILL)
-
+    figures = Path(f"{logs}.json")
+    launcher = [sys.executable, "-S", str(SPAWN), str(figures), str(timeout or 0), *command]
     with open(f"{logs}.out", "wb") as out, open(f"{logs}.err", "wb") as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=environment(), stdout=out, stderr=err,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-        timer = threading.Timer(timeout, kill, (process.pid,)) if timeout else None
-        if timer:
-            timer.start()
+        process = subprocess.Popen(launcher, cwd=cwd, env=environment(), stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        except BaseException:  # interrupted: its own session would not get the signal
-            kill(process.pid)
-            os.waitpid(process.pid, 0)
+            process.wait()
+        except BaseException:  # interrupted: the launcher stops the command's whole session
+            process.terminate()
+            process.wait()
             raise
-        wall = time.perf_counter() - start
-        if timer:
-            timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 and not killed.is_set():
+    if process.returncode != 0 or not figures.is_file():
+        raise BenchError(f"the launcher of `{' '.join(command)}` failed with {process.returncode}")
+    found = json.loads(figures.read_text(encoding="utf-8"))
+    if found["code"] != 0 and not found["timed_out"]:
         stderr = Path(f"{logs}.err").read_text(encoding="utf-8", errors="replace").splitlines()
-        raise BenchError(f"`{' '.join(command)}` in {cwd} exited with {process.returncode}; its stderr ends:\n"
+        raise BenchError(f"`{' '.join(command)}` in {cwd} exited with {found['code']}; its stderr ends:\n"
                          + "\n".join(stderr[-40:]))
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, not killed.is_set())
+    return Measurement(found["wall"], found["cpu"], found["peak"], not found["timed_out"])
 
 
 def plain_project(demo: Path, target: Path) -> None:
@@ -328,7 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- Machine: {machine()}",
         f"- Load average when it started: {' / '.join(f'{x:.2f}' for x in load)} (1 / 5 / 15 minutes); "
         "other work on the machine moves the seconds, so read the ratios, measured side by side in each run.",
-        "- Whole processes: wall time, user+sys time and peak resident memory from `os.wait4` (children included).",
+        "- Whole processes: wall time, user+sys time and peak resident memory from `os.wait4` (children included; "
+        "the peak is of the largest single process).",
         "- Ratios are medians over runs of each run's figure against the plain build and `git log --raw` of the "
         "same run; \"> \" marks a step killed at the time limit.",
     ]
