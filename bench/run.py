@@ -314,7 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load = dt.datetime.now(dt.UTC), os.getloadavg()
     header = [
         "# Benchmark results", "",
-        f"Written by `python bench/run.py {' '.join(argv if argv is not None else sys.argv[1:])}`, started "
+        f"Written by `python bench/run.py --size {','.join(size.name for size in chosen)} --runs {args.runs}"
+        f"{f' --timeout {timeout:.0f}' if timeout else ''}`, started "
         f"{started:%Y-%m-%d %H:%M} UTC.", "",
         f"- Commit measured: {measured_commit()}",
         f"- Machine: {machine()}",
