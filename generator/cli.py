@@ -6,88 +6,69 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
+from generator.authoring.commands import date_argument
+from generator.engine.config import load_settings
 from generator.errors import CharterError
 from generator.settings import Settings
 
-DESCRIPTION = "Check, scaffold, build and serve a living, versioned people's charter."
+DESCRIPTION = "Check, write, edit, build and serve a living, versioned people's charter."
+SOURCE_THEME = Path(__file__).resolve().parent.parent / "site_overrides"
+"""The theme a demo copies when no project is at hand: this source checkout's own."""
 
 
-class ConfigLoadError(CharterError):
-    pass
-
-
-def load_settings(config_file: str) -> Settings:
-    """The same settings a build uses, read through MkDocs so that mkdocs.yml is the one source."""
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
-
-    from generator.engine.config import settings_for
-    from generator.engine.plugin import CharterPlugin
-
-    # Material's end-of-life banner is about the engine, not about checking agreements.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if not Path(config_file).is_file():
-        raise ConfigLoadError(f"{config_file} not found; run charter in the project folder or pass -f")
-    try:
-        config = load_config(config_file)
-    except (exceptions.ConfigurationError, exceptions.Abort) as error:
-        raise ConfigLoadError(f"{config_file}: {error}") from None
-    plugin = config.plugins.get("charter")
-    if not isinstance(plugin, CharterPlugin):
-        raise ConfigLoadError(f"{config_file} does not enable the `charter` plugin; add it under `plugins:`")
-    return settings_for(config, plugin.config)
-
-
-def as_of_argument(value: str) -> dt.date:
-    """`today` is the explicit way to measure against the machine's clock; a build never does."""
-    if value == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write YYYY-MM-DD or today") from None
+def edit_settings(args: argparse.Namespace) -> Settings:
+    """An edit is made today (unless the config or SOURCE_DATE_EPOCH fixes the date), and checked as of it."""
+    settings = load_settings(args.config_file)
+    return dataclasses.replace(settings, as_of=settings.as_of or dt.date.today())
 
 
 def check(args: argparse.Namespace) -> int:
-    from generator.checks.problems import format_json, format_text
+    from generator.checks.problems import FORMATS
+    from generator.checks.scope import narrowed
     from generator.compose import check as check_charter
+    from generator.engine.progress import counting
+    from generator.repository.changes import named_from_top, touched_files
+    from generator.source.loader import agreement_files
 
     settings = load_settings(args.config_file)
     settings = dataclasses.replace(settings, as_of=args.as_of or settings.as_of)
-    # The machine's date counts only where the build would take it too: when there is no commit.
-    result = check_charter(settings, fallback_as_of=dt.date.today())
-    formatter = format_json if args.format == "json" else format_text
-    print(formatter(result.problems, result.files_checked))
-    return 1 if result.errors else 0
-
-
-def new(args: argparse.Namespace) -> int:
-    from generator.source.loader import load_charter
-    from generator.scaffold import ScaffoldError, new_agreement
-
-    settings = load_settings(args.config_file)
-    # An agreement can take its id from an `id:` field rather than its file name.
-    existing = load_charter(settings).charter.by_id.get(args.id)
-    if existing is not None:
-        raise ScaffoldError(f"an agreement with id '{args.id}' already exists: {existing.path}")
-    path = new_agreement(settings.agreements_dir, args.id, args.folder)
-    print(f"wrote {settings.relative(path)}\nfill in every line marked FILL IN or TODO, then run `charter check`")
-    return 0
+    with counting("Checking agreements") as progress:  # the machine's date counts only without a commit
+        result = check_charter(settings, fallback_as_of=dt.date.today(), progress=progress)
+    problems, files_checked = list(result.problems), result.files_checked
+    if args.files or args.changed_since:
+        touched = touched_files(settings, args.files, args.changed_since, Path(args.config_file))
+        if touched is not None:  # None: a registry or the config changed, which any agreement may feel
+            agreements = [settings.relative(path) for path in agreement_files(settings)[0]]
+            problems, files_checked = narrowed(problems, files_checked, result.charter,
+                                               settings.relative(settings.agreements_dir), agreements, *touched)
+    if args.format == "github":
+        problems = named_from_top(problems, settings.root)
+    print(FORMATS[args.format](problems, files_checked))
+    return 1 if any(problem.is_error for problem in problems) else 0
 
 
 def demo(args: argparse.Namespace) -> int:
     from generator.demo import theme_files, write_demo
 
-    theme = theme_files(load_settings(args.config_file).templates_dir.parent)
+    config = Path(args.config_file)
+    project = load_settings(args.config_file).templates_dir.parent if config.is_file() else SOURCE_THEME
+    if not project.is_dir():
+        raise CharterError(f"no theme to copy into the demo: {config} not found, and this installation has no "
+                           "site_overrides/ beside it; run charter in a charter project or pass -f")
     written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
-                         theme_files=theme, long=args.long)
+                         theme_files=theme_files(project), long=args.long)
+    charter = Path(sys.executable).parent / "charter"
+    command = shlex.quote(str(charter)) if charter.is_file() else f"{shlex.quote(sys.executable)} -m generator.cli"
     print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "
-          f"{written.agreements} agreements into {args.directory}\nbuild it with: cd {args.directory} && charter build")
+          f"{written.agreements} agreements into {args.directory}\nbuild it with: "
+          f"cd {shlex.quote(str(Path(args.directory).resolve()))} && {command} build")
     return 0
 
 
@@ -96,25 +77,31 @@ def run_mkdocs(args: argparse.Namespace) -> int:
     from generator.engine.config import NO_HISTORY_VARIABLE
 
     command = [sys.executable, "-m", "mkdocs", args.command, "-f", args.config_file, *args.mkdocs_args]
-    environment = {**os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
+    environment = {"NO_MKDOCS_2_WARNING": "1", **os.environ, **({NO_HISTORY_VARIABLE: "1"} if args.no_history else {})}
     return subprocess.call(command, env=environment)
 
 
 def parser() -> argparse.ArgumentParser:
+    from generator.authoring.commands import add_commands
+    from generator.checks.problems import FORMATS
+
     root = argparse.ArgumentParser(prog="charter", description=DESCRIPTION)
     root.add_argument("-f", "--config-file", default="mkdocs.yml", help="the project's mkdocs.yml (default: %(default)s)")
+    root.add_argument("--version", action="version", version=f"%(prog)s {version('charter-generator')}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     checker = commands.add_parser("check", help="validate every agreement and registry; exit 1 on errors")
-    checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=as_of_argument,
+    checker.add_argument("files", nargs="*", metavar="FILE",
+                         help="report only on these files, what they link or relate to, what links or relates to "
+                              "them, and the registries (default: every file)")
+    checker.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
+    checker.add_argument("--changed-since", metavar="REF",
+                         help="report on what changed since the fork point with git REF, as for FILE")
+    checker.add_argument("--as-of", metavar="today|YYYY-MM-DD", type=date_argument,
                          help="measure overdue reviews at this date (default: the build's, that of the newest commit)")
     checker.set_defaults(handler=check)
 
-    creator = commands.add_parser("new", help="write a new agreement from the template")
-    creator.add_argument("id", help="the new agreement's id, e.g. river-commons (lower-case, digits, hyphens)")
-    creator.add_argument("--folder", default="", help="sub-folder of the agreements folder to write it in")
-    creator.set_defaults(handler=new)
+    add_commands(commands, edit_settings)
 
     demo_writer = commands.add_parser("demo", help="write a demo charter repository with decades of history")
     demo_writer.add_argument("directory", help="a new or empty folder to write the git repository into")

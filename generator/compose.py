@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.asof import decide_as_of
@@ -52,10 +53,11 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
                            registries)
 
 
-def check(settings: Settings, *, fallback_as_of: dt.date) -> LoadResult:
+def check(settings: Settings, *, fallback_as_of: dt.date,
+          progress: Callable[[int, int], None] | None = None) -> LoadResult:
     """What `charter check` reports: the build's checks, against the date the build would take."""
     head = read_head_date(settings.root) if settings.history else None
-    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of))
+    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of), progress=progress)
 
 
 def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
@@ -69,7 +71,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date) -> BuildOutput:
     cache = BlobCache(settings.cache_dir)
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
     histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
-    diffs = history_diffs(histories, cache)
+    diffs = history_diffs(histories, cache, load.charter.link_text)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,

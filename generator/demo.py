@@ -155,7 +155,7 @@ def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date, theme_file
     party_lines = (f"{p.id}:\n  name: {_quoted(p.name)}\n  kind: {p.kind}\n  region: {_quoted(p.region)}\n"
                    for p in parties)
     theme_lines = (f"{key}:\n  title: {_quoted(title)}\n" for key, title in THEMES.items())
-    return [("M", ".gitignore", "/site/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
+    return [("M", ".gitignore", "/site/\n/.cache/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
             ("M", "charter/parties.yml", "".join(party_lines)),
             ("M", "charter/themes.yml", "".join(theme_lines)),
             *(("M", f"site_overrides/{path}", text) for path, text in sorted(theme_files.items()))]

@@ -38,10 +38,33 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """Any heading of a body; its anchor is unique within the agreement's page."""
+
+    anchor: str
+    title: str
+    line: int
+    level: int
+
+
+@dataclass(frozen=True)
 class WikiLink:
     target: str
     anchor: str
     line: int
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A Markdown link or image by relative path (`../folder/other.md#section`, `map.png`, `#section`)."""
+
+    path: str
+    """The repository path it leads to (the agreement's own for `#section`); "" when it leaves the
+    repository."""
+    fragment: str
+    line: int
+    written: str
+    """The link as the author wrote it, for messages."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,8 @@ class Agreement:
     summary: str = ""
     clauses: tuple[Clause, ...] = ()
     links: tuple[WikiLink, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    file_links: tuple[FileLink, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def related(self, relation: str) -> tuple[str, ...]:
@@ -79,6 +104,10 @@ class Agreement:
     @property
     def url(self) -> str:
         return f"agreements/{self.id}/"
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(heading.anchor for heading in self.headings)
 
 
 @dataclass(frozen=True)
@@ -93,16 +122,33 @@ class Part:
 
 
 @dataclass(frozen=True)
+class LinkedFiles:
+    """What a body may link to besides agreements: the files beside them and the charter's own pages."""
+
+    urls: Mapping[str, str] = field(default_factory=dict)
+    """Repository path -> site URL of each."""
+    attachments: Mapping[str, str] = field(default_factory=dict)
+    """Repository path -> site path of each file beside the agreements that the site publishes."""
+    unpublished: frozenset[str] = frozenset()
+    """Files beside the agreements of a kind that is not published (HTML, scripts), for the hint."""
+
+
+@dataclass(frozen=True)
 class Charter:
     title: str
     agreements: tuple[Agreement, ...]
     parties: Mapping[str, Party] = field(hash=False)
     themes: Mapping[str, Theme] = field(hash=False)
     parts: tuple[Part, ...] = ()
+    files: LinkedFiles = field(default_factory=LinkedFiles, hash=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Agreement]:
         return {agreement.id: agreement for agreement in self.agreements}
+
+    @cached_property
+    def by_path(self) -> Mapping[str, Agreement]:
+        return {agreement.path: agreement for agreement in self.agreements}
 
     @cached_property
     def backlinks(self) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
@@ -117,6 +163,17 @@ class Charter:
             target: {relation: tuple(sorted(set(ids))) for relation, ids in relations.items()}
             for target, relations in found.items()
         }
+
+    def link_text(self, agreement_id: str, anchor: str = "") -> str | None:
+        """The words a `[[id]]` or `[[id#anchor]]` link without words of its own shows: the agreement's
+        title, and the heading's after a comma; None when the link leads nowhere."""
+        target = self.by_id.get(agreement_id)
+        if target is None:
+            return None
+        heading = next((h for h in target.headings if h.anchor == anchor), None)
+        if anchor and heading is None:
+            return None
+        return f"{target.title}, {heading.title}" if heading else target.title
 
     def pointing_at(self, agreement_id: str, relation: str) -> tuple[str, ...]:
         return self.backlinks.get(agreement_id, {}).get(relation, ())

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from typing import Final
 
-ID_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-DURATION_PATTERN: Final = re.compile(r"([1-9][0-9]*)([ym])\Z")
+ID_REGEX: Final = "[a-z0-9][a-z0-9-]*"
+DURATION_REGEX: Final = "([1-9][0-9]*)([ym])"
+"""Both also go into the JSON Schema, whose patterns are ECMAScript's: keep them to the common subset."""
+ID_PATTERN: Final = re.compile(ID_REGEX + r"\Z")
+DURATION_PATTERN: Final = re.compile(DURATION_REGEX + r"\Z")
+DURATION_UNITS: Final = {"y": ("year", "years"), "m": ("month", "months")}
 
 STATUSES: Final = ("draft", "proposed", "in-force", "lapsed", "superseded", "withdrawn")
 STATUSES_REQUIRING_ADOPTED: Final = frozenset({"in-force", "lapsed", "superseded"})
@@ -46,3 +52,25 @@ ENUM_FIELDS: Final = {"status": STATUSES, "level": LEVELS, "form": FORMS}
 KNOWN_FIELDS: Final = frozenset(
     {*REQUIRED_FIELDS, *LIST_FIELDS, *DATE_FIELDS, *TEXT_FIELDS, *ENUM_FIELDS}
 )
+
+
+def add_period(day: dt.date, period: str) -> dt.date | None:
+    """`day` moved on by a period such as `3y` or `18m` (the 31st becomes the month's last day), or None."""
+    match = DURATION_PATTERN.match(period)
+    if match is None:
+        return None
+    months = int(match.group(1)) * (12 if match.group(2) == "y" else 1)
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    if year > dt.MAXYEAR:
+        return None
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def duration_words(period: str) -> str:
+    """`3y` as readers say it, "3 years"; text that is not a period (an old version's) stays as written."""
+    match = DURATION_PATTERN.match(period)
+    if match is None:
+        return period
+    count, unit = match.groups()
+    return f"{count} {DURATION_UNITS[unit][count != '1']}"

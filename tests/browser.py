@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 
 HOST = "127.0.0.1"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / ".screenshots"
+"""Where browser tests leave pictures of what they saw, for a person to look at (git-ignored)."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -114,3 +116,11 @@ def watched_page(browser: Any) -> Iterator[tuple[Any, PageWatch]]:
         yield page, watch
     finally:
         context.close()
+
+
+def screenshot(target: Any, name: str) -> Path:
+    """A picture of a page or an element, in SCREENSHOTS, named for what it shows."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    target.screenshot(path=str(path))
+    return path

@@ -59,7 +59,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, set[dt.d
 
 
 def overdue(lines: str) -> list[str]:
-    return sorted(re.findall(r"agreements/\S+:\d+: notice\[review-overdue\]: [^\n]*", lines))
+    return sorted(re.findall(r"agreements/\S+:\d+(?::\d+)?: notice\[review-overdue\]: [^\n]*", lines))
 
 
 def test_no_output_file_holds_the_machines_date(built: tuple[Path, str, set[dt.date]]) -> None:
@@ -100,10 +100,10 @@ def test_check_and_the_build_report_the_same_overdue_reviews(built: tuple[Path, 
     assert main(["check"]) == 0
     checked = overdue(capsys.readouterr().out)
     assert checked == overdue(build_log) == [
-        "agreements/water.md:6: notice[review-overdue]: review was due on 2019-06-01"]
+        "agreements/water.md:6:12: notice[review-overdue]: review was due on 2019-06-01"]
     assert main(["check", "--as-of", "today"]) == 0
     assert overdue(capsys.readouterr().out) == [
-        "agreements/seeds.md:6: notice[review-overdue]: review was due on 2021-01-01", *checked]
+        "agreements/seeds.md:6:12: notice[review-overdue]: review was due on 2021-01-01", *checked]
     assert main(["check", "--as-of", "2019-01-01", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["notice"] == 0
 

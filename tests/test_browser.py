@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser import served_site, watched_page
+from tests.browser import screenshot, served_site, watched_page
 from tests.gitrepo import GitRepo
-from tests.project import REPO_ROOT, agreement, write_project
+from tests.project import agreement, write_project
+from tests.sites import mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +24,6 @@ BODIES = [
     SHARES.format("three") + "## Disputes\n\nTalk first, then ask the mediators.\n\n## Drought\n\nShare <b>less</b>.\n",
 ]
 DATES = ["2024-01-10T10:00:00Z", "2024-06-01T10:00:00Z", "2025-02-01T10:00:00Z"]
-
-
-def mkdocs_build(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +39,8 @@ def amended_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("sample-site")
-    mkdocs_build(REPO_ROOT, "-f", str(REPO_ROOT / "mkdocs.yml"), "-d", str(site))
-    with served_site(site) as url:
+def sample_site(sample_site_dir: Path) -> Iterator[str]:
+    with served_site(sample_site_dir) as url:
         yield url
 
 
@@ -74,7 +64,7 @@ def open_history(page: Any, url: str) -> None:
 def test_compare_any_two_versions(browser: Any, amended_site: str) -> None:
     with watched_page(browser) as (page, watch):
         open_history(page, amended_site + "agreements/water/history/")
-        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())["versions"]
         assert [version["number"] for version in versions] == [1, 2, 3]
         assert page.locator(".charter-timeline__mark").count() >= 3
 
@@ -111,7 +101,7 @@ def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
         open_history(page, sample_site + "agreements/upper-valley-water-sharing/history/")
         output = page.locator(".charter-compare__output")
         assert output.text_content().strip(), "the comparison renders at load"
-        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())["versions"]
         last = str(versions[-1]["number"])
         choose(page, int(last), int(last))
         assert "No changes" in output.text_content()
@@ -120,16 +110,39 @@ def test_sample_charter_history_page(browser: Any, sample_site: str) -> None:
     assert watch.problems == []
 
 
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    from generator.demo import theme_files, write_demo
+def timeline_links(page: Any) -> list[str]:
+    """The names Chromium computes for the timeline's links, as a screen reader hears them."""
+    snapshot = page.locator("svg.charter-timeline").aria_snapshot()
+    return re.findall(r'link "((?:[^"\\]|\\.)*)"', snapshot)
 
-    theme = theme_files(REPO_ROOT / "site_overrides")
-    project = tmp_path_factory.mktemp("demo") / "charter"
-    write_demo(project, seed=7, agreements=12, theme_files=theme)
-    mkdocs_build(project)
-    with served_site(project / "site") as url:
-        yield url, project / "site"
+
+def test_the_timeline_is_named_and_walked_by_keyboard(browser: Any, sample_site: str) -> None:
+    with watched_page(browser) as (page, watch):
+        open_history(page, sample_site + "agreements/upper-valley-water-sharing/history/")
+        svg = page.locator("svg.charter-timeline")
+        assert svg.get_attribute("role") != "img", "it holds links"
+        assert page.get_by_role("group", name="Timeline of Upper Valley Water Sharing Accord").count() == 1
+        names = timeline_links(page)
+        assert len(names) == svg.locator("a").count() and all(name.strip() for name in names)
+        adoption = re.compile(r"Version 1 \(Proposed, Adopted\): adopted 2019-04-12 \(declared\); "
+                              r"committed \d{4}-\d\d-\d\d")
+        assert adoption.fullmatch(names[0]), "drawn at the declared date, named with both"
+        screenshot(page.locator("#timeline ~ svg.charter-timeline"), "timeline-sample-water-sharing")
+
+        page.locator("h2#timeline").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('svg.charter-timeline') !== null")
+        assert focused, "the first mark is the next stop after the heading"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/agreements/upper-valley-water-sharing/v/1/")
+    assert watch.problems == []
+
+
+@pytest.fixture(scope="module")
+def demo_site(demo_site_dir: Path) -> Iterator[tuple[str, Path]]:
+    with served_site(demo_site_dir) as url:
+        yield url, demo_site_dir
 
 
 def test_demo_charter_history_page(browser: Any, demo_site: tuple[str, Path]) -> None:
@@ -139,7 +152,7 @@ def test_demo_charter_history_page(browser: Any, demo_site: tuple[str, Path]) ->
     richest = histories[0].parent.relative_to(site).as_posix()
     with watched_page(browser) as (page, watch):
         open_history(page, f"{url}{richest}/")
-        versions = json.loads(page.locator(".charter-compare__versions").text_content())
+        versions = json.loads(page.locator(".charter-compare__versions").text_content())["versions"]
         assert len(versions) >= 3
         assert page.locator(".charter-change").count() == len(versions)
         assert page.locator(".charter-change ins").count() + page.locator(".charter-change del").count() > 0
@@ -147,4 +160,16 @@ def test_demo_charter_history_page(browser: Any, demo_site: tuple[str, Path]) ->
         summary = page.locator(".charter-compare__summary").text_content()
         assert summary.startswith("From Version 1, ") and f"to Version {len(versions)}, " in summary
         assert texts(page, "ins") or texts(page, "del")
+        screenshot(page.locator("svg.charter-timeline"), "timeline-demo-richest")
+        groups = page.locator("svg.charter-timeline a.charter-timeline__group")
+        assert groups.count() >= 1, "the richest history has marks too close to draw apart"
+        names = timeline_links(page)
+        assert len(names) == page.locator("svg.charter-timeline a").count() and all(names)
+        counted = sum(int(re.match(r"(\d+) changes ", name).group(1)) if " changes " in name else 1
+                      for name in names if not name.startswith("Review"))
+        assert counted == len(versions), "every version is in one mark or one group"
+        groups.first.click()
+        row = page.evaluate("location.hash")
+        assert re.fullmatch(r"#v\d+", row), "a group opens the versions table"
+        assert page.locator(f"tr{row}").is_visible()
     assert watch.problems == []

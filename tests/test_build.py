@@ -116,7 +116,7 @@ def test_validation_errors_fail_the_build_without_traceback(tmp_path: Path) -> N
     project = write_project(tmp_path, {"bad.md": agreement("Bad", status="in_force", themes="[nope]")})
     result = mkdocs(project, "build")
     assert result.returncode != 0
-    assert "agreements/bad.md:3: error[enum-value]: status 'in_force' is not one of" in result.stderr
+    assert "agreements/bad.md:3:9: error[enum-value]: status 'in_force' is not one of" in result.stderr
     assert "help: did you mean 'in-force'?" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -66,7 +66,7 @@ def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
     assert len(calls) == 2 and not any(tmp_path.iterdir())
 
 
-def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: GitRepo, tmp_path: Path) -> None:
+def test_a_rebuild_after_one_commit_reads_and_diffs_one_version(git_repo: GitRepo, tmp_path: Path) -> None:
     path = "agreements/water.md"
     for number, day in enumerate(("01", "02", "03"), start=1):
         git_repo.commit(f"Version {number}", date=f"2024-01-{day}T00:00:00Z",
@@ -78,7 +78,7 @@ def test_a_rebuild_after_one_commit_recomputes_only_that_commits_diff(git_repo: 
 
     cache = BlobCache(tmp_path / "cache")
     first = diffs(cache)
-    assert (cache.hits, cache.misses) == (0, 3)
+    assert (cache.hits, cache.misses) == (0, 3), "one entry per version: its reading and its diff"
     git_repo.commit("Version 4", date="2024-01-04T00:00:00Z",
                     **{"agreements__water.md": agreement("Water", body="## Shares\n\n4 parts.\n")})
     rebuilt = BlobCache(tmp_path / "cache")

@@ -15,9 +15,17 @@ from generator.history.versions import AgreementHistory
 from generator.source.loader import load_charter
 from generator.model import Charter
 from generator.pages import Site, build_site
-from generator.pages.changes import YearCount, charter_changes, last_renewal, year_chart_svg, yearly_counts
+from generator.pages.changes import (
+    COUNTED_LABELS,
+    YearCount,
+    charter_changes,
+    last_renewal,
+    year_chart_svg,
+    yearly_counts,
+)
 from generator.settings import Settings
 from tests.gitrepo import BASE_ENV, GitRepo, read_histories
+from tests.golden import assert_golden
 from tests.project import REPO_ROOT, agreement, site_settings, write_project
 
 AS_OF = dt.date(2024, 6, 1)
@@ -140,7 +148,7 @@ def test_years_count_git_events_and_declared_adoptions(built: Built) -> None:
         YearCount(2016), YearCount(2017),
         YearCount(2018, adopted=1),  # loose: never committed, counted in its declared year
         YearCount(2019), YearCount(2020),
-        YearCount(2021, adopted=1, amended=1),  # water's adoption commit, not its declared date
+        YearCount(2021, adopted=1, amended=1),  # water: adopted as its version declares
         YearCount(2022, renewed=1),
         YearCount(2023, adopted=1),
     ]
@@ -151,13 +159,26 @@ def test_renewals_page_lists_reviews_due_with_flags(built: Built) -> None:
     due = _cells(html.split('id="renewals-due"', 1)[1])
     assert due == [
         ["2023-02-01", "Water Accord", "", "2022-01-20", "overdue"],
-        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-05", "due soon"],
+        ["2024-09-01", "&lt;script&gt;alert(1)&lt;/script&gt;", "", "2023-05-01", "due soon"],  # as declared
         ["2030-01-01", "Old Deal", "", "2015-06-01", ""],
     ]
     years = re.findall(r'<tr><th scope="row">(\d+)</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>', html)
     assert years[0] == ("2023", "1", "0", "0") and years[-1] == ("2015", "1", "0", "0") and len(years) == 9
     assert html.count('class="charter-year-chart__bar ') == 6
     assert "<title>2021: 1 amendment</title>" in html and "<script" not in html
+
+
+def test_the_year_chart_tells_its_bars_apart_without_colour(built: Built) -> None:
+    chart = year_chart_svg(yearly_counts(built.charter, built.histories))
+    paints = {kind: set(re.findall(rf'charter-year-chart__bar--{kind}" [^>]*?(fill="[^"]+")', chart))
+              for kind in ("adopted", "amended", "renewed")}
+    assert paints == {"adopted": {'fill="#15803d"'}, "amended": {'fill="url(#charter-bars-amended)"'},
+                      "renewed": {'fill="url(#charter-bars-renewed)"'}}
+    legend = dict(re.findall(r'<rect x="\d+" y="9" width="14" height="14" (fill="[^"]+")[^>]*/>'
+                             r'<text[^>]*>(\w+)</text>', chart))
+    assert legend == {paint: label for kind, label in COUNTED_LABELS.items() for paint in paints[kind]}
+    assert '<pattern id="charter-bars-amended"' in chart and '<pattern id="charter-bars-renewed"' in chart
+    assert_golden("pages/year-chart.svg", chart)
 
 
 def test_last_renewal_prefers_git_renewals_over_the_declared_adoption(built: Built) -> None:

@@ -41,52 +41,69 @@ def link_outside(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 CHARTER_CASES = [
     Case("id-duplicate", {"a.md": A("Water", id="water"), "sub/b.md": A("Other water", id="water")},
-         "agreements/a.md:6: error[id-duplicate]: id 'water' is also used by agreements/sub/b.md\n"
+         "agreements/a.md:6:5: error[id-duplicate]: id 'water' is also used by agreements/sub/b.md\n"
          "  help: give one of them another id (ids must be unique across the charter)\n"
-         "agreements/sub/b.md:6: error[id-duplicate]: id 'water' is also used by agreements/a.md\n"
+         "agreements/sub/b.md:6:5: error[id-duplicate]: id 'water' is also used by agreements/a.md\n"
          "  help: give one of them another id (ids must be unique across the charter)"),
     Case("party-unknown", {"a.md": A("Water", mediators="\n  - seed-network\n  - river-colective")},
-         "agreements/a.md:8: error[party-unknown]: mediators names unknown party 'river-colective'\n"
+         "agreements/a.md:8:5: error[party-unknown]: mediators names unknown party 'river-colective'\n"
          "  help: did you mean 'river-collective'?"),
     Case("theme-unknown", {"a.md": A("Water", themes="[water]")},
-         "agreements/a.md:6: error[theme-unknown]: themes names unknown theme 'water'\n"
+         "agreements/a.md:6:10: error[theme-unknown]: themes names unknown theme 'water'\n"
          "  help: use an id from charter/themes.yml"),
     Case("relation-unknown", {"a.md": A("Water", builds_on="[nowhere]")},
-         "agreements/a.md:6: error[relation-unknown]: builds_on names unknown agreement 'nowhere'\n"
+         "agreements/a.md:6:13: error[relation-unknown]: builds_on names unknown agreement 'nowhere'\n"
          "  help: use the id of an existing agreement (its `id`, or its file name)"),
     Case("relation-self", {"a.md": A("Water", relates_to="[a]")},
-         "agreements/a.md:6: error[relation-self]: the agreement names itself in relates_to\n"
+         "agreements/a.md:6:14: error[relation-self]: the agreement names itself in relates_to\n"
          "  help: remove 'a' from relates_to"),
     Case("relation-cycle", {"a.md": A("A", amends="[b]"), "b.md": A("B", amends="[c]"),
                             "c.md": A("C", amends="[a]")},
-         "agreements/a.md:6: error[relation-cycle]: amends forms a cycle through a, b, c\n"
+         "agreements/a.md:6:10: error[relation-cycle]: amends forms a cycle through a, b, c\n"
          "  help: an agreement cannot, through others, amend itself; remove one link of the chain"),
     Case("superseded-without-successor", {"a.md": A("Water", status="superseded")},
-         "agreements/a.md:3: error[superseded-without-successor]: status is 'superseded' but no agreement "
+         "agreements/a.md:3:9: error[superseded-without-successor]: status is 'superseded' but no agreement "
          "supersedes it\n"
          "  help: add `supersedes: [a]` to the agreement that replaces it, or use status lapsed or withdrawn"),
     Case("superseded-still-in-force", {"old.md": A("Old"), "new.md": A("New", supersedes="[old]")},
-         "agreements/old.md:3: warning[superseded-still-in-force]: 'new' is in force and supersedes this "
+         "agreements/old.md:3:9: warning[superseded-still-in-force]: 'new' is in force and supersedes this "
          "agreement, which is still in-force\n"
          "  help: set `status: superseded`"),
     Case("link-unknown", {"a.md": A("Water", body="## Purpose\n\nAs in [[river-comons]].\n"),
                           "river-commons.md": A("River")},
-         "agreements/a.md:9: error[link-unknown]: [[river-comons]] links to no agreement\n"
+         "agreements/a.md:9:7: error[link-unknown]: [[river-comons]] links to no agreement\n"
          "  help: did you mean 'river-commons'?"),
     Case("link-anchor-unknown", {"a.md": A("Water", body="## Purpose\n\nIntro.\nSee [[b#scope]].\n"),
                                  "b.md": A("B", body="## Purpose\n\nx\n\n## Shares\n\ny\n")},
-         "agreements/a.md:10: error[link-anchor-unknown]: [[b#scope]]: 'b' has no clause 'scope'\n"
+         "agreements/a.md:10:5: error[link-anchor-unknown]: [[b#scope]]: 'b' has no heading 'scope'\n"
          "  help: its clauses are: purpose, shares"),
-    Case("clause-anchor-duplicate", {"a.md": A("Water", body="## Shares\n\nx\n\n## Other {#shares}\n\ny\n")},
-         "agreements/a.md:11: error[clause-anchor-duplicate]: two clauses have the anchor 'shares'\n"
+    Case("link-file-missing", {"a.md": A("Water", body="## Purpose\n\nIntro.\nSee [the accord](old/b.md#shares).\n"),
+                               "new/b.md": A("B", body="## Shares\n\nx\n")},
+         "agreements/a.md:10:18: warning[link-file-missing]: 'old/b.md#shares' leads to agreements/old/b.md, "
+         "where the site has no page or file\n"
+         "  help: did you mean 'agreements/new/b.md'? the path is relative to this file's folder"),
+    Case("link-section-missing", {"a.md": A("Water", body="## Purpose\n\nSee [the dry season](b.md#dry-seasons).\n"),
+                                  "b.md": A("B", body="## Shares\n\nx\n\n### Dry season\n\ny\n")},
+         "agreements/a.md:9:22: warning[link-section-missing]: 'b.md#dry-seasons': agreements/b.md has no heading "
+         "'#dry-seasons'\n"
+         "  help: did you mean 'dry-season'?"),
+    Case("clause-anchor-duplicate", {"a.md": A("Water", body="## Shares\n\nx\n\n### Other {#shares}\n\ny\n")},
+         "agreements/a.md:11: error[clause-anchor-duplicate]: two headings have the anchor 'shares'\n"
          "  help: rename one heading, or pin an anchor: `## Heading {#other-anchor}`"),
     Case("mediator-is-party", {"a.md": A("Water", mediators="[seed-network, valley-farmers]")},
-         "agreements/a.md:6: warning[mediator-is-party]: 'valley-farmers' is both a party and a mediator\n"
+         "agreements/a.md:6:27: warning[mediator-is-party]: 'valley-farmers' is both a party and a mediator\n"
          "  help: a mediator stands between the parties; list it in one place"),
     Case("review-overdue", {"a.md": A("Water", review_by="2024-05-31"), "b.md": A("B", review_by="2024-06-01"),
                             "c.md": A("C", status="lapsed", review_by="2021-01-01")},
-         "agreements/a.md:6: notice[review-overdue]: review was due on 2024-05-31\n"
+         "agreements/a.md:6:12: notice[review-overdue]: review was due on 2024-05-31\n"
          "  help: renew the agreement (move review_by later) or change its status"),
+    Case("review-beyond-period", {"a.md": A("Water", review_by="2027-06-02", renew_every="3y"),
+                                  "b.md": A("B", review_by="2027-06-01", renew_every="3y"),
+                                  "c.md": A("C", adopted="2025-01-01", review_by="2028-01-01", renew_every="3y"),
+                                  "d.md": A("D", status="draft", review_by="2040-01-01", renew_every="18m")},
+         "agreements/a.md:6:12: notice[review-beyond-period]: review_by 2027-06-02 lies beyond one renewal "
+         "period (3y) from 2024-06-01\n"
+         "  help: a renewal runs for renew_every: review by 2027-06-01 at the latest, or change renew_every"),
     Case("registry-missing", {"a.md": A("Water")}, setup=remove("charter/themes.yml"),
          expected="charter/themes.yml:1: error[registry-missing]: charter/themes.yml does not exist\n"
                   "  help: create it; see README"),
@@ -229,7 +246,7 @@ def test_registry_entries_point_at_their_own_line(tmp_path: Path) -> None:
         "  help: add `name:` under 'no-name'",
         "charter/parties.yml:18: error[field-type]: 'just-text' must be a mapping of fields",
         "  help: give it name, kind",
-        "charter/themes.yml:3: error[yaml-duplicate-key]: key 'water' is given twice",
+        "charter/themes.yml:3:1: error[yaml-duplicate-key]: key 'water' is given twice",
         "  help: keep one of the two; YAML would silently drop the first",
     )
 
@@ -239,7 +256,7 @@ def test_registry_yaml_and_encoding_problems(tmp_path: Path) -> None:
     (root / "charter" / "themes.yml").write_bytes(b"water:\n  title: Water\nland:\n  title: L\xe4nd\n")
     (root / "charter" / "charter.yml").write_text("- title: Land\n- title: Water\n", encoding="utf-8")
     assert formatted(check(root).problems) == lines(
-        "charter/charter.yml:1: error[yaml-not-mapping]: expected `key: value` pairs",
+        "charter/charter.yml:1:1: error[yaml-not-mapping]: expected `key: value` pairs",
         "  help: write one field per line",
         "charter/themes.yml:4: error[encoding]: the file is not valid UTF-8",
         "  help: save the file as UTF-8",
@@ -252,7 +269,7 @@ def test_a_cycle_is_reported_once_for_each_relation(tmp_path: Path) -> None:
         "b.md": A("B", status="lapsed", supersedes="[a]"),
     })
     assert formatted(check(root).problems) == (
-        "agreements/a.md:6: error[relation-cycle]: supersedes forms a cycle through a, b\n"
+        "agreements/a.md:6:14: error[relation-cycle]: supersedes forms a cycle through a, b\n"
         "  help: an agreement cannot, through others, supersede itself; remove one link of the chain")
 
 

@@ -123,5 +123,5 @@ def test_yaml_too_large_through_a_document() -> None:
     laughs += [f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]" for prev, name in zip("abcdefgh", "bcdefghi")]
     found = refused("---\ntitle: Water\n" + "\n".join(laughs) + "\n---\nBody.\n")
     assert found.format() == (
-        "agreements/water.md:3: error[yaml-too-large]: the YAML expands to more than 20000 values\n"
+        "agreements/water.md:3:32: error[yaml-too-large]: the YAML expands to more than 20000 values\n"
         "  help: remove anchors and aliases (&name / *name); front matter never needs them")

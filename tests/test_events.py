@@ -12,6 +12,7 @@ from generator.source.documents import FieldsMemo, parse_document, read_document
 from generator.history.versions import Snapshot, build_history, changes, declared_events
 from generator.repository.model import Revision
 from generator.model import Agreement
+from generator.vocabulary import DURATION_PATTERN, duration_words
 
 UTC = dt.UTC
 BODY = "## Access\n\nEveryone may draw water.\n"
@@ -80,6 +81,16 @@ def test_a_move_alone_is_not_metadata_only() -> None:
     assert kinds(text(), text(summary="New summary"), "agreements/old.md") == ["moved"]
 
 
+@pytest.mark.parametrize(("period", "words"), [
+    ("1y", "1 year"), ("3y", "3 years"), ("1m", "1 month"), ("18m", "18 months"), ("often", "often"),
+])
+def test_a_renewal_period_reads_as_words(period: str, words: str) -> None:
+    assert duration_words(period) == words
+    if DURATION_PATTERN.match(period):
+        found = dict(changes(agreement(text()), agreement(text(renew_every=period))))
+        assert found["renewed"] == f"every {words}"
+
+
 def test_details_name_what_changed() -> None:
     found = dict(changes(agreement(text("proposed", amends="[a]", relates_to="[b, c]")),
                          agreement(text("lapsed", amends="[a, d]", relates_to="[c]", **ADOPTED)),
@@ -95,6 +106,30 @@ def test_first_version_is_proposed_and_may_already_be_adopted() -> None:
     assert [(e.kind, e.date, e.version) for e in history.versions[0].events] == [
         ("proposed", dt.date(2021, 2, 1), 1), ("adopted", dt.date(2021, 2, 1), 1)]
     assert history.versions[0].events[0].detail == "in-force"
+
+
+def test_an_adoption_happened_on_the_date_its_own_version_declares_unless_already_claimed() -> None:
+    lapsed = {**ADOPTED, "review_by": "2021-06-01"}
+    history = build_history("water", [
+        snapshot("2021-01-10T12:00:00", text("proposed")),
+        snapshot("2021-03-01T12:00:00", text("in-force", **ADOPTED)),  # recorded a month late
+        snapshot("2022-02-01T12:00:00", text("lapsed", **lapsed)),
+        snapshot("2023-05-05T12:00:00", text("in-force", **lapsed)),  # re-adopted, the old date kept
+        snapshot("2024-01-01T12:00:00", text("lapsed", **lapsed)),
+        snapshot("2025-02-01T12:00:00", text("in-force", **{**lapsed, "adopted": "2025-01-20"})),
+    ], dt.date(2030, 1, 1))
+    adoptions = [(e.version, e.date.isoformat(), e.declared_date, e.happened_on.isoformat())
+                 for e in history.events if e.kind == "adopted"]
+    assert adoptions == [
+        (2, "2021-03-01", dt.date(2021, 1, 28), "2021-01-28"),
+        (4, "2023-05-05", None, "2023-05-05"),
+        (6, "2025-02-01", dt.date(2025, 1, 20), "2025-01-20"),
+    ]
+    assert all(e.declared_date is None for e in history.events if e.kind != "adopted")
+    first = build_history("water", [snapshot("2026-11-22T12:00:00", text("in-force", **ADOPTED))],
+                          dt.date(2030, 1, 1))
+    assert [(e.kind, e.happened_on.isoformat()) for e in first.versions[0].events] == [
+        ("proposed", "2026-11-22"), ("adopted", "2021-01-28")]
 
 
 def test_timeline_sorts_declared_dates_among_git_events_with_stable_ties() -> None:

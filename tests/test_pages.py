@@ -18,7 +18,8 @@ AS_OF = dt.date(2026, 6, 1)
 
 AGREEMENTS = {
     "water.md": agreement(
-        "Water Accord", themes="[nature-diversity]", review_by="2026-05-01", level="regional",
+        "Water Accord", themes="[nature-diversity]", review_by="2026-05-01", renew_every="18m",
+        level="regional",
         summary="The valley shares its water.",
         body="Intro with [[seeds|the seed deal]].\n\n## Shares\n\nBy *season*.\n\n## Disputes {#disputes}\n\nTalk first.\n",
     ),

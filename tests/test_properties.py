@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from generator.model import Charter
 from generator.source.loader import LoadResult, load_charter
 from generator.pages import Site, build_site
 from generator.settings import Settings
@@ -99,7 +102,10 @@ def body_strategy(targets: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     inline = st.one_of(
         st.text(max_size=20), st.sampled_from(RAW_HTML), links,
         st.sampled_from(["*em*", "**strong**", "`code`", "[l](https://example.org)", "[j](javascript:alert(1))",
-                         "![i](x.png)", "<https://example.org>", "&amp;", "&#x3c;script&#x3e;", "\\*", "{#anchor}"]),
+                         "![i](x.png)", "<https://example.org>", "&amp;", "&#x3c;script&#x3e;", "\\*", "{#anchor}",
+                         "[^1]", "[^__drawer]", "^[inline <b onclick=x>note</b>]", "$x \\; y$", "$</span><script>$",
+                         "[r](water.md#shares)", "[r](../../x.md)", "[r](#purpose)", "![i](../x.svg)",
+                         '<a id="fn:1">x</a>', '<p id="shares">x</p>', '<code class="language-x onclick">c</code>']),
     )
     lines = st.lists(inline, min_size=1, max_size=5).map(" ".join)
     blocks = st.one_of(
@@ -110,6 +116,9 @@ def body_strategy(targets: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         lines.map(lambda text: "1. " + text), lines.map(lambda text: f"```\n{text}\n```"),
         lines.map(lambda text: "    " + text), st.sampled_from(RAW_HTML), st.just("---"),
         st.just("| a | b |\n|---|:-:|\n| 1 | 2 |"),
+        st.builds(lambda t, a: f"### {t}{' {#' + a + '}' if a else ''}", lines, st.sampled_from(["", "shares", "fn"])),
+        lines.map(lambda text: f"[^1]: {text}"), lines.map(lambda text: f"Term\n: {text}"),
+        lines.map(lambda text: f"$$\n{text}\n$$"), lines.map(lambda text: f"```py {text}\nx\n```"),
     )
     return st.lists(blocks, min_size=1, max_size=8).map("\n\n".join)
 
@@ -127,11 +136,15 @@ def load(text: str, root: Path) -> tuple[LoadResult, Settings]:
     return load_charter(options, AS_OF), options
 
 
-def check_site(site: Site) -> None:
+def check_site(site: Site, charter: Charter) -> None:
     for page in site.pages:
         assert "<script" not in page.html, page.url
         assert findings(page.html) == [], page.url
     assert findings(site.home_html) == []
+    pages = {page.url: page.html for page in site.pages}
+    for agreement in charter.agreements:  # whatever raw HTML a body holds, each heading keeps its anchor, once
+        ids = Counter(re.findall(r'\sid="([^"]*)"', pages[agreement.url]))
+        assert all(ids[heading.anchor] == 1 for heading in agreement.headings), agreement.path
 
 
 def check_problems(result: LoadResult, text: str) -> None:
@@ -153,7 +166,7 @@ def test_any_agreement_loads_or_is_reported_and_builds_without_script(front: str
         check_problems(result, text)
         event("built" if not result.errors else "reported: " + min(p.code for p in result.errors))
         if not result.errors:
-            check_site(build_site(result.charter, options, AS_OF))
+            check_site(build_site(result.charter, options, AS_OF), result.charter)
 
 
 @EXAMPLES
@@ -166,4 +179,4 @@ def test_any_body_under_valid_front_matter_builds_without_script(body: str, stat
         check_problems(result, text)
         event("built" if not result.errors else "reported: " + min(p.code for p in result.errors))
         if not result.errors:
-            check_site(build_site(result.charter, options, AS_OF))
+            check_site(build_site(result.charter, options, AS_OF), result.charter)

@@ -36,25 +36,26 @@ def test_plain_values_keep_their_type_and_line() -> None:
         "quoted: '2020-03-01'\n"
     )
     assert fields == {
-        "title": Located("Water", 0),
-        "adopted": Located(dt.date(2020, 3, 1), 1),
-        "count": Located(3, 2),
-        "share": Located(0.5, 3),
-        "open": Located(True, 4),
-        "empty": Located(None, 5),
-        "quoted": Located("2020-03-01", 6),
+        "title": Located("Water", 0, column=8),
+        "adopted": Located(dt.date(2020, 3, 1), 1, column=10),
+        "count": Located(3, 2, column=8),
+        "share": Located(0.5, 3, column=8),
+        "open": Located(True, 4, column=7),
+        "empty": Located(None, 5, column=7),
+        "quoted": Located("2020-03-01", 6, column=9),
     }
 
 
 def test_an_impossible_date_stays_text_so_a_rule_can_report_it() -> None:
     assert load_mapping("adopted: 2020-02-30\n")["adopted"].value == "2020-02-30"
+    assert load_mapping("adopted: 2020-3-1\n")["adopted"].value == "2020-3-1"  # YYYY-MM-DD only
     assert load_mapping("adopted: 2020-03-01 10:00:00\n")["adopted"].value == "2020-03-01 10:00:00"
 
 
 def test_list_items_keep_their_lines() -> None:
     fields = load_mapping("parties:\n  - a\n\n  - b\nthemes: [x, y]\n")
-    assert fields["parties"] == Located(["a", "b"], 0, (1, 3))
-    assert fields["themes"] == Located(["x", "y"], 4, (4, 4))
+    assert fields["parties"] == Located(["a", "b"], 0, (1, 3), column=0, item_columns=(5, 5))
+    assert fields["themes"] == Located(["x", "y"], 4, (4, 4), column=9, item_columns=(10, 13))
 
 
 def test_empty_text_is_an_empty_mapping() -> None:

@@ -29,13 +29,20 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    column: int = 0
+    """1-based, where the rule knows it (the value or list item at fault); 0 when only the line is known."""
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def location(self) -> str:
+        """`path:line:` or `path:line:column:`, the form compilers print and editors jump to."""
+        return f"{_shown(self.path)}:{self.line}:" + (f"{self.column}:" if self.column else "")
+
     def format(self) -> str:
-        text = f"{_shown(self.path)}:{self.line}: {self.severity.value}[{self.code}]: {_shown(self.message)}"
+        text = f"{self.location} {self.severity.value}[{self.code}]: {_shown(self.message)}"
         if self.hint:
             text += f"\n  help: {_shown(self.hint)}"
         return text
@@ -52,7 +59,7 @@ def _shown(text: str) -> str:
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Order by file and line, so that output does not depend on rule or file-system order."""
-    return sorted(set(problems), key=lambda p: (p.path, p.line, p.code, p.message))
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,8 +84,41 @@ def format_text(problems: Sequence[Problem], files_checked: int) -> str:
 
 def format_json(problems: Sequence[Problem], files_checked: int) -> str:
     """Machine output for editors and PR annotations; keys are stable."""
-    records = [{**asdict(problem), "severity": problem.severity.value} for problem in problems]
+    records = [{**asdict(problem), "severity": problem.severity.value, "column": problem.column or None}
+               for problem in problems]
     counts = {severity.value: sum(1 for p in problems if p.severity is severity) for severity in Severity}
     return json.dumps(
         {"problems": records, "summary": {**counts, "files": files_checked}}, indent=2, sort_keys=True
     )
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: Sequence[Problem], files_checked: int) -> str:
+    """GitHub Actions workflow commands: each problem lands on its line of the pull request's diff.
+
+    Escaped as the runner's own toolkit does (`%`, CR and LF everywhere; `:` and `,` in properties
+    too), so no value in an agreement can end a command early or forge a second one. An author's own
+    control characters show as in the text format (a newline as \\n); the help goes on a line of its own.
+    """
+    lines = []
+    for problem in problems:
+        properties = {"file": _shown(problem.path), "line": str(problem.line)}
+        if problem.column:
+            properties["col"] = str(problem.column)
+        properties["title"] = f"{problem.severity.value}[{problem.code}]"
+        message = _shown(problem.message) + (f"\nhelp: {_shown(problem.hint)}" if problem.hint else "")
+        shown = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+        lines.append(f"::{problem.severity.value} {shown}::{escape_data(message)}")
+    lines.append(summary(problems, files_checked))
+    return "\n".join(lines)
+
+
+FORMATS = {"text": format_text, "json": format_json, "github": format_github}
+"""`charter check --format` choices."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from generator.source.documents import SourceDocument
+from generator.source.template import template_text
+from generator.source.documents import SourceDocument, read_document
 from generator.checks.problems import Problem
 from generator.checks.suggest import did_you_mean
 from generator.vocabulary import (
@@ -31,11 +33,21 @@ class RuleContext:
 
 PLACEHOLDER = "TODO:"
 
+
+@lru_cache(maxsize=1)
+def template_placeholder_lines() -> frozenset[str]:
+    """The body's placeholder lines as `charter new` writes them, exactly: real text holds `TODO:`
+    lines of its own (in prose, comments and code), and those are the authors' business."""
+    body = read_document("template", template_text().encode("utf-8")).body
+    return frozenset(line.strip() for line in body.split("\n") if line.startswith(PLACEHOLDER))
+
+
 DocumentRule = Callable[[SourceDocument, RuleContext], Iterator[Problem]]
 
 
 def _problem(doc: SourceDocument, key: str, code: str, message: str, hint: str) -> Problem:
-    return Problem(doc.path, doc.line_of(key), code, message, hint)
+    """A problem with the value of `key`, pointing at where the value starts."""
+    return Problem(doc.path, doc.line_of(key), code, message, hint, column=doc.column_of(key))
 
 
 def unknown_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
@@ -45,7 +57,7 @@ def unknown_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Proble
             hint = did_you_mean(key, sorted(known)) or (
                 "remove it, or list it under the plugin's `extra_fields` if the charter uses it"
             )
-            yield _problem(doc, key, "field-unknown", f"unknown field '{key}'", hint)
+            yield Problem(doc.path, doc.line_of(key), "field-unknown", f"unknown field '{key}'", hint)
 
 
 def required_fields(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
@@ -161,12 +173,12 @@ def repeated_entries(doc: SourceDocument, context: RuleContext) -> Iterator[Prob
         if located is None or not isinstance(located.value, list):
             continue
         seen: set[str] = set()
-        for line, item in zip(located.item_lines, located.value):
+        for line, column, item in zip(located.item_lines, located.item_columns, located.value):
             if not isinstance(item, str):
                 continue
             if item in seen:
                 yield Problem(doc.path, line, "list-duplicate", f"'{item}' is listed twice in {key}",
-                              "remove the second entry")
+                              "remove the second entry", column=column)
             seen.add(item)
 
 
@@ -184,13 +196,14 @@ def body_present(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]
 
 
 def placeholders(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
-    """Text left from `charter new`'s template, so a half-filled agreement cannot pass."""
+    """Text left from `charter new`'s template, so a half-filled agreement cannot pass: a field still
+    starting with `TODO:`, or one of the template's own lines in the body."""
     for key, located in doc.fields.items():
         if isinstance(located.value, str) and located.value.startswith(PLACEHOLDER):
             yield _problem(doc, key, "placeholder", f"{key} still holds the template's placeholder",
                            f"replace the text after `{key}:` with the real {key}")
     for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
-        if line.lstrip().startswith(PLACEHOLDER):
+        if line.strip() in template_placeholder_lines():
             yield Problem(doc.path, number, "placeholder", "the text still holds the template's placeholder",
                           "replace the line starting with TODO: with the agreement's own words")
 

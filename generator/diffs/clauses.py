@@ -1,25 +1,23 @@
-"""Clause-by-clause, word-level differences between two versions of an agreement.
+"""Clause-by-clause, word-level differences between two versions of an agreement, as readers read them.
 
 Readers of a living charter need to see *what changed in the text* between versions, clause by
 clause, so the diff pairs clauses by their stable anchors (the same ones `[[id#anchor]]` links use)
-and shows Markdown source words, never rendered HTML: bodies are untrusted, and everything that
-reaches HTML here goes through `html.escape`.
+and compares their reading forms (generator.diffs.reading): words as the page shows them, with the
+structure they stand in. Bodies are untrusted; generator.diffs.render escapes every text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.source import markup
-from generator.diffs.match import bounded_opcodes
+from generator.diffs.match import MATCH_BUDGET, Segment, diff_tokens
+from generator.diffs.reading import ClauseText, Link, LinkText, ReadingForm, reading_form
 from generator.model import Agreement
 from generator.vocabulary import RELATION_LABELS
 
-SegmentOp = Literal["equal", "insert", "delete"]
 ChangeKind = Literal["added", "removed", "changed", "unchanged", "renamed"]
 
 MISSING = "—"
@@ -60,29 +58,6 @@ FIELD_ORDER: tuple[str, ...] = (
     "summary",
 )
 
-# Words, runs of whitespace, and single other characters: concatenated they give back the text.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-BLANK_LINE = re.compile(r"\n(?:[ \t]*\n)+")
-
-
-@dataclass(frozen=True)
-class ClauseText:
-    """A clause's source text without its heading; the preamble has anchor and title ""."""
-
-    anchor: str
-    title: str
-    text: str
-
-    @property
-    def is_preamble(self) -> bool:
-        return self.anchor == ""
-
-
-@dataclass(frozen=True)
-class Segment:
-    op: SegmentOp
-    text: str
-
 
 @dataclass(frozen=True)
 class ClauseChange:
@@ -104,26 +79,12 @@ class ClauseChange:
         return any(segment.op != "equal" for segment in self.segments)
 
     @property
-    def old_text(self) -> str:
-        return "".join(segment.text for segment in self.segments if segment.op != "insert")
+    def old_tokens(self) -> tuple[str, ...]:
+        return tuple(token for segment in self.segments if segment.op != "insert" for token in segment.tokens)
 
     @property
-    def new_text(self) -> str:
-        return "".join(segment.text for segment in self.segments if segment.op != "delete")
-
-
-@dataclass(frozen=True)
-class BodyDiff:
-    """Clauses in the new version's order; removed ones stand where they stood in the old."""
-
-    clauses: tuple[ClauseChange, ...]
-
-    @property
-    def changed(self) -> bool:
-        return any(clause.kind != "unchanged" for clause in self.clauses)
-
-    def count(self, kind: ChangeKind, *, preamble: bool = False) -> int:
-        return sum(1 for c in self.clauses if c.kind == kind and c.is_preamble == preamble)
+    def new_tokens(self) -> tuple[str, ...]:
+        return tuple(token for segment in self.segments if segment.op != "delete" for token in segment.tokens)
 
 
 @dataclass(frozen=True)
@@ -131,126 +92,30 @@ class FieldChange:
     field: str
     before: str
     after: str
+    caption: str = ""
+    """The row's label when it is not a front-matter field's (a retargeted link)."""
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
-
-
-# --- splitting -------------------------------------------------------------------------------
-
-
-def _trim_blank_lines(lines: Sequence[str]) -> str:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return "\n".join(lines[start:end])
-
-
-def split_clauses(body: str) -> tuple[ClauseText, ...]:
-    """The preamble (always first, maybe empty) then each `##` clause, anchored as markup anchors it.
-
-    Headings come from markdown-it tokens, so a `## ` inside a code fence is text, and setext
-    headings span their underline.
-    """
-    lines = body.split("\n")
-    headings = [
-        (token.map or [0, 1], str(token.attrGet("id") or ""), str(token.meta["title"]))
-        for token in markup._parser().parse(body)
-        if token.type == "heading_open" and token.tag == markup.CLAUSE_LEVEL
-    ]
-    first = headings[0][0][0] if headings else len(lines)
-    found = [ClauseText("", "", _trim_blank_lines(lines[:first]))]
-    for index, (span, anchor, title) in enumerate(headings):
-        end = headings[index + 1][0][0] if index + 1 < len(headings) else len(lines)
-        found.append(ClauseText(anchor, title, _trim_blank_lines(lines[span[1] : end])))
-    return tuple(found)
-
-
-# --- word diff -------------------------------------------------------------------------------
+        return self.caption or FIELD_LABELS.get(self.field, self.field)
 
 
 @dataclass(frozen=True)
-class _Change:
-    deleted: str
-    inserted: str
+class BodyDiff:
+    """Clauses in the new version's order; removed ones stand where they stood in the old."""
+
+    clauses: tuple[ClauseChange, ...]
+    retargeted: tuple[FieldChange, ...] = ()
+    """Links whose words stayed while their target changed: shown in the field table, not the text."""
+    source_changed: bool = False
+    """The Markdown differs even where nothing a reader sees does (reflowed lines, trailing spaces)."""
 
     @property
-    def replaces(self) -> bool:
-        return bool(self.deleted and self.inserted)
+    def changed(self) -> bool:
+        return any(clause.kind != "unchanged" for clause in self.clauses)
 
-
-def _absorbable(text: str) -> bool:
-    """Whitespace between two edits is folded into them, unless it is a paragraph break."""
-    return not text.strip() and not BLANK_LINE.search(text)
-
-
-def diff_words(old: str, new: str) -> tuple[Segment, ...]:
-    """A word-level diff whose equal+insert texts give `new` and equal+delete texts give `old`.
-
-    Spaces between replaced words are folded into the replacement, so a rewritten phrase reads
-    as one deletion and one insertion rather than alternating word by word.
-    """
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    runs: list[str | _Change] = []
-    for tag, i1, i2, j1, j2 in bounded_opcodes(a, b):
-        if tag == "equal":
-            runs.append("".join(a[i1:i2]))
-            continue
-        change = _Change("".join(a[i1:i2]), "".join(b[j1:j2]))
-        if len(runs) >= 2 and isinstance(runs[-1], str) and isinstance(runs[-2], _Change):
-            space, previous = runs[-1], runs[-2]
-            if _absorbable(space) and (previous.replaces or change.replaces):
-                del runs[-2:]
-                change = _Change(
-                    previous.deleted + space + change.deleted, previous.inserted + space + change.inserted
-                )
-        runs.append(change)
-    segments: list[Segment] = []
-    for run in runs:
-        if isinstance(run, str):
-            segments.append(Segment("equal", run))
-        else:
-            if run.deleted:
-                segments.append(Segment("delete", run.deleted))
-            if run.inserted:
-                segments.append(Segment("insert", run.inserted))
-    return _start_edits_at_words(segments)
-
-
-def _start_edits_at_words(segments: list[Segment]) -> tuple[Segment, ...]:
-    """Slide a lone insertion or deletion that starts with a space to start at the word instead.
-
-    "Say<ins> more</ins> hi" and "Say <ins>more </ins>hi" describe the same edit; the second reads
-    better, and stays correct because the equal text after the edit starts with the same space.
-    """
-    result: list[Segment] = []
-    index = 0
-    while index < len(segments):
-        segment = segments[index]
-        following = segments[index + 1] if index + 1 < len(segments) else None
-        lead = segment.text[: len(segment.text) - len(segment.text.lstrip())]
-        if (
-            segment.op != "equal"
-            and lead
-            and lead != segment.text
-            and (not result or result[-1].op == "equal")
-            and following is not None
-            and following.op == "equal"
-            and following.text.startswith(lead)
-        ):
-            before = result.pop().text if result else ""
-            result.append(Segment("equal", before + lead))
-            result.append(Segment(segment.op, segment.text[len(lead) :] + lead))
-            if following.text != lead:
-                result.append(Segment("equal", following.text[len(lead) :]))
-            index += 2
-            continue
-        result.append(segment)
-        index += 1
-    return tuple(result)
+    def count(self, kind: ChangeKind, *, preamble: bool = False) -> int:
+        return sum(1 for c in self.clauses if c.kind == kind and c.is_preamble == preamble)
 
 
 # --- pairing clauses -------------------------------------------------------------------------
@@ -266,12 +131,13 @@ def _occurrences(keys: Iterable[str]) -> list[tuple[str, int]]:
     return result
 
 
-def _pair(old: Sequence[ClauseText], new: Sequence[ClauseText]) -> dict[int, int]:
+def pair_clauses(old: Sequence[ClauseText], new: Sequence[ClauseText]) -> dict[int, int]:
     """new index -> old index: by anchor first, then by identical title for re-anchored clauses."""
     pairs: dict[int, int] = {}
     key_ofs: tuple[Callable[[ClauseText], str], ...] = (lambda c: c.anchor, lambda c: c.title)
     for key_of in key_ofs:
-        free_old = [i for i in range(len(old)) if i not in pairs.values()]
+        taken = set(pairs.values())
+        free_old = [i for i in range(len(old)) if i not in taken]
         free_new = [j for j in range(len(new)) if j not in pairs]
         by_key = dict(zip(_occurrences(key_of(old[i]) for i in free_old), free_old))
         for key, j in zip(_occurrences(key_of(new[j]) for j in free_new), free_new):
@@ -280,11 +146,11 @@ def _pair(old: Sequence[ClauseText], new: Sequence[ClauseText]) -> dict[int, int
     return pairs
 
 
-def _compare(old: ClauseText, new: ClauseText) -> ClauseChange:
-    segments = diff_words(old.text, new.text)
+def _compare(old: ClauseText, new: ClauseText, budget: int) -> ClauseChange:
+    segments = diff_tokens(old.tokens, new.tokens, budget)
     if old.title != new.title or old.anchor != new.anchor:
         kind: ChangeKind = "renamed"
-    elif old.text != new.text:
+    elif old.tokens != new.tokens:
         kind = "changed"
     else:
         kind = "unchanged"
@@ -292,30 +158,31 @@ def _compare(old: ClauseText, new: ClauseText) -> ClauseChange:
 
 
 def _added(clause: ClauseText) -> ClauseChange:
-    segments = (Segment("insert", clause.text),) if clause.text else ()
+    segments = (Segment("insert", clause.tokens),) if clause.tokens else ()
     return ClauseChange(clause.anchor, clause.title, "", "added", segments)
 
 
 def _removed(clause: ClauseText) -> ClauseChange:
-    segments = (Segment("delete", clause.text),) if clause.text else ()
+    segments = (Segment("delete", clause.tokens),) if clause.tokens else ()
     return ClauseChange(clause.anchor, clause.title, clause.title, "removed", segments, clause.anchor)
 
 
-def _diff_preamble(old: ClauseText, new: ClauseText) -> tuple[ClauseChange, ...]:
-    if not old.text and not new.text:
+def _diff_preamble(old: ClauseText, new: ClauseText, budget: int) -> tuple[ClauseChange, ...]:
+    if not old.tokens and not new.tokens:
         return ()
-    if not old.text:
+    if not old.tokens:
         return (_added(new),)
-    if not new.text:
+    if not new.tokens:
         return (_removed(old),)
-    return (_compare(old, new),)
+    return (_compare(old, new, budget),)
 
 
-def diff_bodies(old: str, new: str) -> BodyDiff:
-    """Pair the clauses of two bodies and diff each pair word by word."""
-    old_preamble, *old_clauses = split_clauses(old)
-    new_preamble, *new_clauses = split_clauses(new)
-    pairs = _pair(old_clauses, new_clauses)
+def diff_clauses(old: Sequence[ClauseText], new: Sequence[ClauseText],
+                 budget: int = MATCH_BUDGET) -> tuple[ClauseChange, ...]:
+    """Pair the clauses (preamble first on both sides) and diff each pair token by token."""
+    old_preamble, *old_clauses = old or (ClauseText("", "", ()),)
+    new_preamble, *new_clauses = new or (ClauseText("", "", ()),)
+    pairs = pair_clauses(old_clauses, new_clauses)
     new_index_of_old = {i: j for j, i in pairs.items()}
     # Each removed clause follows the nearest earlier old clause that survived (-1: the start).
     after: dict[int, list[int]] = {}
@@ -325,12 +192,38 @@ def diff_bodies(old: str, new: str) -> BodyDiff:
             last_kept = new_index_of_old[i]
         else:
             after.setdefault(last_kept, []).append(i)
-    changes = list(_diff_preamble(old_preamble, new_preamble))
+    changes = list(_diff_preamble(old_preamble, new_preamble, budget))
     changes.extend(_removed(old_clauses[i]) for i in after.get(-1, []))
     for j, clause in enumerate(new_clauses):
-        changes.append(_compare(old_clauses[pairs[j]], clause) if j in pairs else _added(clause))
+        changes.append(_compare(old_clauses[pairs[j]], clause, budget) if j in pairs else _added(clause))
         changes.extend(_removed(old_clauses[i]) for i in after.get(j, []))
-    return BodyDiff(tuple(changes))
+    return tuple(changes)
+
+
+def diff_links(old: Sequence[Link], new: Sequence[Link]) -> tuple[FieldChange, ...]:
+    """Links that read the same but lead elsewhere, paired by their words (the n-th with those words)."""
+    def key(link: Link) -> str:
+        return f"{link.kind}\0{link.text}"
+
+    before = dict(zip(_occurrences(key(link) for link in old), old))
+    changes = []
+    for occurrence, link in zip(_occurrences(key(link) for link in new), new):
+        previous = before.get(occurrence)
+        if previous is not None and previous.target != link.target:
+            noun = "Image" if link.kind == "image" else "Link"
+            changes.append(FieldChange("link", previous.target, link.target, f"{noun} “{link.text}”"))
+    return tuple(changes)
+
+
+def diff_readings(old: ReadingForm, new: ReadingForm) -> BodyDiff:
+    """The diff of two versions already read (each version is read once, and its reading cached)."""
+    return BodyDiff(diff_clauses(old.clauses, new.clauses), diff_links(old.links, new.links),
+                    old.digest != new.digest)
+
+
+def diff_bodies(old: str, new: str, *, link_text: LinkText | None = None) -> BodyDiff:
+    """Read two bodies (`link_text` gives `[[links]]` their words, as the page shows them) and diff them."""
+    return diff_readings(reading_form(old, link_text), reading_form(new, link_text))
 
 
 # --- front matter ----------------------------------------------------------------------------
@@ -374,4 +267,9 @@ def diff_summary(diff: BodyDiff) -> str:
             noun = "" if noun_used else (" clause" if number == 1 else " clauses")
             parts.append(f"{number}{noun} {kind}")
             noun_used = True
-    return ", ".join(parts) if parts else "no changes"
+    if diff.retargeted:
+        number = len(diff.retargeted)
+        parts.append(f"{number} link{'' if number == 1 else 's'} retargeted")
+    if parts:
+        return ", ".join(parts)
+    return "no visible change" if diff.source_changed else "no changes"

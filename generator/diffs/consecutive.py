@@ -1,71 +1,90 @@
-"""The diffs stage: each version of each agreement against the one before it, computed once per build.
+"""The diffs stage: each version of each agreement read once and diffed against the one before it.
 
 Between history and pages: the pages only show what this stage returns. The cache is the one the
-build made (compose passes it in), keyed by the two blobs compared and the diff code's fingerprint,
-so a rebuild after one commit computes one diff per changed agreement.
+build made (compose passes it in). One entry per version holds its reading (what the browser's
+comparison needs) and its diff, keyed by the two blobs compared, the words their `[[links]]` read
+as, and the diff code's fingerprint, so a rebuild after one commit reads and diffs one version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diffs.clauses import diff_bodies, diff_fields, diff_summary
+from generator.diffs.clauses import diff_fields, diff_readings, diff_summary
+from generator.diffs.reading import LinkText, ReadingForm, link_fingerprint, reading_form
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
 
-DIFF_CODE = fingerprint("diffs.consecutive", "diffs.clauses", "diffs.match", "diffs.render")
+DIFF_CODE = fingerprint("diffs.consecutive", "diffs.reading", "diffs.clauses", "diffs.match", "diffs.render",
+                        "source.markup")
 
 
 @dataclass(frozen=True)
 class Change:
-    """A version against the one before it, ready to show."""
+    """A version against the one before it, ready to show, and the version as its readers read it."""
 
     version: Version
+    reading: ReadingForm
     fields_html: Markup
     body_html: Markup
     summary: str
 
 
-def _compute_change(previous: Version | None, version: Version) -> tuple[str, str, str]:
-    body_diff = diff_bodies(previous.body if previous is not None else "", version.body)
-    before = previous.agreement if previous is not None else None
+def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
+    reading = reading_form(version.body, link_text)
+    body_diff = diff_readings(previous.reading if previous is not None else reading_form(""), reading)
+    before = previous.version.agreement if previous is not None else None
     fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
-    return render_field_diff_html(fields), render_body_diff_html(body_diff), diff_summary(body_diff)
+    fields_html = render_field_diff_html((*fields, *body_diff.retargeted))
+    body_html = render_body_diff_html(body_diff, id_prefix=f"v{version.number}-")
+    # Escaped by generator.diffs.render, which renders every text through html.escape.
+    return Change(version, reading, Markup(fields_html), Markup(body_html), diff_summary(body_diff))  # noqa: S704
 
 
-def _blob(version: Version | None) -> str:
-    if version is None or version.revision is None:
-        return "none"
-    return version.revision.blob or "removed"
+def _encode(change: Change) -> list[Any]:
+    return [change.reading.to_json(), str(change.fields_html), str(change.body_html), change.summary]
 
 
-def consecutive_diffs(history: AgreementHistory, cache: BlobCache) -> list[Change]:
-    """Newest first: each version against the one before it, cached by the two blobs compared.
+def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
+                      link_text: LinkText | None = None) -> list[Change]:
+    """Newest first: each version against the one before it; `link_text` gives `[[links]]` their words.
 
     A removal shows the whole text removed; the restoration after it is compared with the text before
     the removal, so its diff shows what the agreement's life across the gap changed, as its events do."""
-    found = []
-    previous: Version | None = None
+    found: list[Change] = []
+    previous: Change | None = None
+    previous_key = "none"
     for version in history.versions:
-        def compute(previous: Version | None = previous, version: Version = version) -> tuple[str, str, str]:
-            return _compute_change(previous, version)
-
-        if version.is_uncommitted:
-            fields, body, summary = compute()
+        if version.revision is None:
+            change = _compute(previous, version, link_text)
+            key = "uncommitted"
         else:
-            fields, body, summary = cache.get_or_compute(
-                "diffs", f"{_blob(previous)}-{_blob(version)}-{DIFF_CODE}", compute,
-                encode=list, decode=lambda payload: (str(payload[0]), str(payload[1]), str(payload[2])))
-        # Escaped by generator.diffs.clauses, which renders every text through html.escape.
-        found.append(Change(version, Markup(fields), Markup(body), summary))  # noqa: S704
-        previous = previous if version.is_removed else version
+            key = f"{version.revision.blob or 'removed'}-{link_fingerprint(version.body, link_text)}"
+
+            def compute(previous: Change | None = previous, version: Version = version) -> Change:
+                return _compute(previous, version, link_text)
+
+            def decode(payload: list[Any], version: Version = version) -> Change:
+                reading, fields, body, summary = payload
+                # Written by _encode from a Change that _compute escaped.
+                return Change(version, ReadingForm.from_json(reading), Markup(fields), Markup(body),  # noqa: S704
+                              str(summary))
+
+            change = cache.get_or_compute("diffs", f"{previous_key}-{key}-{version.number}-{DIFF_CODE}",
+                                          compute, encode=_encode, decode=decode)
+        found.append(change)
+        if not version.is_removed:
+            previous, previous_key = change, key
     return list(reversed(found))
 
 
-def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache) -> dict[str, tuple[Change, ...]]:
+def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
+                  link_text: LinkText | None = None) -> dict[str, tuple[Change, ...]]:
     """Agreement id -> its consecutive diffs, newest first: the one place a build computes diffs."""
-    return {agreement_id: tuple(consecutive_diffs(history, cache)) for agreement_id, history in histories.items()}
+    return {agreement_id: tuple(consecutive_diffs(history, cache, link_text))
+            for agreement_id, history in histories.items()}

@@ -10,6 +10,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from generator.asof import ConfigError, configured_as_of
+from generator.errors import CharterError
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -73,3 +74,27 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         cache_dir=root / options.cache_dir if options.cache_dir else None,
         edition_pattern=options.edition_pattern,
     )
+
+
+class ConfigLoadError(CharterError):
+    pass
+
+
+def load_settings(config_file: str) -> Settings:
+    """The same settings a build uses, read through MkDocs so that mkdocs.yml is the one source."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+
+    # Material's end-of-life banner is about the engine, not about checking agreements.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not Path(config_file).is_file():
+        raise ConfigLoadError(f"{config_file} not found; run charter in the project folder or pass -f")
+    try:
+        config = load_config(config_file)
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
+        raise ConfigLoadError(f"{config_file}: {error}") from None
+    options = getattr(config.plugins.get("charter"), "config", None)
+    if not isinstance(options, CharterConfig):
+        raise ConfigLoadError(f"{config_file} does not enable the `charter` plugin; add it under `plugins:`")
+    return settings_for(config, options)

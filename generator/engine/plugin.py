@@ -18,6 +18,7 @@ from generator.errors import CharterError
 from generator.pages import Page, Site, TocEntry
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
+from generator.engine.progress import BuildReport
 from generator.engine.publish import discard, publish, stage
 from generator.settings import REGISTRY_FILES, Settings
 
@@ -49,11 +50,13 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.pages: dict[str, Page] = {}
         self.site = Site(())
         self.as_of = ""
+        self.report = BuildReport()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.report = BuildReport()  # `serve` builds again on each change
         try:
             self.settings = settings_for(config, self.config)
         except CharterError as error:
@@ -67,7 +70,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         try:
-            output = compose(self.settings, fallback_as_of=dt.date.today())  # only if there is no commit
+            with self.report.composing():
+                output = compose(self.settings, fallback_as_of=dt.date.today())  # only if there is no commit
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
         for warning in output.warnings:
@@ -86,8 +90,11 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         for page in self.site.pages:
             files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
-        for asset in self.site.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
+        for asset in self.site.assets:  # a file beside the agreements is copied, not read into memory
+            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
+            files.append(File.generated(config, asset.path, **source))
+        self.report.start_writing(len(files.documentation_pages()), self.site.versions,
+                                  len(output.load.charter.agreements))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -105,16 +112,23 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = TableOfContents(_toc(generated.toc))
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | generated.ids  # for MkDocs' link check
             return generated.html
         if page.is_homepage:
             return content + self.site.home_html
         return content
 
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        self.report.page_written()
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.built = True
+        log.info("%s", self.report.finish())
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = False  # includes --strict's abort, which comes after on_post_build
+        self.report.abandon()
 
     def on_shutdown(self) -> None:
         if self.staging is not None and self.site_dir is not None:

@@ -7,7 +7,9 @@ make later amendments look like fresh proposals.
 
 Declared dates (`adopted`, `review_by` in the current front matter) are what the parties say
 happened or will happen; they join the git events on the timeline, marked `declared=True`,
-because a charter adopted at an assembly is often committed days later.
+because a charter adopted at an assembly is often committed days later. For the same reason an
+adoption event carries the `adopted:` date its own version declares (`declared_date`), which the
+timeline and the yearly counts use instead of the commit date.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,7 +25,7 @@ from generator.model import Agreement
 from generator.repository.model import Revision
 from generator.source.agreements import build_agreement
 from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
-from generator.vocabulary import RELATIONS
+from generator.vocabulary import RELATIONS, duration_words
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -54,6 +56,14 @@ class Event:
     """The version that caused it; None for a date declared in the front matter."""
     declared: bool = False
     detail: str = ""
+    declared_date: dt.date | None = None
+    """For an adoption: the `adopted:` date its own version declares, unless an earlier adoption
+    already claimed that date (a re-adoption that kept the old date happened when it was committed)."""
+
+    @property
+    def happened_on(self) -> dt.date:
+        """When the parties did it: the declared date where there is one, else when git recorded it."""
+        return self.declared_date or self.date
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,8 @@ def _normalised_body(body: str) -> str:
 
 def _front_matter(agreement: Agreement) -> tuple[Agreement, dict[str, object]]:
     """The agreement without the body and what derives from it (clauses, links, line numbers)."""
-    stripped = dataclasses.replace(agreement, path="", body="", body_line=0, clauses=(), links=())
+    stripped = dataclasses.replace(agreement, path="", body="", body_line=0, clauses=(), links=(),
+                                   headings=(), file_links=())
     return stripped, dict(agreement.extra)
 
 
@@ -168,7 +179,8 @@ def changes(
         if _normalised_body(before.body) != _normalised_body(after.body):
             found.append(("amended", ""))
         if _renewed(before, after):
-            renewal = f"review by {after.review_by}" if after.review_by else f"every {after.renew_every}"
+            period = duration_words(after.renew_every or "")
+            renewal = f"review by {after.review_by}" if after.review_by else f"every {period}"
             found.append(("renewed", renewal))
         if after.status not in (before.status, IN_FORCE):
             found.append(("status-changed", f"from {before.status} to {after.status}"))
@@ -200,7 +212,8 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
 
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
-             uncommitted_date: dt.date, front_matters: FieldsMemo) -> tuple[Version, Agreement | None]:
+             uncommitted_date: dt.date, front_matters: FieldsMemo,
+             claimed: Collection[dt.date]) -> tuple[Version, Agreement | None]:
     revision = snapshot.revision
     date = revision.authored.date() if revision is not None else uncommitted_date
     if revision is not None and revision.is_deletion:
@@ -219,7 +232,9 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
             found.append(("moved", f"from {moved_from} to {snapshot.path}"))
     else:
         found.extend(changes(last_good, agreement, moved_from))
-    events = tuple(Event(kind, date, number, False, detail) for kind, detail in found)
+    adopted_on = agreement.adopted if agreement is not None and agreement.adopted not in claimed else None
+    events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
+                   for kind, detail in found)
     return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), agreement
 
 
@@ -245,11 +260,14 @@ def build_history(
     """
     versions: list[Version] = []
     last_good: Agreement | None = None
+    claimed: set[dt.date] = set()
     front_matters = {} if front_matters is None else front_matters
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
-        version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters)
+        version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters,
+                                      claimed)
         versions.append(version)
+        claimed.update(event.declared_date for event in version.events if event.declared_date is not None)
         last_good = agreement or last_good
     log.debug("%s: %d versions", agreement_id, len(versions))
     return AgreementHistory(agreement_id, tuple(versions), declared_events(last_good))

@@ -11,6 +11,7 @@ from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
+from generator.pages.api import schema_assets
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.composite import composite_page
 from generator.pages.editions import editions_pages
@@ -38,7 +39,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, diffs or {})
+                          histories, diffs or {}, charter.files)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -58,5 +59,8 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
-    assets = feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id)
-    return Site(tuple(pages), assets=assets, home_html=home_html(context))
+    assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
+              *schema_assets(charter, settings.extra_fields, settings.site_url),
+              *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
+    return Site(tuple(pages), assets=assets, home_html=home_html(context),
+                versions=sum(len(history.versions) for history in histories.values()))

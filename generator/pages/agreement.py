@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from generator.model import Agreement
+from collections.abc import Sequence
+
+from generator.model import Agreement, Heading
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import RELATIONS
 
 
-def agreement_toc(agreement: Agreement, prefix: str = "", level: int = 2) -> tuple[TocEntry, ...]:
-    return tuple(TocEntry(f"{prefix}{clause.anchor}", clause.title, level) for clause in agreement.clauses)
+_Node = tuple[Heading, list["_Node"]]
+
+
+def agreement_toc(headings: Sequence[Heading]) -> tuple[TocEntry, ...]:
+    """Each heading under the nearest one above it of a higher level: a clause's sub-headings under it."""
+    top: list[_Node] = []
+    open_levels: list[tuple[int, list[_Node]]] = [(0, top)]
+    for heading in headings:
+        while open_levels[-1][0] >= heading.level:
+            open_levels.pop()
+        node: _Node = (heading, [])
+        open_levels[-1][1].append(node)
+        open_levels.append((heading.level, node[1]))
+
+    def entries(nodes: list[_Node]) -> tuple[TocEntry, ...]:
+        return tuple(TocEntry(heading.anchor, heading.title, heading.level, entries(children))
+                     for heading, children in nodes)
+
+    return entries(top)
 
 
 def backlinks(context: SiteContext, agreement: Agreement) -> list[tuple[str, tuple[str, ...]]]:
@@ -31,7 +50,7 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         backlinks=backlinks(context, agreement),
         successors=context.charter.successors(agreement.id),
     )
-    toc = agreement_toc(agreement)
+    toc = agreement_toc(agreement.headings)
     if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement):
         toc += (TocEntry("relations", "Relations", 2),)
     return Page(url, agreement.title, html, toc, agreement.summary)

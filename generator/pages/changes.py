@@ -10,9 +10,10 @@ Rules, so a reader can check a figure against the history pages:
   not counted per year and never reaches a feed: it has no author, no date and may never land.
 - Per year: every committed `adopted`, `amended` and `renewed` event counts in the year of its
   author date, with two exceptions for adoptions, since git only knows when a text was recorded:
-  an agreement first committed already in force counts its adoption in the year its `adopted:`
-  declares (when it declares one), and an agreement with no git adoption at all (history off, or
-  never committed in force) that declares `adopted:` counts one adoption in that year.
+  an adoption counts in the year of the `adopted:` date its version declares (as the history
+  page's timeline plots it; see `Event.declared_date`), and an agreement with no git adoption at
+  all (history off, or never committed in force) that declares `adopted:` counts one adoption in
+  that year.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from generator.pages.history import EVENT_LABELS, history_url, version_url
 from generator.pages.home import renewals_due
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.pages.timeline import MARK_COLOURS
+from generator.pages.timeline import STYLES
 
 CHANGES_LIMIT = 200
 COUNTED_KINDS = ("adopted", "amended", "renewed")
@@ -44,6 +45,8 @@ CHART_LEFT = 40
 CHART_RIGHT = 20
 CHART_TOP = 40
 CHART_BASE = 200
+BAR_LABEL_WIDTH = 8
+"""Bars at least this wide carry their count above them."""
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,9 @@ def counted_events(agreement: Agreement, history: AgreementHistory | None) -> li
         for event in version.events
         if event.kind in COUNTED_KINDS
     ]
-    declared = agreement.adopted
-    dated = [(declared if declared is not None and e.kind == "adopted" and e.version == 1 else e.date, e.kind)
-             for e in events]
-    if declared is not None and not any(e.kind == "adopted" for e in events):
-        dated.append((declared, "adopted"))
+    dated = [(event.happened_on, event.kind) for event in events]
+    if agreement.adopted is not None and not any(event.kind == "adopted" for event in events):
+        dated.append((agreement.adopted, "adopted"))
     return dated
 
 
@@ -138,6 +139,24 @@ def last_renewal(agreement: Agreement, history: AgreementHistory | None) -> dt.d
     return max(dates, default=None)
 
 
+def _bar_patterns() -> str:
+    """Amendments hatched and renewals dotted, so the three bars differ without their colours."""
+    amended, renewed = STYLES["amended"].colour, STYLES["renewed"].colour
+    return ('<defs>'
+            '<pattern id="charter-bars-amended" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{amended}"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2.5"/></pattern>'
+            '<pattern id="charter-bars-renewed" width="5" height="5" patternUnits="userSpaceOnUse">'
+            f'<rect width="5" height="5" fill="{renewed}"/><circle cx="2.5" cy="2.5" r="1.3" fill="#fff"/>'
+            '</pattern></defs>')
+
+
+def _bar_paint(kind: str) -> str:
+    colour = STYLES[kind].colour
+    fill = colour if kind == "adopted" else f"url(#charter-bars-{kind})"
+    return f'fill="{fill}" stroke="{colour}"'
+
+
 def year_chart_svg(years: Sequence[YearCount]) -> str:
     """Grouped bars per year; the table beside it carries the same figures for screen readers."""
     if not years:
@@ -150,6 +169,7 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
         (f'<svg class="charter-year-chart" role="img" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
          'xmlns="http://www.w3.org/2000/svg" aria-labelledby="year-chart-title">'),
         '<title id="year-chart-title">Adoptions, amendments and renewals per year</title>',
+        _bar_patterns(),
         (f'<line x1="{CHART_LEFT}" y1="{CHART_BASE}" x2="{CHART_WIDTH - CHART_RIGHT}" y2="{CHART_BASE}" '
          'stroke="#64748b"/>'),
         (f'<text x="{CHART_LEFT - 6}" y="{CHART_TOP + 4}" text-anchor="end" font-size="11" '
@@ -158,9 +178,9 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
          'fill="currentColor">0</text>'),
     ]
     for index, kind in enumerate(COUNTED_KINDS):
-        x = CHART_LEFT + index * 130
-        parts.append(f'<rect x="{x}" y="10" width="12" height="12" fill="{MARK_COLOURS[kind]}"/>'
-                     f'<text x="{x + 18}" y="20" font-size="12" fill="currentColor">'
+        key = CHART_LEFT + index * 130
+        parts.append(f'<rect x="{key}" y="9" width="14" height="14" {_bar_paint(kind)}/>'
+                     f'<text x="{key + 20}" y="20" font-size="12" fill="currentColor">'
                      f'{escape(COUNTED_LABELS[kind])}</text>')
     step = max(1, len(years) // 12)
     for position, year in enumerate(years):
@@ -169,10 +189,14 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
             count = year.count(kind)
             if count:
                 height = span * count / peak
+                x = left + index * bar
                 tooltip = escape(f"{year.year}: {count} {COUNTED_NOUNS[kind][count != 1]}")
                 parts.append(f'<rect class="charter-year-chart__bar charter-year-chart__bar--{kind}" '
-                             f'x="{left + index * bar:.1f}" y="{CHART_BASE - height:.1f}" width="{bar:.1f}" '
-                             f'height="{height:.1f}" fill="{MARK_COLOURS[kind]}"><title>{tooltip}</title></rect>')
+                             f'x="{x:.1f}" y="{CHART_BASE - height:.1f}" width="{bar:.1f}" '
+                             f'height="{height:.1f}" {_bar_paint(kind)}><title>{tooltip}</title></rect>')
+                if bar >= BAR_LABEL_WIDTH:
+                    parts.append(f'<text x="{x + bar / 2:.1f}" y="{CHART_BASE - height - 3:.1f}" '
+                                 f'text-anchor="middle" font-size="9" fill="currentColor">{count}</text>')
         if position % step == 0:
             parts.append(f'<text x="{left + group * 0.4:.1f}" y="{CHART_BASE + 18}" text-anchor="middle" '
                          f'font-size="11" fill="currentColor">{year.year}</text>')

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
+from generator.diffs.payload import comparison_payload
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
-from generator.pages.timeline import Mark, marks_for, timeline_svg
+from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 
 EVENT_LABELS = {
     "proposed": "Proposed",
@@ -38,21 +40,15 @@ def version_url(agreement: Agreement, number: int) -> str:
     return f"{agreement.url}v/{number}/"
 
 
+SCRIPT_UNSAFE = re.compile("[&<>\u2028\u2029\ue000-\uf8ff]")
+
+
 def json_for_script(value: object) -> Markup:
-    """JSON safe inside <script>: no `</script>` or `<!--` can close or confuse the element."""
+    """JSON safe inside <script>: no `</script>` or `<!--` can close or confuse the element, and the
+    private-use characters the reading form marks tokens with stay escapes, never page text."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return Markup(text)  # noqa: S704 - every character that could end the element is escaped above
-
-
-def version_texts(history: AgreementHistory, context: SiteContext) -> list[dict[str, object]]:
-    """What the in-browser comparison needs: each version's label and Markdown body."""
-    return [
-        {"number": version.number, "label": version_label(version, context), "text": version.body}
-        for version in history.versions
-    ]
+    # Every character that could end the element is escaped here.
+    return Markup(SCRIPT_UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", text))  # noqa: S704
 
 
 def version_label(version: Version, context: SiteContext) -> str:
@@ -61,35 +57,50 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}{state}"
 
 
-def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> str:
-    """Version marks plus the declared adoption date, linked to the versions they concern."""
-    def href(number: int) -> str:
-        return relative_url(url, version_url(agreement, number))
+def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
+    """Drawn where the parties say the version took effect (its declared adoption), else at its commit."""
+    committed = version.date.date() if version.date else None
+    declared = next((event.declared_date for event in version.events if event.declared_date), None)
+    recorded = f"committed {committed.isoformat()}" if committed else "not yet committed"
+    if declared is not None:
+        when = f"adopted {declared.isoformat()} (declared); {recorded}"
+    else:
+        when = recorded if committed else f"{recorded}, shown at {context.as_of.isoformat()}"
+    what = ", ".join(EVENT_LABELS[event.kind] for event in version.events)
+    return Mark(declared or committed or context.as_of, main_kind([event.kind for event in version.events]),
+                f"Version {version.number}" + (f" ({what})" if what else "") + f": {when}", href,
+                declared is not None, version.number, f"#v{version.number}")
 
-    marks = marks_for([
-        (version.number, version.date.date() if version.date else context.as_of,
-         [event.kind for event in version.events],
-         f"{version_label(version, context)}: "
-         + ", ".join(EVENT_LABELS[event.kind] for event in version.events))
-        for version in history.versions
-    ], href)
+
+def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> Timeline:
+    """A mark per version, and the declared adoption where no version is drawn at it."""
+    marks = [version_mark(context, version, relative_url(url, version_url(agreement, version.number)))
+             for version in history.versions]
     current = history.current.number if history.current else 0
-    marks += [Mark(event.date, event.kind, EVENT_LABELS[event.kind], href(current))
-              for event in history.declared if event.kind == "declared-adopted"]
+    drawn_at = {mark.date for mark in marks if mark.declared}
+    marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
+                   relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
+              for event in history.declared
+              if event.kind == "declared-adopted" and event.date not in drawn_at]
     review_by = agreement.review_by if agreement.status == "in-force" else None
-    return timeline_svg(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
+    return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
     url = history_url(agreement)
+    drawn = timeline(context, agreement, history, url)
+    changes = context.diffs.get(agreement.id, ())
+    payload = comparison_payload([(change.version.number, version_label(change.version, context),
+                                   change.reading) for change in reversed(changes)])
     html = context.render(
         "history.html", url,
         agreement=agreement,
         history=history,
         labels=EVENT_LABELS,
-        timeline=Markup(timeline(context, agreement, history, url)),  # noqa: S704 - escaped by timeline_svg
-        diffs=context.diffs.get(agreement.id, ()),
-        versions_json=json_for_script(version_texts(history, context)),
+        timeline=Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
+        timeline_legend=Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
+        diffs=changes,
+        versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),
     )

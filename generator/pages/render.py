@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -15,10 +16,11 @@ from markupsafe import Markup
 from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
-from generator.source.markup import LinkTarget, render
-from generator.model import Agreement, Charter
+from generator.source.attachments import find_anchor, linked_path
+from generator.source.markup import FileResolver, LinkTarget, render
+from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
-from generator.vocabulary import RELATION_LABELS, RELATIONS
+from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
 
 DUE_SOON_DAYS = 180
 
@@ -34,6 +36,8 @@ class SiteContext:
     histories: Mapping[str, AgreementHistory] = field(default_factory=dict)
     diffs: Mapping[str, Sequence[Change]] = field(default_factory=dict)
     """Agreement id -> its consecutive diffs, newest first, from the diffs stage."""
+    files: LinkedFiles = field(default_factory=LinkedFiles)
+    """The files of the charter being built: an edition's charter, as it stood, links to them too."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -47,20 +51,36 @@ class SiteContext:
 
     def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
         def resolve(target_id: str, anchor: str) -> LinkTarget | None:
-            target = self.charter.by_id.get(target_id)
-            if target is None:
+            text = self.charter.link_text(target_id, anchor)
+            if text is None:
                 return None
-            clause = next((c for c in target.clauses if c.anchor == anchor), None)
-            if anchor and clause is None:
+            url = self.charter.by_id[target_id].url + (f"#{anchor}" if anchor else "")
+            return LinkTarget(relative_url(page_url, url), text)
+
+        return resolve
+
+    def file_resolver(self, agreement: Agreement, page_url: str, prefix: str) -> FileResolver:
+        """Relative links of a body, from the page that shows it: a section of the same body stays on
+        the page (under the page's prefix for its anchors), anything else leads to its own page or file."""
+        def resolve(target: str, fragment: str) -> str | None:
+            path = linked_path(agreement.path, target)
+            linked = agreement if path == agreement.path else self.charter.by_path.get(path)
+            if linked is not None:
+                anchor = find_anchor(linked.anchors, fragment) if fragment else None
+                if linked is agreement and (anchor or not target):
+                    return f"#{prefix}{anchor}" if anchor else None
+                return relative_url(page_url, linked.url + (f"#{anchor}" if anchor else ""))
+            url = self.files.urls.get(path)
+            if url is None:
                 return None
-            text = f"{target.title}, {clause.title}" if clause else target.title
-            return LinkTarget(relative_url(page_url, target.url + (f"#{anchor}" if anchor else "")), text)
+            return relative_url(page_url, quote(url) + (f"#{quote(fragment)}" if fragment else ""))
 
         return resolve
 
     def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
-        html = render(agreement.body, self.resolver(page_url), trusted_html=self.trusted_html,
-                      anchor_prefix=prefix, heading_shift=shift)
+        html = render(agreement.body, self.resolver(page_url),
+                      resolve_file=self.file_resolver(agreement, page_url, prefix),
+                      trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
     def render(self, template: str, page_url: str, **values: Any) -> str:
@@ -104,5 +124,6 @@ def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None
     )
     environment.filters["date"] = lambda value: value.isoformat() if value else ""
     environment.filters["label"] = lambda value: str(value).replace("-", " ").replace("_", " ")
+    environment.filters["period"] = lambda value: duration_words(value) if value else ""
     environment.globals.update(globals_ or {})
     return environment

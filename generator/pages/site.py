@@ -7,7 +7,9 @@ another, so moving to another engine touches only the adapter.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,23 @@ class Page:
     def src_uri(self) -> str:
         return f"{self.url}index.md"
 
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every element id of the page: what a link from a hand-written page may name after `#`."""
+        return frozenset(_ID.findall(self.html))
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
 
 @dataclass(frozen=True)
 class Asset:
-    """A non-page output such as a feed or a JSON file."""
+    """A non-page output such as a feed, or a file published as it is (an image beside the agreements)."""
 
     path: str
-    content: bytes
+    content: bytes = b""
+    source: Path | None = None
+    """The file to publish, when the asset is one: read by the engine, never held in memory here."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Site:
     assets: tuple[Asset, ...] = ()
     home_html: str = ""
     """Figures appended to the hand-written home page (charter/index.md)."""
+    versions: int = 0
+    """Versions of agreements the site shows, for the build's closing summary."""
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -10,8 +10,9 @@ import datetime as dt
 from typing import Any
 
 from generator.source import markup
+from generator.source.attachments import linked_path
 from generator.source.documents import SourceDocument
-from generator.model import Agreement
+from generator.model import Agreement, FileLink
 from generator.vocabulary import DEFAULT_FORM, KNOWN_FIELDS, RELATIONS
 
 
@@ -39,7 +40,9 @@ def agreement_id(doc: SourceDocument) -> str:
 
 def build_agreement(doc: SourceDocument) -> Agreement:
     relations: dict[str, Any] = {relation: _ids(doc, relation) for relation in RELATIONS}
-    clauses, links = markup.scan(doc.body, doc.body_line)
+    scanned = markup.scan(doc.body, doc.body_line)
+    file_links = tuple(FileLink(linked_path(doc.path, reference.target), reference.fragment, reference.line,
+                                reference.written) for reference in scanned.references)
     return Agreement(
         id=agreement_id(doc),
         path=doc.path,
@@ -57,8 +60,10 @@ def build_agreement(doc: SourceDocument) -> Agreement:
         review_by=_date(doc, "review_by"),
         renew_every=_text(doc, "renew_every") or None,
         summary=" ".join(_text(doc, "summary").split()),
-        clauses=clauses,
-        links=links,
+        clauses=scanned.clauses,
+        links=scanned.links,
+        headings=scanned.headings,
+        file_links=file_links,
         extra={key: located.value for key, located in doc.fields.items() if key not in KNOWN_FIELDS},
         **relations,
     )

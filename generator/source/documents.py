@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from generator.checks.problems import Problem
-from generator.source.yamlsafe import Located, YamlProblem, load_mapping
+from generator.source.yamlsafe import Located, YamlProblem, as_date, load_mapping
+from generator.vocabulary import DATE_FIELDS
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
@@ -28,6 +30,10 @@ class SourceDocument:
     def line_of(self, key: str) -> int:
         located = self.fields.get(key)
         return located.line if located is not None else 1
+
+    def column_of(self, key: str) -> int:
+        located = self.fields.get(key)
+        return located.column if located is not None else 0
 
 
 class DocumentError(Exception):
@@ -134,11 +140,16 @@ def _located_fields(path: str, front_matter: str) -> dict[str, Located]:
     try:
         fields = load_mapping(front_matter)
     except YamlProblem as problem:
-        raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint)) from None
-    return {
-        key: Located(value.value, value.line + 2, tuple(line + 2 for line in value.item_lines))
-        for key, value in fields.items()
-    }
+        raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint,
+                                    column=problem.column)) from None
+    return {key: dataclasses.replace(value, line=value.line + 2, item_lines=tuple(n + 2 for n in value.item_lines),
+                                     value=_quoted_date(key, value.value))
+            for key, value in fields.items()}
+
+
+def _quoted_date(key: str, value: Any) -> Any:
+    """`adopted: "2024-03-01"` is a date too: editors and JSON Schema see every date as text."""
+    return as_date(value) if key in DATE_FIELDS and isinstance(value, str) else value
 
 
 def read_document(path: str, data: bytes) -> SourceDocument:

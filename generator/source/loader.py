@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.source.agreements import build_agreement
+from generator.source.attachments import linked_files
 from generator.checks.charter_rules import CharterContext, check_charter
 from generator.source.documents import DocumentError, SourceDocument, read_document
 from generator.model import Charter
@@ -65,18 +67,22 @@ def agreement_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(settings: Settings, path: Path) -> SourceDocument:
+def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> SourceDocument:
     shown = settings.relative(path)
     try:
-        data = path.read_bytes()
+        data = contents[shown] if shown in contents else path.read_bytes()
     except OSError as error:
         raise DocumentError(Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
                                     "check that the file exists and is readable")) from None
     return read_document(shown, data)
 
 
-def load_charter(settings: Settings, as_of: dt.date | None = None) -> LoadResult:
-    """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates."""
+def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: Mapping[str, bytes] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> LoadResult:
+    """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates.
+
+    `contents` (path as problems name it -> bytes) stands in for files on disk, so an edit is checked
+    before anything is written; `progress(done, total)` hears of each agreement file read."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -84,16 +90,19 @@ def load_charter(settings: Settings, as_of: dt.date | None = None) -> LoadResult
     problems.extend(path_problems)
     documents: dict[str, SourceDocument] = {}
     rule_context = RuleContext(settings.extra_fields)
-    for path in paths:
+    for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done, len(paths))
         try:
-            document = _read(settings, path)
+            document = _read(settings, path, contents or {})
         except DocumentError as error:
             problems.append(error.problem)
             continue
         documents[document.path] = document
         problems.extend(check_document(document, rule_context))
     agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
-    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes, registries.parts)
+    charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes,
+                      registries.parts, linked_files(settings))
     problems.extend(check_charter(CharterContext(charter, documents, as_of,
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))

@@ -1,50 +1,43 @@
-"""Agreement bodies: clause anchors, `[[wiki-links]]`, and safe HTML.
+"""Agreement bodies: heading anchors, `[[wiki-links]]`, relative links, footnotes, math and safe HTML.
 
 Bodies come from untrusted pull requests. markdown-it-py renders them, and unless a charter is
-declared trusted, the whole output goes through an allowlist sanitiser (nh3): our own markup
-(anchors, link classes) is allowed by name, everything else an author writes is filtered.
+declared trusted, the whole output goes through an allowlist sanitiser (generator.source.sanitise).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from html import unescape
+from urllib.parse import unquote
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from generator.model import Clause, WikiLink
+from generator.model import Clause, Heading, WikiLink
+from generator.source.notation import use_notation
+from generator.source.sanitise import (
+    MAX_HTML_DEPTH, OWN_ID, escape, escape_raw_html, mark_own_id, nesting_depth, sanitise)
 
 CLAUSE_LEVEL = "h2"
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)(?:#([^\]|\s]+))?(?:\|([^\]\n]+))?\]\]")
+# `## Heading {#anchor}`. Not mdit-py-plugins' attrs: it reads `{#anchor}` only after images, code,
+# links and spans, or on a line of its own before the heading, and would let authors set classes.
 EXPLICIT_ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*\Z")
-# The shape of our own clause anchors (slugify keeps letters of any script and inner `_`), never
-# starting with `_`: the theme's own ids (`__drawer`, `__search`, ...) do.
-SAFE_ID = re.compile(r"[^\W_][\w-]*\Z")
-
-ALLOWED_TAGS = frozenset(
-    "a abbr b blockquote br caption code dd del details dfn div dl dt em figcaption figure h1 h2 h3 h4 "
-    "h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup table tbody "
-    "td tfoot th thead tr u ul".split()
-)
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "title", "lang", "dir"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "style"},
-    "th": {"colspan", "rowspan", "style", "scope"},
-    "ol": {"start"},
-    "abbr": {"title"},
-}
-ALLOWED_CLASSES = {"a": {"charter-link", "charter-link--clause"}, "span": {"charter-link--broken"}}
+# A link with a scheme (`https:`, `mailto:`), or to a path from the site's root: not a file beside.
+_NOT_RELATIVE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/")
+# What a browser drops from a URL before reading its scheme (so `java<TAB>script:` has one).
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_STRIP = "".join(chr(code) for code in range(0x21))
 
 
 @dataclass(frozen=True)
@@ -55,10 +48,33 @@ class LinkTarget:
 
 # Resolves (agreement id, clause anchor) to a link, or None when the target does not exist.
 Resolver = Callable[[str, str], LinkTarget | None]
+# Resolves a relative link, (path as written, fragment), to its href, or None when nothing is there.
+FileResolver = Callable[[str, str], str | None]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A Markdown link or image by relative path, before it is joined to the file's own path."""
+
+    target: str
+    """The path as written, percent-decoded; "" for a link to a section of the same body."""
+    fragment: str
+    line: int
+    written: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one parse of a body yields: a build reads thousands of versions."""
+
+    clauses: tuple[Clause, ...]
+    headings: tuple[Heading, ...]
+    links: tuple[WikiLink, ...]
+    references: tuple[Reference, ...]
 
 
 def slugify(text: str) -> str:
-    """A clause anchor: stable while the heading's words stay, and readable in any script."""
+    """A heading's anchor: stable while the heading's words stay, and readable in any script."""
     normal = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"[^\w]+", "-", normal).strip("-_")
 
@@ -81,12 +97,16 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _clause_anchor_rule(state: Any) -> None:
-    """Give each `##` heading its anchor: an explicit `{#anchor}` suffix wins over the slug."""
+def _heading_anchor_rule(state: StateCore) -> None:
+    """Give every heading its anchor: an explicit `{#anchor}` suffix wins over the slug.
+
+    A `##` heading is a clause and keeps its slug even when another clause has it (a check reports
+    that); any other heading whose slug is taken gets the first free `_1`, `_2`... as MkDocs does.
+    """
     tokens: list[Token] = state.tokens
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open" or token.tag != CLAUSE_LEVEL:
-            continue
+    headings = [(index, token) for index, token in enumerate(tokens) if token.type == "heading_open"]
+    fixed: dict[int, str] = {}
+    for index, token in headings:
         inline = tokens[index + 1]
         explicit = EXPLICIT_ANCHOR.search(inline.content)
         if explicit:
@@ -94,10 +114,50 @@ def _clause_anchor_rule(state: Any) -> None:
             if inline.children:
                 last = inline.children[-1]
                 last.content = EXPLICIT_ANCHOR.sub("", last.content)
-            token.meta["explicit"] = True
         title = inline.content.strip()
-        token.attrSet("id", explicit.group(1) if explicit else slugify(title) or f"clause-{index}")
         token.meta["title"] = title
+        token.meta["plain"] = " ".join(_plain_text(inline.children or []).split()) or title
+        fallback = f"clause-{index}" if token.tag == CLAUSE_LEVEL else f"heading-{index}"
+        token.meta["slug"] = slugify(title) or fallback
+        if explicit or token.tag == CLAUSE_LEVEL:
+            fixed[index] = explicit.group(1) if explicit else token.meta["slug"]
+    taken = set(fixed.values())
+    last_number: dict[str, int] = {}  # so that 10,000 headings "Example" stay linear
+    for index, token in headings:
+        anchor = fixed.get(index)
+        if anchor is None:
+            slug = anchor = token.meta["slug"]
+            while anchor in taken:
+                last_number[slug] = last_number.get(slug, 0) + 1
+                anchor = f"{slug}_{last_number[slug]}"
+            taken.add(anchor)
+        token.attrSet("id", anchor)
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    """A heading as a reader sees it, for the table of contents: no Markdown marks, links as their words."""
+    words = []
+    for child in children:
+        if child.type in {"text", "code_inline"}:
+            words.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            words.append(" ")
+        elif child.type == "wikilink":
+            words.append(child.meta["label"] or child.meta["target"])
+        elif child.type == "math_inline":
+            words.append(f"${child.content}$")
+        elif child.children:
+            words.append(_plain_text(child.children))
+    return "".join(words)
+
+
+def split_reference(href: str) -> tuple[str, str] | None:
+    """(path, fragment) of a relative link, percent-decoded; None for a link elsewhere."""
+    if _NOT_RELATIVE.match(_URL_IGNORED.sub("", unquote(href)).strip(_URL_STRIP)):
+        return None
+    path, _, fragment = href.partition("#")
+    path = path.partition("?")[0]
+    return (unquote(path), unquote(fragment)) if path or fragment else None
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +166,9 @@ def _parser() -> MarkdownIt:
     # item. Not more than 40: each unclosed `[` costs time in proportion (a flood of them in a 1 MB body).
     md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 40}).enable(
         ["table", "strikethrough"])
+    use_notation(md)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
-    md.core.ruler.push("clause_anchors", _clause_anchor_rule)
+    md.core.ruler.push("heading_anchors", _heading_anchor_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     return md
 
@@ -118,7 +179,6 @@ def _render_wikilink(
     meta = tokens[idx].meta
     resolve: Resolver | None = env.get("resolve")
     target = resolve(meta["target"], meta["anchor"]) if resolve else None
-    escape = self.escape if hasattr(self, "escape") else _escape
     if target is None:
         shown = meta["label"] or meta["target"]
         return f'<span class="charter-link--broken">{escape(shown)}</span>'
@@ -126,29 +186,40 @@ def _render_wikilink(
     return f'<a class="{css}" href="{escape(target.href)}">{escape(meta["label"] or target.text)}</a>'
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+# --- reading a body --------------------------------------------------------------------------
 
 
-def scan(body: str, body_line: int = 1) -> tuple[tuple[Clause, ...], tuple[WikiLink, ...]]:
-    """Clauses and links from one parse: a build reads thousands of versions."""
-    tokens = _parser().parse(body)
-    return _clauses(tokens, body_line), _wikilinks(tokens, body_line)
+def scan(body: str, body_line: int = 1) -> Scan:
+    tokens = _parser().parse(body, {})
+    return Scan(_clauses(tokens, body_line), _headings(tokens, body_line), _wikilinks(tokens, body_line),
+                _references(tokens, body_line))
 
 
 def clauses(body: str, body_line: int = 1) -> tuple[Clause, ...]:
-    return _clauses(_parser().parse(body), body_line)
+    return scan(body, body_line).clauses
 
 
 def wikilinks(body: str, body_line: int = 1) -> tuple[WikiLink, ...]:
-    return _wikilinks(_parser().parse(body), body_line)
+    return scan(body, body_line).links
+
+
+def _line(token: Token, body_line: int) -> int:
+    return body_line + (token.map or [0])[0]
 
 
 def _clauses(tokens: Sequence[Token], body_line: int) -> tuple[Clause, ...]:
     return tuple(
-        Clause(token.attrGet("id") or "", token.meta["title"], body_line + (token.map or [0])[0])  # type: ignore[arg-type]
+        Clause(str(token.attrGet("id")), token.meta["title"], _line(token, body_line))
         for token in tokens
         if token.type == "heading_open" and token.tag == CLAUSE_LEVEL
+    )
+
+
+def _headings(tokens: Sequence[Token], body_line: int) -> tuple[Heading, ...]:
+    return tuple(
+        Heading(str(token.attrGet("id")), token.meta["plain"], _line(token, body_line), int(token.tag[1]))
+        for token in tokens
+        if token.type == "heading_open"
     )
 
 
@@ -172,58 +243,76 @@ def _wikilinks(tokens: Sequence[Token], body_line: int) -> tuple[WikiLink, ...]:
                 last_pos, newlines = 0, 0
             newlines += parent.content.count("\n", last_pos, pos)
             counted = (parent, pos, newlines)
-            line = body_line + (parent.map or [0])[0] + newlines
+            line = _line(parent, body_line) + newlines
             found.append(WikiLink(child.meta["target"], child.meta["anchor"], line))
     return tuple(found)
 
 
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Only our own anchor shapes may be ids, so raw HTML cannot clobber the theme's DOM ids.
-
-    Images load only from the site itself: an image from another host would tell that host who
-    reads the charter, and the site promises to load nothing from third parties.
-    """
-    if attribute == "id" and not SAFE_ID.match(value):
-        return None
-    if tag == "img" and attribute == "src" and (":" in value or value.lstrip().startswith("//")):
-        return None
-    if attribute == "style" and not re.fullmatch(r"text-align:\s*(left|right|center)", value):
-        return None
-    return value
+def _link_attribute(token: Token) -> str:
+    return "src" if token.type == "image" else "href"
 
 
-MAX_HTML_DEPTH = 500
-"""Raw HTML nested deeper than this is shown as text: the sanitiser's time grows with the square of
-the depth, so 200,000 nested `<div>` in a 1 MB file would hold a build for minutes."""
-_TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
-# Elements that never hold others (void), or that the HTML parser closes when a sibling opens.
-_FLAT_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr "
-    "p li dt dd tr td th thead tbody tfoot caption colgroup option optgroup rb rp rt rtc".split()
-)
+def _references(tokens: Sequence[Token], body_line: int) -> tuple[Reference, ...]:
+    found = []
+    for token in tokens:
+        if token.type == "html_block":
+            found += _raw_references(token.content, _line(token, body_line))
+        elif token.type == "inline":
+            found += _inline_references(token, _line(token, body_line))
+    return tuple(found)
 
 
-def nesting_depth(html: str) -> int:
-    """How deep elements nest, as an HTML parser would see it (in linear time): an end tag closes
-    the innermost open element of its name and those inside it, and is ignored if none is open."""
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
-    deepest = 0
-    for match in _TAG_START.finditer(html):
-        name = match.group(2).lower()
-        if name in _FLAT_TAGS:
+def _inline_references(inline: Token, line: int) -> list[Reference]:
+    found = []
+    for child in inline.children or ():
+        if child.type in {"softbreak", "hardbreak"}:
+            line += 1
+        elif child.type == "html_inline":
+            found += _raw_references(child.content, line)
+        elif child.type in {"link_open", "image"}:
+            href = str(child.attrGet(_link_attribute(child)) or "")
+            split = split_reference(href)
+            if split is not None:
+                found.append(Reference(*split, line, unquote(href)))
+    return found
+
+
+# Links and images in the author's raw HTML (`<img src="maps/basin.png" width="300">`, common in real
+# documents) lead where Markdown ones do. Comments are skipped: what is commented out is not linked.
+_RAW_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(a|img)\b[^>]*>", re.IGNORECASE | re.DOTALL)
+# One attribute after another, each with its whole value: `href=` inside another's quotes is text.
+_RAW_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def _raw_links(content: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, value) of each `<a href>` and `<img src>` attribute of raw HTML."""
+    for tag in _RAW_TAG.finditer(content):
+        if tag.group(1) is None:
             continue
-        if not match.group(1):
-            stack.append(name)
-            open_count[name] = open_count.get(name, 0) + 1
-            deepest = max(deepest, len(stack))
-        elif open_count.get(name):
-            while True:
-                closed = stack.pop()
-                open_count[closed] -= 1
-                if closed == name:
-                    break
-    return deepest
+        wanted = "href" if tag.group(1).lower() == "a" else "src"
+        for attribute in _RAW_ATTRIBUTE.finditer(tag.group(0), 1 + len(tag.group(1))):
+            if attribute.group(1).lower() == wanted and attribute.group(2) is not None:
+                value = unescape(attribute.group(2).strip("\"'"))
+                yield tag.start() + attribute.start(), tag.start() + attribute.end(), wanted, value
+
+
+def _raw_references(content: str, line: int) -> list[Reference]:
+    return [Reference(*split, line + content.count("\n", 0, start), value)
+            for start, _, _, value in _raw_links(content) if (split := split_reference(value)) is not None]
+
+
+def _resolve_raw_links(content: str, resolve: FileResolver) -> str:
+    pieces, last = [], 0
+    for start, end, name, value in _raw_links(content):
+        split = split_reference(value)
+        if split is not None:
+            href = resolve(*split)
+            pieces += [content[last:start], f' {name}="{escape(href)}"' if href is not None else ""]
+            last = end
+    return "".join(pieces) + content[last:]
+
+
+# --- rendering -------------------------------------------------------------------------------
 
 
 # Rendered after the body and checked for after sanitising: raw HTML that leaves open an element
@@ -232,28 +321,7 @@ def nesting_depth(html: str) -> int:
 # list, the table of contents and link checks still count them. Then the raw HTML is shown as text.
 _END = "\ue000charter-end\ue001"
 _SENTINEL = f"<p>{_END}</p>"
-_HEADING_ID = re.compile(r'<h[1-6] id="([^"]*)"')
-
-
-def _escape_raw_html(tokens: Sequence[Token]) -> None:
-    for token in tokens:
-        if token.type in {"html_block", "html_inline"}:
-            token.content = _escape(token.content)
-        if token.children:
-            _escape_raw_html(token.children)
-
-
-def sanitise(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_keep_attribute,
-        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
-        url_schemes={"http", "https", "mailto"},
-        clean_content_tags={"script", "style"},
-        link_rel="noopener noreferrer nofollow",
-    )
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
 
 
 def _prefix_anchors(tokens: Sequence[Token], prefix: str) -> None:
@@ -262,31 +330,62 @@ def _prefix_anchors(tokens: Sequence[Token], prefix: str) -> None:
             token.attrSet("id", f"{prefix}{token.attrGet('id')}")
 
 
+def _resolve_references(tokens: Sequence[Token], resolve: FileResolver) -> None:
+    """Relative links and images lead to their page or file on the site; a link to nothing there
+    becomes marked text, as a broken wiki-link does, and an image to nothing loses its source."""
+    for token in tokens:
+        if token.type == "html_block":
+            token.content = _resolve_raw_links(token.content, resolve)
+    broken = False  # a link's close follows its open in the same inline: CommonMark nests no links
+    for _, child in _inline_tokens(tokens):
+        if child.type == "html_inline":
+            child.content = _resolve_raw_links(child.content, resolve)
+        if child.type == "link_close" and broken:
+            child.tag, broken = "span", False
+        if child.type not in {"link_open", "image"}:
+            continue
+        attribute = _link_attribute(child)
+        split = split_reference(str(child.attrGet(attribute) or ""))
+        href = resolve(*split) if split is not None else ""
+        if href:
+            child.attrSet(attribute, href)
+        elif href is None and child.type == "image":
+            del child.attrs[attribute]
+        elif href is None:
+            child.tag, child.attrs, broken = "span", {"class": "charter-link--broken"}, True
+
+
 def render(
     body: str,
     resolve: Resolver,
     *,
+    resolve_file: FileResolver | None = None,
     trusted_html: bool = False,
     anchor_prefix: str = "",
     heading_shift: int = 0,
 ) -> str:
     """HTML for a body; `anchor_prefix` and `heading_shift` let one page hold many agreements."""
     md = _parser()
-    env: dict[str, Any] = {"resolve": resolve}
+    env: dict[str, Any] = {"resolve": resolve, "anchor_prefix": anchor_prefix}
     tokens = md.parse(body, env)
     if anchor_prefix:
         _prefix_anchors(tokens, anchor_prefix)
-    if heading_shift:
-        for token in tokens:
-            if token.type in {"heading_open", "heading_close"}:
-                token.tag = f"h{min(6, int(token.tag[1]) + heading_shift)}"
+    if resolve_file is not None:
+        _resolve_references(tokens, resolve_file)
+    for token in tokens:
+        if token.type == "heading_open":
+            token.attrSet("id", mark_own_id(env, str(token.attrGet("id"))))
+        if heading_shift and token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{min(6, int(token.tag[1]) + heading_shift)}"
     html: str = md.renderer.render(tokens, md.options, env)
     if trusted_html:
-        return html
+        return html.replace(OWN_ID, "")
+    own_ids = Counter(env.get("own_ids", ()))
     if nesting_depth(html) <= MAX_HTML_DEPTH:
-        anchors = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
-        clean = sanitise(html + _SENTINEL)
-        if _END in clean and f"&lt;p&gt;{_END}" not in clean and anchors <= set(_HEADING_ID.findall(clean)):
+        clean = sanitise(html + _SENTINEL, own_ids)
+        found = Counter(_ID_ATTRIBUTE.findall(clean))
+        # Each of our ids as often as we wrote it: raw HTML has neither swallowed nor forged one.
+        if _END in clean and f"&lt;p&gt;{_END}" not in clean and all(found[i] == n for i, n in own_ids.items()):
             return clean.replace(_SENTINEL, "").replace(_END, "")
-    _escape_raw_html(tokens)
-    return sanitise(md.renderer.render(tokens, md.options, env))
+    escape_raw_html(tokens)
+    return sanitise(md.renderer.render(tokens, md.options, env), own_ids)

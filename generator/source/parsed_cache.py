@@ -77,8 +77,9 @@ class PersistentFieldsMemo:
         if payload is None:
             return None
         try:
-            fields = {str(key): Located(decode_value(value), int(line), tuple(int(n) for n in item_lines))
-                      for key, value, line, item_lines in payload}
+            fields = {str(key): Located(decode_value(value), int(line), tuple(int(n) for n in item_lines),
+                                        int(column), tuple(int(n) for n in item_columns))
+                      for key, value, line, item_lines, column, item_columns in payload}
         except (TypeError, ValueError, IndexError, KeyError):
             return None
         self.cache.hits += 1
@@ -89,6 +90,7 @@ class PersistentFieldsMemo:
         self.memory[front_matter] = fields
         self.cache.misses += 1
         self.cache.write(NAMESPACE, self._key(front_matter), [
-            [key, encode_value(located.value), located.line, list(located.item_lines)]
+            [key, encode_value(located.value), located.line, list(located.item_lines), located.column,
+             list(located.item_columns)]
             for key, located in fields.items()
         ])

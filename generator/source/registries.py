@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,10 @@ from generator.vocabulary import ID_PATTERN, PARTY_KINDS
 from generator.source.yamlsafe import Located, YamlProblem, load_mapping
 
 PARTY_FIELDS = ("name", "kind", "region", "url", "description")
+PARTY_REQUIRED = ("name", "kind")
 THEME_FIELDS = ("title", "description")
+THEME_REQUIRED = ("title",)
+STRUCTURE_FIELDS = ("title", "parts")
 PART_FIELDS = ("title", "description", "themes", "agreements")
 SAFE_URL_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -43,11 +46,12 @@ def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str,
     except DocumentError as error:
         return {}, [error.problem]
     except YamlProblem as problem:
-        return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint)]
+        return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint,
+                            column=problem.column)]
     except OSError as error:
         return {}, [Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}", "check its permissions")]
     # load_mapping counts lines from 0; problems point at 1-based file lines.
-    return {key: Located(value.value, value.line + 1, tuple(line + 1 for line in value.item_lines))
+    return {key: replace(value, line=value.line + 1, item_lines=tuple(n + 1 for n in value.item_lines))
             for key, value in fields.items()}, []
 
 
@@ -85,7 +89,7 @@ def load_parties(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str,
     entries, problems = _read(docs_dir / "parties.yml", shown, required=True, root=root)
     parties: dict[str, Party] = {}
     for party_id, entry in entries.items():
-        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, ("name", "kind")))
+        problems.extend(_entry_problems(shown, party_id, entry, PARTY_FIELDS, PARTY_REQUIRED))
         values = entry.value if isinstance(entry.value, dict) else {}
         kind, url = _text(values, "kind"), _text(values, "url")
         if kind and kind not in PARTY_KINDS:
@@ -106,7 +110,7 @@ def load_themes(docs_dir: Path, root_shown: str, root: Path) -> tuple[dict[str, 
     entries, problems = _read(docs_dir / "themes.yml", shown, required=True, root=root)
     themes: dict[str, Theme] = {}
     for theme_id, entry in entries.items():
-        problems.extend(_entry_problems(shown, theme_id, entry, THEME_FIELDS, ("title",)))
+        problems.extend(_entry_problems(shown, theme_id, entry, THEME_FIELDS, THEME_REQUIRED))
         values = entry.value if isinstance(entry.value, dict) else {}
         themes[theme_id] = Theme(theme_id, _text(values, "title") or theme_id, _text(values, "description"))
     return themes, problems
@@ -120,9 +124,9 @@ def load_structure(docs_dir: Path, root_shown: str, root: Path) -> tuple[str, tu
     title = title_field.value if title_field and isinstance(title_field.value, str) else "The Charter"
     parts: list[Part] = []
     for key, located in fields.items():
-        if key not in {"title", "parts"}:
+        if key not in STRUCTURE_FIELDS:
             problems.append(Problem(shown, located.line, "field-unknown", f"unknown field '{key}'",
-                                    did_you_mean(key, ("title", "parts")) or "known fields: title, parts"))
+                                    did_you_mean(key, STRUCTURE_FIELDS) or "known fields: title, parts"))
     parts_field = fields.get("parts")
     if parts_field is not None:
         if not isinstance(parts_field.value, list):

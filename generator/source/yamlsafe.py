@@ -29,18 +29,25 @@ TOO_DEEP_HINT = "front matter holds text, dates and lists of ids; remove the nes
 _NESTING = re.compile(r"[\[{]|[-?:](?=\s|\Z)")
 LIBYAML_MAX_NESTING = 200
 _TAG = "tag:yaml.org,2002:"
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+"""YYYY-MM-DD only: the form the hint asks for, and the one JSON Schema's `date` format accepts."""
 
 
 class YamlProblem(Exception):
     """A YAML defect at a line (0-based within the YAML text)."""
 
-    def __init__(self, line: int, code: str, message: str, hint: str) -> None:
+    def __init__(self, line: int, code: str, message: str, hint: str, column: int = 0) -> None:
         super().__init__(message)
         self.line = line
+        self.column = column
+        """1-based within the line; 0 when unknown."""
         self.code = code
         self.message = message
         self.hint = hint
+
+
+def _problem_at(node: Node, code: str, message: str, hint: str) -> YamlProblem:
+    return YamlProblem(node.start_mark.line, code, message, hint, node.start_mark.column + 1)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,9 @@ class Located:
     value: Any
     line: int
     item_lines: tuple[int, ...] = ()
+    column: int = 0
+    """1-based column where the value starts (0: unknown), so a problem can point inside the line."""
+    item_columns: tuple[int, ...] = ()
 
 
 def _tag(node: Node) -> str:
@@ -62,8 +72,8 @@ def _require_tag(node: Node, kind: str) -> None:
     tag = _tag(node)
     if tag != _TAG + kind:
         shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
-        raise YamlProblem(
-            node.start_mark.line,
+        raise _problem_at(
+            node,
             "yaml-tag",
             f"the YAML tag {shown} is not allowed",
             "remove the tag; front matter holds only text, numbers, dates and lists",
@@ -77,10 +87,10 @@ class _Converter:
     def convert(self, node: Node, depth: int = 0) -> Any:
         self.nodes_seen += 1
         if depth > MAX_DEPTH:
-            raise YamlProblem(node.start_mark.line, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT)
+            raise _problem_at(node, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT)
         if self.nodes_seen > MAX_NODES:
-            raise YamlProblem(
-                node.start_mark.line,
+            raise _problem_at(
+                node,
                 "yaml-too-large",
                 f"the YAML expands to more than {MAX_NODES} values",
                 "remove anchors and aliases (&name / *name); front matter never needs them",
@@ -93,20 +103,20 @@ class _Converter:
         if isinstance(node, MappingNode):
             _require_tag(node, "map")
             return {key: self.convert(value, depth + 1) for key, value, _ in self.pairs(node)}
-        raise YamlProblem(node.start_mark.line, "yaml-tag", "unsupported YAML node", "use plain YAML")
+        raise _problem_at(node, "yaml-tag", "unsupported YAML node", "use plain YAML")
 
     def pairs(self, node: MappingNode) -> Iterator[tuple[str, Node, int]]:
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line
             if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(line, "yaml-key", "a key must be plain text", "write `key: value`")
+                raise _problem_at(key_node, "yaml-key", "a key must be plain text", "write `key: value`")
             key = _whole_characters(key_node, str(key_node.value))
             if key == "<<":
-                raise YamlProblem(line, "yaml-tag", "merge keys (<<) are not supported", "write the keys out")
+                raise _problem_at(key_node, "yaml-tag", "merge keys (<<) are not supported", "write the keys out")
             if key in seen:
-                raise YamlProblem(
-                    line,
+                raise _problem_at(
+                    key_node,
                     "yaml-duplicate-key",
                     f"key '{key}' is given twice",
                     "keep one of the two; YAML would silently drop the first",
@@ -118,8 +128,8 @@ class _Converter:
         tag = _tag(node)
         text = str(node.value)
         if not tag.startswith(_TAG):
-            raise YamlProblem(
-                node.start_mark.line,
+            raise _problem_at(
+                node,
                 "yaml-tag",
                 f"the YAML tag {tag} is not allowed",
                 "remove the tag; front matter holds only text, numbers, dates and lists",
@@ -140,11 +150,11 @@ class _Converter:
             except ValueError:
                 return text
         if kind == "timestamp":
-            return _date(text)
+            return as_date(text)
         if kind in {"str", "binary"}:
             return _whole_characters(node, text)
-        raise YamlProblem(
-            node.start_mark.line, "yaml-tag", f"the YAML tag !!{kind} is not allowed", "remove the tag"
+        raise _problem_at(
+            node, "yaml-tag", f"the YAML tag !!{kind} is not allowed", "remove the tag"
         )
 
 
@@ -160,13 +170,13 @@ def _whole_characters(node: Node, text: str) -> str:
         return text
     joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
     if _SURROGATE.search(joined):
-        raise YamlProblem(node.start_mark.line, "yaml-syntax",
+        raise _problem_at(node, "yaml-syntax",
                           "invalid YAML: a \\u escape names half of a character (a lone surrogate)",
                           "write the character itself, or its whole code as \\UXXXXXXXX")
     return joined
 
 
-def _date(text: str) -> dt.date | str:
+def as_date(text: str) -> dt.date | str:
     """A date, or the text itself so that a rule can report it as a bad date with its line."""
     match = _DATE.match(text.strip())
     if not match:
@@ -192,9 +202,9 @@ def _compose(text: str) -> Node | None:
         return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line if mark is not None else 0
+        line, column = (mark.line, mark.column + 1) if mark is not None else (0, 0)
         reason = (error.problem or error.context or "invalid YAML").strip()
-        raise YamlProblem(line, "yaml-syntax", f"invalid YAML: {reason}", _syntax_hint(reason)) from None
+        raise YamlProblem(line, "yaml-syntax", f"invalid YAML: {reason}", _syntax_hint(reason), column) from None
     except RecursionError:
         raise YamlProblem(0, "yaml-syntax", TOO_DEEP, TOO_DEEP_HINT) from None
     except ReaderError as error:
@@ -224,15 +234,15 @@ def load_mapping(text: str) -> dict[str, Located]:
     if root is None:
         return {}
     if not isinstance(root, MappingNode):
-        raise YamlProblem(
-            root.start_mark.line, "yaml-not-mapping", "expected `key: value` pairs", "write one field per line"
+        raise _problem_at(
+            root, "yaml-not-mapping", "expected `key: value` pairs", "write one field per line"
         )
     _require_tag(root, "map")
     converter = _Converter()
     located: dict[str, Located] = {}
     for key, node, line in converter.pairs(root):
-        item_lines: tuple[int, ...] = ()
-        if isinstance(node, SequenceNode):
-            item_lines = tuple(item.start_mark.line for item in node.value)
-        located[key] = Located(converter.convert(node), line, item_lines)
+        items: list[Node] = node.value if isinstance(node, SequenceNode) else []
+        column = node.start_mark.column + 1 if node.start_mark.line == line else 0  # a block below its key
+        located[key] = Located(converter.convert(node), line, tuple(item.start_mark.line for item in items),
+                               column, tuple(item.start_mark.column + 1 for item in items))
     return located
