@@ -10,8 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from generator.cache import BlobCache
-from generator.cli import load_settings
 from generator.compose import read_git
+from generator.engine.config import load_settings
 from generator.history.histories import agreement_histories
 from generator.source.loader import agreement_files
 from generator.source.parsed_cache import PersistentFieldsMemo
