@@ -17,7 +17,7 @@ from generator.diffs.clauses import (
     diff_summary,
 )
 from generator.diffs.match import MATCH_BUDGET, Segment, diff_tokens
-from generator.diffs.reading import (BLOCK, TOKEN, ClauseText, is_block, marked, parts, plain_text,
+from generator.diffs.reading import (BLOCK, NOTES_ANCHOR, TOKEN, ClauseText, is_block, marked, parts, plain_text,
                                      reading_form)
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.model import Agreement
@@ -92,7 +92,7 @@ READS_AS: list[tuple[str, str, str]] = [
     ("tables-by-cell", "| a | b |\n|---|---|\n| 1 | |",
      "[table+ tr+ th]a[table tr th]b[table tr+ td]1[table tr td]"),
     ("code-keeps-its-lines", "```py\nif x:  \n    y()\n```", "[pre]if x:\n    y()"),
-    ("sub-headings-are-blocks", "### Notes {#n}\n\nText", "[h3]Notes {#n}[p]Text"),
+    ("sub-headings-are-blocks", "### Notes {#n}\n\nText", "[h3]Notes[p]Text"),
     ("raw-html-stays-as-written", "Say <b>hi</b>.\n\n<div>\nblock\n</div>",
      "[p]Say <b>hi</b>.[html]<div>\nblock\n</div>"),
     ("an-empty-item-still-stands", "- one\n-\n- three", "[ul+ li+ p]one[ul li+ p][ul li+ p]three"),
@@ -104,6 +104,15 @@ READS_AS: list[tuple[str, str, str]] = [
 def test_a_body_reads_as_its_page_shows_it(body: str, expected: str) -> None:
     ((_, _, tokens),) = clauses(body)
     assert tokens == expected
+
+
+def test_footnotes_read_as_a_clause_of_their_own_after_the_last() -> None:
+    body = "Intro[^1].\n\n## Shares\n\nWe share.\n\n[^1]: A note.\n"
+    assert clauses(body) == [
+        ("", "", "[p]Intro."),
+        ("shares", "Shares", "[p]We share."),
+        (NOTES_ANCHOR, "Notes", "[div+ p]A note."),
+    ]
 
 
 def test_plain_text_joins_words_and_parts_blocks() -> None:

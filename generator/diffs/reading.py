@@ -33,6 +33,9 @@ it leads nowhere (`Charter.link_text`)."""
 
 MARKED = "\ue000"
 BLOCK = "\ue001"
+NOTES_ANCHOR, NOTES_TITLE = "fn:notes", "Notes"
+"""Footnotes read as a clause of their own, at the end, as the page shows them; the `:` keeps the
+anchor apart from every heading's (a slug never holds one)."""
 MARK_ORDER = "aisedc"
 """Link, image, strong, emphasis, deletion, code: outermost first when marks nest."""
 _MARK_OF = {"link": "a", "strong": "s", "em": "e", "s": "d"}
@@ -258,6 +261,8 @@ class _Flattener:
             if kind == "heading_open" and token.tag == markup.CLAUSE_LEVEL:
                 self.clause(str(token.attrGet("id") or ""), str(token.meta["title"]))
                 index += 2  # its inline text and its closing token
+            elif kind == "footnote_block_open":
+                self.clause(NOTES_ANCHOR, NOTES_TITLE)  # the page shows the notes after every clause
             elif kind in _LEAVES:
                 leaf = {"paragraph_open": "p", "th_open": "th", "td_open": "td"}.get(kind, token.tag)
                 inline = tokens[index] if index < len(tokens) and tokens[index].type == "inline" else None
