@@ -71,7 +71,7 @@ def demo(args: argparse.Namespace) -> int:
         raise CharterError(f"no theme to copy into the demo: {config} not found, and this installation has no "
                            "site_overrides/ beside it; run charter in a charter project or pass -f")
     written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
-                         theme_files=theme_files(project))
+                         theme_files=theme_files(project), long=args.long)
     charter = Path(sys.executable).parent / "charter"
     command = shlex.quote(str(charter)) if charter.is_file() else f"{shlex.quote(sys.executable)} -m generator.cli"
     print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "
@@ -121,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     demo_writer.add_argument("--seed", type=int, default=1, help="the same seed writes the same history (default: 1)")
     demo_writer.add_argument("--agreements", type=int, default=40, help="how many agreements (default: 40)")
     demo_writer.add_argument("--commits", type=int, default=None, help="how many commits (default: 12 per agreement)")
+    demo_writer.add_argument("--long", action="store_true",
+                             help="agreements of 90 to 150 clauses and tens of kilobytes, as real ones run")
     demo_writer.set_defaults(handler=demo)
 
     for name, summary in (("build", "build the site with MkDocs"), ("serve", "serve the site and rebuild on change")):

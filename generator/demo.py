@@ -24,7 +24,7 @@ from generator.errors import CharterError
 from generator.model import Party
 from generator.vocabulary import LEVELS
 
-MAX_CLAUSES, MIN_CLAUSES, PARTY_COUNT, SIGNED_CONSENTS = 7, 3, 20, 8
+PARTY_COUNT, SIGNED_CONSENTS = 20, 8
 WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
            "lapse": 1.0, "withdraw": 0.3}
 EVENT_STATUSES = {"open": {"draft"}, "adopt": {"proposed"}, "withdraw": {"draft", "proposed"},
@@ -75,6 +75,24 @@ AUTHORS = tuple(_words(pair, ",") for pair in _words(
     "Amina Diallo,amina|Tomás Quispe,tomas|Mei Lin Chen,meilin|Ingrid Sørensen,ingrid|Kwame Mensah,kwame|"
     "Lucía Herrera,lucia|Priya Raman,priya|Jonas Weber,jonas"))
 EDITORS, MAINTAINER = "Charter Editors <editors@example.org>", "Amina Diallo <amina@example.org>"
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long agreements run: the clauses a new one starts with, the bounds amendments keep, the titles."""
+
+    start: tuple[int, int]
+    bounds: tuple[int, int]
+    sentences: tuple[int, int]
+    """Sentences per clause, three to a paragraph."""
+    titles: tuple[str, ...]
+
+
+SHORT = Length((3, 5), (3, 7), (2, 2), CLAUSES)
+LONG = Length((90, 150), (60, 180), (2, 6), tuple(f"{title} of {thing.removeprefix('the ')}"
+                                                  for title in CLAUSES for thing in OBJECTS))
+"""Tens of kilobytes and a hundred clauses or more, as real laws and policies run."""
+
 Op = tuple[str, str, str]  # ("M", path, text) writes a file; ("R", old, new) moves one
 Event = tuple[str, list[Op]]  # a commit message and its file operations
 
@@ -132,7 +150,7 @@ def render_agreement(doc: _Doc) -> str:
     lines = ["---"] + [f"{key}: " + ("[" + ", ".join(value) + "]" if isinstance(value, tuple) else str(value))
                        for key, value in fields if value] + ["---", "", doc.preamble]
     for title, sentences in doc.clauses:
-        lines += ["", f"## {title}", "", " ".join(sentences)]
+        lines += ["", f"## {title}", *("\n" + " ".join(sentences[at:at + 3]) for at in range(0, len(sentences), 3))]
     return "\n".join(lines) + "\n"
 
 
@@ -153,12 +171,12 @@ def render_index(seed: int, session: int, day: dt.date) -> Op:
     return ("M", "charter/index.md", text)
 
 
-def allowed(kind: str, doc: _Doc, today: dt.date) -> bool:
+def allowed(kind: str, doc: _Doc, today: dt.date, length: Length = SHORT) -> bool:
     """Whether an event fits an agreement's state: only live ones change, only due ones are renewed."""
     if doc.status not in EVENT_STATUSES.get(kind, LIVE):
         return False
     overdue = (today - doc.review_by).days if doc.review_by else 0
-    return {"add": len(doc.clauses) < MAX_CLAUSES, "strike": len(doc.clauses) > MIN_CLAUSES,
+    return {"add": len(doc.clauses) < length.bounds[1], "strike": len(doc.clauses) > length.bounds[0],
             "renew": overdue >= -180, "lapse": overdue > 365}.get(kind, True)
 
 
@@ -196,8 +214,8 @@ class _History:
     """Plays the charter's life forward, one event per commit, writing the fast-import stream."""
 
     def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int,
-                 theme_files: Mapping[str, str]) -> None:
-        self.theme_files = theme_files
+                 theme_files: Mapping[str, str], length: Length = SHORT) -> None:
+        self.theme_files, self.length = theme_files, length
         self.rng, self.count, self.times, self.seed = rng, agreements, times, seed
         self.at = self.mark = self.main = self.pr = self.merges = self.renames = self.superseded = 0
         self.docs, self.stream, self.tags = dict[str, _Doc](), list[bytes](), list[str]()
@@ -286,6 +304,10 @@ class _History:
         rng = self.rng
         return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(MANNERS)}."
 
+    def _sentences(self) -> tuple[str, ...]:
+        low, high = self.length.sentences
+        return tuple(self._sentence() for _ in range(low if low == high else self.rng.randint(low, high)))
+
     def _save(self, doc: _Doc) -> Op:
         self.docs[doc.id] = doc
         self.versions[doc.id] = self.versions.get(doc.id, 0) + 1  # each save: one commit's change to the file
@@ -312,8 +334,8 @@ class _History:
         if older and rng.random() < 0.5:
             target = rng.choice(older)  # "Purpose" is never struck, so a link to it stays valid
             preamble += rng.choice((f" It builds on [[{target}]].", f" See [[{target}#purpose]]."))
-        titles = ("Purpose", *rng.sample(CLAUSES, rng.randint(MIN_CLAUSES, 5) - 1))
-        clauses = tuple((title, (self._sentence(), self._sentence())) for title in titles)
+        titles = ("Purpose", *rng.sample(self.length.titles, rng.randint(*self.length.start) - 1))
+        clauses = tuple((title, self._sentences()) for title in titles)
         doc = _Doc(f"{slug}-{number}", f"{topic} {rng.choice(FORMS_OF_WORDS)} {rng.choice(PLACES)}",
                    f"agreements/{slug}-{number}.md", rng.choice(("draft", "proposed", "proposed")), parties,
                    themes, rng.choice(LEVELS), preamble, clauses, f"{rng.choice((3, 5, 5, 10))}y", mediators,
@@ -344,7 +366,8 @@ class _History:
             return self._renew(rng.choice(due))
         spared = due if final and len(due) <= keep else []  # left overdue on purpose
         kind = rng.choices(tuple(WEIGHTS), tuple(WEIGHTS.values()))[0]
-        candidates = [doc for doc in self.docs.values() if allowed(kind, doc, today) and doc not in spared]
+        candidates = [doc for doc in self.docs.values() if allowed(kind, doc, today, self.length)
+                      and doc not in spared]
         if not candidates:
             kind, candidates = "rewrite", [doc for doc in self.docs.values() if doc.status in LIVE]
         if not candidates or rng.random() < 0.01:
@@ -370,8 +393,8 @@ class _History:
     def _amend(self, kind: str, doc: _Doc) -> Event:
         rng, clauses = self.rng, list(doc.clauses)
         if kind == "add":
-            title = rng.choice([name for name in CLAUSES if name not in {t for t, _ in clauses}])
-            clauses.insert(rng.randint(1, len(clauses)), (title, (self._sentence(), self._sentence())))
+            title = rng.choice([name for name in self.length.titles if name not in {t for t, _ in clauses}])
+            clauses.insert(rng.randint(1, len(clauses)), (title, self._sentences()))
         elif kind == "strike":
             title, _ = clauses.pop(rng.randint(1, len(clauses) - 1))  # never "Purpose": links point at it
         else:
@@ -418,11 +441,12 @@ def theme_files(overrides: Path) -> dict[str, str]:
 
 def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: int | None = None,
                start_year: int = 1990, end_year: int = 2026, theme_files: Mapping[str, str] | None = None,
-               ) -> DemoSummary:
+               long: bool = False) -> DemoSummary:
     """Write a demo charter repository into `target` (new or empty) and say what it holds.
 
     `theme_files` (path under site_overrides/ -> text) are committed with the registries, so that
-    the demo builds with the same templates as the project that wrote it.
+    the demo builds with the same templates as the project that wrote it. `long` writes agreements
+    of `LONG` length, so that builds and diffs are tried on texts of real size.
     """
     total = commits if commits is not None else agreements * 12
     _check(target, agreements, total, start_year, end_year)
@@ -435,7 +459,7 @@ def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: in
     rng = random.Random(seed)
     signed = min(SIGNED_CONSENTS, total // 20)  # the last commits: consents signed after the import
     history = _History(rng, agreements, commit_times(rng, total - signed, start_year, end_year), seed,
-                       theme_files or {})
+                       theme_files or {}, LONG if long else SHORT)
     history.run()
     target.mkdir(parents=True, exist_ok=True)
     _git(git, target, "init", "-q", "-b", "main")

@@ -143,6 +143,18 @@ def test_commits_sets_the_length_of_the_history(tmp_path: Path) -> None:
     assert validate(summary.target).errors == ()
 
 
+def test_long_writes_agreements_of_real_length(tmp_path: Path) -> None:
+    summary = write_demo(tmp_path / "long", seed=1, agreements=5, commits=40, long=True)
+    texts = [path.read_text(encoding="utf-8") for path in (summary.target / "agreements").rglob("*.md")]
+    assert len(texts) == 5
+    for text in texts:
+        headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+        assert len(headings) >= 60 and len(set(headings)) == len(headings)  # each clause its own anchor
+        assert len(text.encode()) > 15_000
+    assert validate(summary.target).errors == ()
+    assert write_demo(tmp_path / "again", seed=1, agreements=5, commits=40, long=True).head == summary.head
+
+
 def test_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(CharterError, match="not an empty directory"):
