@@ -133,3 +133,4 @@ def standing_on(intervals: Mapping[str, Sequence[Interval]], day: dt.date,
 def first_day(intervals: Mapping[str, Sequence[Interval]]) -> dt.date | None:
     """The day the record begins: the earliest start of any interval."""
     return min((spans[0].start for spans in intervals.values() if spans), default=None)
+

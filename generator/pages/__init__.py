@@ -13,6 +13,7 @@ from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.api import schema_assets
+from generator.pages.asof import as_of_pages
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.composite import composite_page
 from generator.pages.consent import consent_page
@@ -63,8 +64,10 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
     pages.extend(editions_pages(context, editions))
+    dated, index = as_of_pages(context, editions)
+    pages.extend(dated)
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
-              *schema_assets(charter, settings.extra_fields, settings.site_url),
+              *schema_assets(charter, settings.extra_fields, settings.site_url), index,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.errors import CharterError
+from generator.history.intervals import Interval, charter_intervals
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.markup import FileResolver, LinkTarget, render
@@ -41,6 +42,11 @@ class SiteContext:
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
     ledger: Ledger | None = None
     """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
+
+    @cached_property
+    def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
+        """Agreement id -> when each of its versions was current: the as-of pages and version pages share it."""
+        return charter_intervals(self.histories)
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
