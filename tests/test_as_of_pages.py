@@ -40,9 +40,9 @@ def settings_for(root: Path, **options: object) -> Settings:
                     **options)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = GitRepo(tmp_path_factory.mktemp("as-of") / "repo")
+def commit_history(repo: GitRepo) -> None:
+    """Adoption declared before its commit, amendments (two on one day), an unreadable version, a
+    removal and restoration, a supersession and a lapse, from 2019 (declared) to 2021."""
     write_project(repo.root, {}, config="site_name: Test Charter\n")
     repo.commit("Propose water; bring in roads and tools", at("2020-01-10"), **files(
         water=water("proposed"), roads=agreement("Road Sharing", adopted="2019-05-01"),
@@ -60,6 +60,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         forest=agreement("Forest Pact", adopted="2020-09-01", supersedes="[roads]"),
         roads=agreement("Road Sharing", "superseded", adopted="2019-05-01")))
     repo.commit("Water lapsed", at("2021-01-01"), **files(water=water("lapsed", "By turns.")))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = GitRepo(tmp_path_factory.mktemp("as-of") / "repo")
+    commit_history(repo)
     return repo.root
 
 
