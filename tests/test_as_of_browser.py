@@ -32,7 +32,7 @@ Shown = list[tuple[str, str, int, str]]
 def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     repo = GitRepo(tmp_path_factory.mktemp("as-of-browser") / "repo")
     commit_history(repo)
-    (repo.root / "mkdocs.yml").write_text(mkdocs_yml() + "  - As of a date: as-of/index.md\n", encoding="utf-8")
+    (repo.root / "mkdocs.yml").write_text(mkdocs_yml(), encoding="utf-8")
     mkdocs_build(repo.root)
     with served_site(repo.root / "site") as url:
         yield url
@@ -52,7 +52,8 @@ def shown(page: Any) -> Shown:
         for (const node of document.querySelector(".charter-asof__output").children) {
             if (node.tagName === "H3") heading = node.firstChild.textContent.trim();
             for (const item of node.querySelectorAll ? node.querySelectorAll("li") : []) {
-                const match = item.querySelector("a").getAttribute("href").match(/agreements\\/([^/]+)\\/v\\/(\\d+)\\/$/);
+                const href = item.querySelector("a").getAttribute("href");
+                const match = href.match(/agreements\\/([^/]+)\\/v\\/(\\d+)\\/$/);
                 found.push([heading, match[1], Number(match[2]),
                             item.querySelector(".charter-status").textContent]);
             }
@@ -82,7 +83,7 @@ def test_the_link_sets_the_picker_and_the_picker_sets_the_link(browser: Any, dat
         assert page.input_value("#charter-asof-date") == "2020-06-01"
         assert summary(page) == "On 2020-06-01 the charter held 3 agreements, 3 of them in force."
         assert shown(page) == [("In force", "roads", 1, "in force"), ("In force", "tools", 1, "in force"),
-                               ("In force", "water", 4, "in force")], "seeds were removed; tools v2 did not parse"
+                               ("In force", "water", 4, "in force")], "seeds removed; tools v2 unreadable"
         screenshot(page, "as-of-2020-06-01")
 
         choose(page, "2020-02-15")
@@ -108,7 +109,7 @@ def test_the_link_sets_the_picker_and_the_picker_sets_the_link(browser: Any, dat
         page.locator(".charter-asof__output a", has_text="Water Accord").click()
         page.wait_for_load_state()
         assert page.url == dated_site + "agreements/water/v/4/"
-        assert "Current from 2020-06-01 until 2021-01-01" in page.locator(".charter-version__current").text_content()
+        assert current_text(page).startswith("Current from 2020-06-01 until 2021-01-01")
     assert watch.problems == []
 
 
@@ -196,10 +197,10 @@ def oracle(site: Path, day: str) -> set[tuple[str, int, str]]:
         if not committed:
             continue
         version = max(committed)
-        page = (site / "agreements" / agreement_id / "v" / str(version) / "index.html").read_text(encoding="utf-8")
+        page = (site / "agreements" / agreement_id / "v" / str(version) / "index.html").read_text("utf-8")
         if "the commit deleted its file" in page:
             continue
-        status = re.search(r'<p class="charter-version__meta"><span class="charter-status [^"]+">([^<]+)</span>', page)
+        status = re.search(r'class="charter-version__meta"><span class="charter-status [^"]+">([^<]+)<', page)
         assert status is not None, agreement_id
         found.add((agreement_id, version, status[1]))
     return found
@@ -222,8 +223,7 @@ def test_the_demo_charter_as_of_a_day_is_what_git_held_then(browser: Any, demo_s
         open_as_of(page, url + "as-of/")
         choose(page, day)
         found = shown(page)
-        assert {(agreement_id, version, status.replace(" ", "-")) for _, agreement_id, version, status in found} == {
-            (agreement_id, version, status.replace(" ", "-")) for agreement_id, version, status in expected}
+        assert {entry[1:] for entry in found} == expected
         assert len(found) == len(expected)
         screenshot(page, f"as-of-demo-{day}")
     assert watch.problems == []

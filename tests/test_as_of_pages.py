@@ -54,8 +54,10 @@ def commit_history(repo: GitRepo) -> None:
     repo.commit("Break tools", at("2020-05-01"), **files(tools="---\ntitle: [unclosed\n---\n"))
     repo.commit("Amend water: need", at("2020-06-01", 9), **files(water=water("in-force", "By need.")))
     repo.commit("Amend water: turns", at("2020-06-01", 18), **files(water=water("in-force", "By turns.")))
-    repo.commit("Mend tools", at("2020-07-01"), **files(tools=agreement("Tool Library", adopted="2020-01-10")))
-    repo.commit("Restore seeds", at("2020-08-01"), **files(seeds=agreement("Seed Exchange", adopted="2020-02-01")))
+    repo.commit("Mend tools", at("2020-07-01"),
+                **files(tools=agreement("Tool Library", adopted="2020-01-10")))
+    repo.commit("Restore seeds", at("2020-08-01"),
+                **files(seeds=agreement("Seed Exchange", adopted="2020-02-01")))
     repo.commit("Forest supersedes roads", at("2020-09-01"), **files(
         forest=agreement("Forest Pact", adopted="2020-09-01", supersedes="[roads]"),
         roads=agreement("Road Sharing", "superseded", adopted="2019-05-01")))
@@ -86,13 +88,17 @@ def page(output: BuildOutput, url: str) -> str:
 
 
 def text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(" .", ".").replace(" ,", ",").replace(" :", ":")
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return words.replace(" .", ".").replace(" ,", ",").replace(" :", ":")
+
+
+ITEM = r'<li class="charter-list__item charter-asof__item">(.*?)</li>'
 
 
 def items(page_html: str, section: str) -> list[str]:
     """The text of each entry of a list in one section (`standing` or `recorded`) of a year page."""
     part = page_html.split(f'id="{section}"', 1)[1].split("<h2", 1)[0]
-    return [text(item) for item in re.findall(r'<li class="charter-list__item charter-asof__item">(.*?)</li>', part)]
+    return [text(item) for item in re.findall(ITEM, part)]
 
 
 def test_the_index_holds_every_interval_compactly_and_safely(built: BuildOutput) -> None:
@@ -193,7 +199,8 @@ def test_each_version_page_says_when_it_was_current(built: BuildOutput, url: str
 
 def nav(version_page: str) -> list[tuple[str, str]]:
     part = version_page.split('<nav class="charter-pager charter-version__nav"', 1)[1].split("</nav>", 1)[0]
-    return [(html.unescape(href), text(words)) for href, words in re.findall(r'href="([^"]+)">(.*?)</a>', part)]
+    links = re.findall(r'href="([^"]+)">(.*?)</a>', part)
+    return [(html.unescape(href), text(words)) for href, words in links]
 
 
 def test_version_pages_link_their_neighbours_their_change_and_the_current_text(built: BuildOutput) -> None:

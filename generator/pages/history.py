@@ -136,6 +136,7 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
             following=history.versions[index + 1] if index + 1 < len(history.versions) else None,
             version_url=lambda number: version_url(agreement, number), history_url=history_url(agreement),
             compare_url=compare_url(agreement, history, version),
-            change_url=f"{history_url(agreement)}#change-{version.number}" if version.number in diffed else None,
+            change_url=(f"{history_url(agreement)}#change-{version.number}"
+                        if version.number in diffed else None),
         )
         yield Page(url, f"{agreement.title} (version {version.number})", html, searchable=False)
