@@ -23,7 +23,7 @@ from generator.consent.keys import key_history
 from generator.consent.ledger import Ledger, build_ledger
 from generator.consent.policy import required_problems
 from generator.consent.statements import gather
-from generator.diffs.consecutive import history_diffs
+from generator.diffs.consecutive import history_diffs, settle_reformatted
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
 from generator.history.versions import AgreementHistory
@@ -112,7 +112,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
     if load.errors or not pages:
         return BuildOutput(load, None, as_of, warnings, ledger)
-    diffs = history_diffs(histories, cache, load.charter.link_text)
+    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
                       ledger=ledger)

@@ -35,6 +35,7 @@ EVENT_KINDS = (
     "proposed",
     "adopted",
     "amended",
+    "reformatted",
     "renewed",
     "status-changed",
     "relations-changed",

@@ -19,6 +19,7 @@ EVENT_LABELS = {
     "proposed": "Proposed",
     "adopted": "Adopted",
     "amended": "Amended",
+    "reformatted": "Reformatted",
     "renewed": "Renewed",
     "status-changed": "Status changed",
     "relations-changed": "Relations changed",

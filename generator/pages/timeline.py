@@ -51,6 +51,7 @@ STYLES = {
     "relations-changed": Style("dot", "#475569", "other details changed"),
     "moved": Style("dot", "#475569", "other details changed"),
     "metadata-only": Style("dot", "#475569", "other details changed"),
+    "reformatted": Style("dot", "#475569", "other details changed"),
     "unparsable": Style("cross", "#1f2937", "unreadable text"),
     "removed": Style("minus", "#b91c1c", "removed"),
     "restored": Style("plus", "#0f766e", "restored"),
@@ -59,7 +60,7 @@ STYLES = {
 OTHER = STYLES["metadata-only"]
 # A version is drawn as its most telling event.
 PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", "proposed",
-            "relations-changed", "moved", "metadata-only", "unparsable")
+            "relations-changed", "moved", "metadata-only", "reformatted", "unparsable")
 _PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7),
          (-2.5, 2.5), (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
 POLYGONS = {
