@@ -78,7 +78,7 @@ def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
     statements = gather(facts, histories)
     signatures = check_signatures(settings.root, statements.commits, keys.allowed_signers(), cache)
     ledger = build_ledger(load.charter, histories, statements, signatures, keys,
-                          settings.relative(settings.agreements_dir))
+                          settings.relative(settings.agreements_dir), settings.consent_acknowledged)
     if settings.consent == "required":
         ledger = dataclasses.replace(ledger, problems=(*ledger.problems,
                                                        *required_problems(load.charter, histories, ledger)))
