@@ -38,7 +38,7 @@ def strict_build(root: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def typo_commits(tmp_path: Path) -> tuple[GitRepo, str, str]:
-    """A commit whose trailer names a party no registry knows, and a later one with a target that is not there."""
+    """A commit whose trailer names a party no registry knows, and a later one naming a version not there."""
     repo = GitRepo(tmp_path / "repo")
     write_project(repo.root, {"water.md": agreement("Water")})
     typo = repo.commit("Adopt water", "2021-01-01T10:00:00Z", trailers=(f"Consented-by: {TYPO}",))

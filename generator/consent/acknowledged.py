@@ -34,11 +34,12 @@ def parse_acknowledgements(entries: Iterable[str]) -> tuple[Acknowledgement, ...
     for entry in entries:
         match = ENTRY.fullmatch(entry.strip().lower())
         if match is None:
-            raise ConfigError(f"consent_acknowledged: {entry!r} is not `<commit> <party-id>` (a commit id of at "
-                              "least 7 hex digits, then the name its trailer wrote) or `<commit>` alone")
+            raise ConfigError(f"consent_acknowledged: {entry!r} is not `<commit> <party-id>` (a commit id of "
+                              "at least 7 hex digits, then the name its trailer wrote) or `<commit>` alone")
         found.append(Acknowledgement(match["commit"], match["name"]))
     return tuple(found)
 
 
-def is_acknowledged(acknowledgements: Iterable[Acknowledgement], commit: str, name: str | None = None) -> bool:
+def is_acknowledged(acknowledgements: Iterable[Acknowledgement], commit: str,
+                    name: str | None = None) -> bool:
     return any(acknowledgement.covers(commit, name) for acknowledgement in acknowledgements)

@@ -259,8 +259,8 @@ def _unknown_party(charter: Charter, statement: Statement, agreements_shown: str
         f"{_named_commit(statement.commit)} records {noun} by '{statement.party}', which is not a party in "
         "the registry; it is not counted",
         f"{f'did you mean {meant!r}? ' if close else ''}A commit cannot be changed: record it again in a new "
-        f"commit (`charter consent {statement.agreement_id} --party {meant}` prints the command), then "
-        f"list \"{statement.commit.commit[:12]} {statement.party}\" under the plugin's `consent_acknowledged`",
+        f"commit (`charter consent {statement.agreement_id} --party {meant}` prints the command), then list "
+        f"\"{statement.commit.commit[:12]} {statement.party}\" under the plugin's `consent_acknowledged`",
         Severity.WARNING)
 
 
