@@ -12,7 +12,7 @@ from generator.source.documents import SourceDocument
 from generator.model import Agreement, Charter, FileLink
 from generator.checks.problems import Problem, Severity
 from generator.checks.suggest import did_you_mean
-from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS, add_period
+from generator.vocabulary import ACYCLIC_RELATIONS, IN_FORCE, RELATIONS, SUPERSEDED, add_period
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def strongly_connected(graph: Mapping[str, list[str]]) -> list[list[str]]:
 
 
 def superseded_without_successor(context: CharterContext) -> Iterator[Problem]:
-    for agreement in context.charter.with_status("superseded"):
+    for agreement in context.charter.with_status(SUPERSEDED):
         if not context.charter.successors(agreement.id):
             yield _at_field(context, agreement, "status", "superseded-without-successor",
                             "status is 'superseded' but no agreement supersedes it",
@@ -162,10 +162,10 @@ def superseded_without_successor(context: CharterContext) -> Iterator[Problem]:
 
 
 def successor_in_force(context: CharterContext) -> Iterator[Problem]:
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         for target in agreement.supersedes:
             old = context.charter.by_id.get(target)
-            if old is not None and old.status == "in-force":
+            if old is not None and old.status == IN_FORCE:
                 yield _at_field(context, old, "status", "superseded-still-in-force",
                                 f"'{agreement.id}' is in force and supersedes this agreement, which is still in-force",
                                 "set `status: superseded`", Severity.WARNING)
@@ -264,7 +264,7 @@ def mediators_are_not_parties(context: CharterContext) -> Iterator[Problem]:
 def reviews_due(context: CharterContext) -> Iterator[Problem]:
     if context.as_of is None:
         return
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         if agreement.review_by is not None and agreement.review_by < context.as_of:
             yield _at_field(context, agreement, "review_by", "review-overdue",
                             f"review was due on {agreement.review_by.isoformat()}",
@@ -280,7 +280,7 @@ def review_within_period(context: CharterContext) -> Iterator[Problem]:
     build of the same files pass on one day and fail on another (the files record no renewal date)."""
     if context.as_of is None:
         return
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         if agreement.review_by is None or agreement.renew_every is None:
             continue
         start = max(context.as_of, agreement.adopted or context.as_of)

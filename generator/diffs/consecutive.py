@@ -20,8 +20,8 @@ from generator.diffs.clauses import diff_fields, diff_readings, diff_summary
 from generator.diffs.reading import LinkText, ReadingForm, link_fingerprint, reading_form
 from generator.diffs.render import render_body_diff_html, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
+from generator.vocabulary import AMENDED, REFORMATTED
 
-AMENDED, REFORMATTED = "amended", "reformatted"
 DIFF_CODE = fingerprint("diffs.consecutive", "diffs.reading", "diffs.clauses", "diffs.match", "diffs.render",
                         "source.markup")
 

@@ -28,11 +28,12 @@ from markupsafe import Markup
 
 from generator.history.versions import AgreementHistory, Event, Version
 from generator.model import Agreement, Charter
-from generator.pages.history import EVENT_LABELS, history_url, version_url
+from generator.pages.history import history_url, version_url
 from generator.pages.home import renewals_due
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.pages.timeline import STYLES
+from generator.vocabulary import EVENT_LABELS
 
 CHANGES_LIMIT = 200
 COUNTED_KINDS = ("adopted", "amended", "renewed")

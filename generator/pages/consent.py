@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.consent.ledger import VersionConsent
-from generator.history.versions import IN_FORCE
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page
+from generator.vocabulary import IN_FORCE
 
 CONSENT_URL = "consent/"
 

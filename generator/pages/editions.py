@@ -17,17 +17,9 @@ from generator.pages.composite import composite_page
 from generator.pages.history import history_url
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
+from generator.vocabulary import EDITION_CHANGE_LABELS
 
 URL = "editions/"
-KIND_LABELS = {
-    "added": "Added",
-    "adopted": "Adopted",
-    "amended": "Amended",
-    "renewed": "Renewed",
-    "lapsed": "Lapsed",
-    "superseded": "Superseded",
-    "withdrawn": "Withdrawn",
-}
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEn
     edition = entry.edition
     page = composite_page(
         context, edition.charter, entry.url, f"{context.charter.title}: {edition.name}", "edition.html",
-        entry=entry, edition=edition, following=following, total=total, labels=KIND_LABELS,
+        entry=entry, edition=edition, following=following, total=total, labels=EDITION_CHANGE_LABELS,
         amendment_links=amendment_links, index_url=URL,
     )
     toc = (TocEntry("edition_changes", "What changed", 2),

@@ -14,23 +14,7 @@ from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
-
-EVENT_LABELS = {
-    "proposed": "Proposed",
-    "adopted": "Adopted",
-    "amended": "Amended",
-    "reformatted": "Reformatted",
-    "renewed": "Renewed",
-    "status-changed": "Status changed",
-    "relations-changed": "Relations changed",
-    "moved": "Moved",
-    "metadata-only": "Details changed",
-    "unparsable": "Unreadable text",
-    "removed": "Removed",
-    "restored": "Restored",
-    "declared-adopted": "Adopted (declared)",
-    "review-due": "Review due",
-}
+from generator.vocabulary import EVENT_LABELS, IN_FORCE
 
 
 def history_url(agreement: Agreement) -> str:
@@ -83,7 +67,7 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
                    relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
               for event in history.declared
               if event.kind == "declared-adopted" and event.date not in drawn_at]
-    review_by = agreement.review_by if agreement.status == "in-force" else None
+    review_by = agreement.review_by if agreement.status == IN_FORCE else None
     return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
 
 

@@ -21,7 +21,7 @@ from generator.source.attachments import find_anchor, linked_path
 from generator.source.markup import FileResolver, LinkTarget, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
-from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
+from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
 
 DUE_SOON_DAYS = 180
 
@@ -44,7 +44,7 @@ class SiteContext:
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
-        if agreement.review_by is None or agreement.status != "in-force":
+        if agreement.review_by is None or agreement.status != IN_FORCE:
             return ""
         if agreement.review_by < self.as_of:
             return "overdue"
