@@ -22,7 +22,8 @@ from pathlib import Path
 from generator.demo_consents import DemoKey, sign_consents
 from generator.errors import CharterError
 from generator.model import Party
-from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, LEVELS, LIVE_STATUSES, PROPOSED, SUPERSEDED, WITHDRAWN
+from generator.vocabulary import (DRAFT, IN_FORCE, LAPSED, LEVELS, LIVE_STATUSES, PROPOSED, SUPERSEDED,
+                                  WITHDRAWN)
 
 PARTY_COUNT, SIGNED_CONSENTS = 20, 8
 WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
