@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from generator import urls
 from generator.source.signing_keys import SigningKey
 from generator.vocabulary import RELATIONS
 
@@ -106,7 +107,7 @@ class Agreement:
 
     @property
     def url(self) -> str:
-        return f"agreements/{self.id}/"
+        return urls.agreement(self.id)
 
     @cached_property
     def anchors(self) -> frozenset[str]:

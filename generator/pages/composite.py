@@ -6,12 +6,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from generator import urls
 from generator.model import Agreement, Charter, Part
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import IN_FORCE
 
-URL = "charter/"
 OTHER_PART = "Other agreements"
 
 
@@ -53,7 +53,7 @@ def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
     )
 
 
-def composite_page(context: SiteContext, charter: Charter | None = None, url: str = URL, title: str | None = None,
+def composite_page(context: SiteContext, charter: Charter | None = None, url: str = urls.CHARTER, title: str | None = None,
                    template: str = "composite.html", **values: Any) -> Page:
     """The charter's full text; an edition passes the charter as it stood, its own page and a template
     that extends composite.html, so both read alike. Links resolve against the charter shown."""

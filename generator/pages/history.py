@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.diffs.payload import comparison_payload
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
@@ -15,14 +16,6 @@ from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 from generator.vocabulary import EVENT_LABELS, IN_FORCE
-
-
-def history_url(agreement: Agreement) -> str:
-    return f"{agreement.url}history/"
-
-
-def version_url(agreement: Agreement, number: int) -> str:
-    return f"{agreement.url}v/{number}/"
 
 
 SCRIPT_UNSAFE = re.compile("[&<>\u2028\u2029\ue000-\uf8ff]")
@@ -59,12 +52,12 @@ def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> Timeline:
     """A mark per version, and the declared adoption where no version is drawn at it."""
-    marks = [version_mark(context, version, relative_url(url, version_url(agreement, version.number)))
+    marks = [version_mark(context, version, relative_url(url, urls.version(agreement.id, version.number)))
              for version in history.versions]
     current = history.current.number if history.current else 0
     drawn_at = {mark.date for mark in marks if mark.declared}
     marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
-                   relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
+                   relative_url(url, urls.version(agreement.id, current)), True, current, f"#v{current}")
               for event in history.declared
               if event.kind == "declared-adopted" and event.date not in drawn_at]
     review_by = agreement.review_by if agreement.status == IN_FORCE else None
@@ -72,7 +65,7 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
-    url = history_url(agreement)
+    url = urls.history(agreement.id)
     drawn = timeline(context, agreement, history, url)
     changes = context.diffs.get(agreement.id, ())
     payload = comparison_payload([(change.version.number, version_label(change.version, context),
@@ -87,7 +80,7 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
         diffs=changes,
         versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
-        version_url=lambda number: version_url(agreement, number),
+        version_url=lambda number: urls.version(agreement.id, number),
     )
     toc = (TocEntry("timeline", "Timeline", 2), TocEntry("versions", "Versions", 2),
            TocEntry("changes", "Changes", 2), TocEntry("compare", "Compare versions", 2))
@@ -96,7 +89,7 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
 
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
     for version in history.versions:
-        url = version_url(agreement, version.number)
+        url = urls.version(agreement.id, version.number)
         shown = version.agreement or agreement
         body = context.body_html(shown, url) if version.agreement else Markup.escape(version.text)
         ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
