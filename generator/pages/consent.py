@@ -50,7 +50,7 @@ def awaiting(lacking: list[Shortfall], party_id: str) -> list[Shortfall]:
 
 def consent_page(context: SiteContext, policy: str) -> Page:
     in_force = context.charter.with_status(IN_FORCE)
-    html = context.render("consent.html", urls.CONSENT, shortfalls=shortfalls(context), in_force=len(in_force),
-                          policy=policy)
+    html = context.render("consent.html", urls.CONSENT, shortfalls=shortfalls(context),
+                          in_force=len(in_force), policy=policy)
     return Page(urls.CONSENT, "Consent", html,
                 description="Agreements in force without the verified consent of all their parties.")

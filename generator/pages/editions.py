@@ -66,7 +66,8 @@ def counts(changes: EditionChanges) -> str:
 
 def editions_index_page(context: SiteContext, entries: Sequence[EditionEntry]) -> Page:
     html = context.render("editions.html", urls.EDITIONS, entries=tuple(reversed(entries)), counts=counts)
-    return Page(urls.EDITIONS, "Editions", html, description="The charter as it stood at each edition, newest first.")
+    return Page(urls.EDITIONS, "Editions", html,
+                description="The charter as it stood at each edition, newest first.")
 
 
 def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEntry | None,
