@@ -26,13 +26,14 @@ from generator.consent.statements import gather
 from generator.diffs.consecutive import history_diffs
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
+from generator.history.renames import FormerId, former_ids, redirects, renamed
 from generator.history.versions import AgreementHistory
 from generator.pages import Site, build_site
 from generator.repository.model import RepositoryFacts
 from generator.repository.read import read_head_date, read_repository, repository_warnings
 from generator.repository.signatures import check_signatures
 from generator.settings import PARTIES_FILE, REGISTRY_FILES, Settings
-from generator.source.loader import LoadResult, agreement_files, load_charter
+from generator.source.loader import LoadResult, agreement_files, load_charter, with_renames
 from generator.source.parsed_cache import PersistentFieldsMemo
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -92,7 +93,21 @@ def check(settings: Settings, *, fallback_as_of: dt.date,
     if settings.consent == "required" and settings.history:
         return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
-    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of), progress=progress)
+    as_of = decide_as_of(settings.as_of, head, fallback_as_of)
+    load = load_charter(settings, as_of, progress=progress)
+    facts = read_git(settings) if any(problem.code == "link-unknown" for problem in load.problems) else None
+    if facts is not None:  # a link to no agreement may name a former id that only the history knows
+        load, _, _ = with_history(settings, facts, load, as_of, BlobCache(settings.cache_dir))
+    return load
+
+
+def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, as_of: dt.date,
+                 cache: BlobCache) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
+    """Each agreement's history, the ids it had before, and the charter's links checked with them."""
+    paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
+    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache))
+    formers = former_ids(load.charter, histories)
+    return with_renames(load, renamed(formers)), histories, formers
 
 
 def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) -> BuildOutput:
@@ -102,11 +117,15 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     load = load_charter(settings, as_of)
     pattern = settings.edition_pattern
     warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
+    cache = BlobCache(settings.cache_dir)
+    histories: dict[str, AgreementHistory] = {}
+    formers = former_ids(load.charter, histories)
+    if facts is not None:
+        load, histories, formers = with_history(settings, facts, load, as_of, cache)
+    else:
+        load = with_renames(load, renamed(formers))
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)
-    cache = BlobCache(settings.cache_dir)
-    paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
     ledger = consent_ledger(settings, facts, load, histories, cache) if facts is not None else None
     if ledger is not None and ledger.problems:
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
@@ -115,7 +134,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     diffs = history_diffs(histories, cache, load.charter.link_text)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger)
+                      ledger=ledger, redirects=redirects(formers))
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)
