@@ -16,6 +16,7 @@ import pytest
 
 from generator.compose import check
 from generator.history.renames import FormerId, former_ids, redirects
+from generator.pages.redirects import redirect_assets, redirect_html
 from generator.source.loader import load_charter
 from tests.browser import screenshot, served_site, watched_page
 from tests.gitrepo import GitRepo, read_histories
@@ -23,7 +24,8 @@ from tests.project import agreement, mkdocs_yml, write_project
 from tests.test_build import mkdocs
 from tests.test_rules import settings
 
-WATER = agreement("Water Commons", body="The valley shares water.\n\n## Shares\n\nBy season.\n\n## Disputes\n\nTalk.\n")
+WATER = agreement("Water Commons",
+                  body="The valley shares water.\n\n## Shares\n\nBy season.\n\n## Disputes\n\nTalk.\n")
 AMENDED = WATER.replace("Talk.", "Talk first.")
 SEEDS = agreement("Seed Exchange", body="## Seeds\n\nWater as in [[water]], shared as in [[water#shares]].\n")
 SITE_URL = "https://charter.example.org/valley/"
@@ -61,7 +63,7 @@ def redirect_target(site: Path, url: str) -> str:
     visible = re.search(r'<a href="([^"]+)">', page)
     assert refresh and canonical and visible, page
     assert refresh[1] == visible[1]
-    assert f"location.replace({json.dumps(refresh[1])}" in page
+    assert f"<script>location.replace({json.dumps(refresh[1])} + location.hash)</script>" in page
     assert canonical[1] == SITE_URL + posixpath.normpath(posixpath.join(url, refresh[1])) + "/"
     assert '<meta name="robots" content="noindex">' in page
     return refresh[1]
@@ -83,10 +85,12 @@ def test_a_link_by_the_old_id_leads_to_the_new_page_with_a_warning(built: tuple[
     site, stderr = built
     page = (site / "agreements/seeds/index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a class="charter-link[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', page)
-    assert links == [("../water-commons/", "Water Commons"), ("../water-commons/#shares", "Water Commons, Shares")]
+    assert links == [("../water-commons/", "Water Commons"),
+                     ("../water-commons/#shares", "Water Commons, Shares")]
     warnings = [line for line in stderr.splitlines() if "link-renamed" in line]
     assert warnings == [
-        "WARNING -  agreements/seeds.md:9:13: warning[link-renamed]: [[water]] uses a former id of 'water-commons'",
+        "WARNING -  agreements/seeds.md:9:13: warning[link-renamed]: [[water]] uses a former id of "
+        "'water-commons'",
         "WARNING -  agreements/seeds.md:9:37: warning[link-renamed]: [[water#shares]] uses a former id of "
         "'water-commons'"]
 
@@ -125,9 +129,12 @@ def test_the_history_stage_finds_each_former_id_and_its_last_version(tmp_path: P
     found = former_ids(charter, histories)
     assert found == (FormerId("river-pact", "rivers", 0, True), FormerId("water", "water-commons", 2))
     assert redirects(found) == {
-        "agreements/river-pact/": "agreements/rivers/", "agreements/river-pact/history/": "agreements/rivers/history/",
-        "agreements/water/": "agreements/water-commons/", "agreements/water/history/": "agreements/water-commons/history/",
-        "agreements/water/v/1/": "agreements/water-commons/v/1/", "agreements/water/v/2/": "agreements/water-commons/v/2/"}
+        "agreements/river-pact/": "agreements/rivers/",
+        "agreements/river-pact/history/": "agreements/rivers/history/",
+        "agreements/water/": "agreements/water-commons/",
+        "agreements/water/history/": "agreements/water-commons/history/",
+        "agreements/water/v/1/": "agreements/water-commons/v/1/",
+        "agreements/water/v/2/": "agreements/water-commons/v/2/"}
 
 
 def test_an_id_taken_again_stays_with_the_live_agreement_and_a_hostile_old_name_gets_no_address(
@@ -135,7 +142,8 @@ def test_an_id_taken_again_stays_with_the_live_agreement_and_a_hostile_old_name_
     """A new agreement given the old id keeps it: no redirect, and [[water]] leads to it. An old file name
     that is no valid id (it never passed the checks) gets no address either."""
     repo = renamed_project(tmp_path / "charter")
-    repo.commit("A new water agreement", "2024-03-01T10:00:00Z", **{"agreements__water.md": agreement("New Water", body="## Shares\n\nNew.\n")})
+    new_water = agreement("New Water", body="## Shares\n\nNew.\n")
+    repo.commit("A new water agreement", "2024-03-01T10:00:00Z", **{"agreements__water.md": new_water})
     repo.commit("A bad name", "2024-04-01T10:00:00Z", **{"agreements__Bad<b>.md": agreement("Bad")})
     (repo.root / "agreements" / "fixed").mkdir()
     repo.git("mv", "agreements/Bad<b>.md", "agreements/fixed/fixed.md")
@@ -145,7 +153,8 @@ def test_an_id_taken_again_stays_with_the_live_agreement_and_a_hostile_old_name_
     site = repo.root / "site"
     assert "Redirecting" not in (site / "agreements/water/index.html").read_text(encoding="utf-8")
     seeds = (site / "agreements/seeds/index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<a class="charter-link[^"]*" href="([^"]+)"', seeds) == ["../water/", "../water/#shares"]
+    links = re.findall(r'<a class="charter-link[^"]*" href="([^"]+)"', seeds)
+    assert links == ["../water/", "../water/#shares"]
     assert "link-renamed" not in result.stderr
     assert sorted(path.name for path in (site / "agreements").iterdir() if path.is_dir()) == [
         "fixed", "river-pact", "rivers", "seeds", "water", "water-commons"]
@@ -170,3 +179,20 @@ def test_a_browser_following_an_old_address_lands_on_the_new_page(browser: Any, 
         page.wait_for_url(served + "agreements/water-commons/history/")
         screenshot(page, "renamed-history-after-redirect")
         assert watch.console_errors == []  # a redirect aborts the old page's own requests, as it should
+
+
+def test_a_redirect_page_escapes_what_it_names() -> None:
+    hostile = '</title><script>alert(1)</script>"'
+    page = redirect_html("agreements/old/", "agreements/new/", hostile, 'https://x.org/"><script>alert(2)</script>')
+    assert page.count("<script>") == 1 and "alert(" not in page.split("<script>", 1)[1].split("</script>")[0]
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in page
+    canonical = "https://x.org/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;/agreements/new/"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+
+
+def test_a_redirect_never_takes_the_place_of_a_page_or_a_file() -> None:
+    titles = {"agreements/new/": "New", "agreements/live/": "Live"}
+    found = redirect_assets({"agreements/old/": "agreements/new/", "agreements/live/": "agreements/new/",
+                             "agreements/gone/": "agreements/nowhere/", "agreements/maps/": "agreements/new/"},
+                            titles, {"agreements/maps/index.html"}, None)
+    assert [asset.path for asset in found] == ["agreements/old/index.html"]

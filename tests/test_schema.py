@@ -37,7 +37,8 @@ GOOD = {
                           "institutionalised_as: [seed-act-2019]"),
     "an-id-field": "id: water-accord\ntitle: Water\nstatus: draft\nparties: [river-collective]",
     "months": "title: Water\nstatus: draft\nparties: [river-collective]\nrenew_every: 18m",
-    "former-ids": "title: Water\nstatus: draft\nparties: [river-collective]\nformer_ids: [old-water, water-1999]",
+    "former-ids": ("title: Water\nstatus: draft\nparties: [river-collective]\n"
+                   "former_ids: [old-water, water-1999]"),
 }
 
 BAD = {  # front matter -> the code `charter check` reports; the schema must reject it too

@@ -194,7 +194,8 @@ def former_id_collisions(context: CharterContext) -> Iterator[Problem]:
             if live is None and others:
                 yield _at_item(context, agreement, "former_ids", former, "former-id-duplicate",
                                f"former id '{former}' is also claimed by {', '.join(others)}",
-                               "keep it in the former_ids of the one agreement its old address should lead to")
+                               "keep it in the former_ids of the one agreement its old address should "
+                               "lead to")
 
 
 def wiki_links(context: CharterContext) -> Iterator[Problem]:
@@ -225,7 +226,8 @@ def wiki_links(context: CharterContext) -> Iterator[Problem]:
             else:
                 clauses = [clause.anchor for clause in target.clauses]
                 yield Problem(agreement.path, link.line, "link-anchor-unknown",
-                              f"[[{link.target}#{link.anchor}]]: '{target.id}' has no heading '{link.anchor}'",
+                              f"[[{link.target}#{link.anchor}]]: '{target.id}' has no heading "
+                              f"'{link.anchor}'",
                               did_you_mean(link.anchor, anchors) or f"its clauses are: {', '.join(clauses) or 'none'}",
                               column=column)
 

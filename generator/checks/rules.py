@@ -138,7 +138,8 @@ def former_ids(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
     for line, column, item in zip(located.item_lines, located.item_columns, located.value):
         if isinstance(item, str) and not ID_PATTERN.match(item):
             yield Problem(doc.path, line, "former-id-invalid", f"former id '{item}' is not a valid id",
-                          "write the id the agreement had, in lower-case letters, digits and hyphens", column=column)
+                          "write the id the agreement had, in lower-case letters, digits and hyphens",
+                          column=column)
 
 
 def adopted_date(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:

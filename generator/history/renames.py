@@ -59,7 +59,8 @@ def former_ids(charter: Charter, histories: Mapping[str, AgreementHistory]) -> t
         for old, version in last.items():
             if not ID_PATTERN.match(old) or old in charter.by_id:
                 continue
-            claim = (FormerId(old, agreement.id, version.number, old in agreement.former_ids), _last_seen(version))
+            former = FormerId(old, agreement.id, version.number, old in agreement.former_ids)
+            claim = (former, _last_seen(version))
             held = found.get(old)
             if held is None or (not held[0].declared and (claim[0].declared or _newer(claim[1], held[1]))):
                 found[old] = claim

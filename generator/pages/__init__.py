@@ -70,6 +70,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
               *schema_assets(charter, settings.extra_fields, settings.site_url),
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
-    assets += redirect_assets(redirects or {}, {page.url: page.title for page in pages}, taken, settings.site_url)
+    titles = {page.url: page.title for page in pages}
+    assets += redirect_assets(redirects or {}, titles, taken, settings.site_url)
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

@@ -21,7 +21,7 @@ TEMPLATE = """<!doctype html>
 <title>Redirecting to {title}</title>
 <link rel="canonical" href="{canonical}">
 <meta name="robots" content="noindex">
-<script>var anchor = window.location.hash.substr(1); location.replace({target} + (anchor ? "#" + anchor : ""));</script>
+<script>location.replace({target} + location.hash)</script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
 <body>
