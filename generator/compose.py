@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.asof import decide_as_of
@@ -94,11 +94,19 @@ def check(settings: Settings, *, fallback_as_of: dt.date,
         return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
     as_of = decide_as_of(settings.as_of, head, fallback_as_of)
-    load = load_charter(settings, as_of, progress=progress)
-    facts = read_git(settings) if any(problem.code == "link-unknown" for problem in load.problems) else None
-    if facts is not None:  # a link to no agreement may name a former id that only the history knows
-        load, _, _ = with_history(settings, facts, load, as_of, BlobCache(settings.cache_dir))
-    return load
+    return with_known_renames(settings, [load_charter(settings, as_of, progress=progress)], as_of)[0]
+
+
+def with_known_renames(settings: Settings, loads: Sequence[LoadResult], as_of: dt.date) -> list[LoadResult]:
+    """`loads` (the charter, and the same with edits made) with the former ids its history knows. Read only
+    when a `[[link]]` names no agreement, since it may name a former id that only the history knows."""
+    unknown = any(problem.code == "link-unknown" for load in loads for problem in load.problems)
+    if not settings.history or not unknown:
+        return list(loads)
+    facts = read_git(settings)
+    assert facts is not None
+    _, _, formers = with_history(settings, facts, loads[0], as_of, BlobCache(settings.cache_dir))
+    return [with_renames(load, renamed(formers)) for load in loads]
 
 
 def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, as_of: dt.date,

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from generator.cli import main
 from generator.compose import check
 from generator.history.renames import FormerId, former_ids, redirects
 from generator.pages.redirects import redirect_assets, redirect_html
@@ -196,3 +197,15 @@ def test_a_redirect_never_takes_the_place_of_a_page_or_a_file() -> None:
                              "agreements/gone/": "agreements/nowhere/", "agreements/maps/": "agreements/new/"},
                             titles, {"agreements/maps/index.html"}, None)
     assert [asset.path for asset in found] == ["agreements/old/index.html"]
+
+
+def test_the_commands_check_and_edit_a_charter_whose_links_name_a_former_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`charter check` passes with the warnings, and an edit is not refused as if the charter failed."""
+    repo = renamed_project(tmp_path / "charter")
+    monkeypatch.chdir(repo.root)
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("warning[link-renamed]") == 2 and "0 errors, 2 warnings" in out
+    assert main(["status", "rivers", "lapsed"]) == 0
+    assert "status: in-force -> lapsed" in capsys.readouterr().out
