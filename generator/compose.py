@@ -1,6 +1,7 @@
 """One build, engine-neutral, in one straight line; the plugin only hands the result over.
 
-settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id -> the consent
+settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id and the ids each
+had before (the charter's `[[links]]` checked again with them) -> the consent
 ledger (with the signatures git has not checked before, in one more git process) -> diffs -> pages.
 Each stage is a function of the stages before it: none reads git, opens a cache or picks a date
 of its own. The caller supplies the only clock (`fallback_as_of`, used when there is no commit).

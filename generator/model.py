@@ -168,6 +168,14 @@ class Charter:
         return {former: current for former, current in found.items()
                 if former not in self.by_id and current in self.by_id}
 
+    @cached_property
+    def formerly(self) -> Mapping[str, tuple[str, ...]]:
+        """Agreement id -> the former ids that lead to it, for its page."""
+        found: dict[str, list[str]] = {}
+        for former, current in sorted(self.aliases.items()):
+            found.setdefault(current, []).append(former)
+        return {current: tuple(formers) for current, formers in found.items()}
+
     def resolve(self, agreement_id: str) -> Agreement | None:
         """The agreement an id names: its own, else the one that had it before."""
         found = self.by_id.get(agreement_id)

@@ -88,12 +88,19 @@ def test_a_link_by_the_old_id_leads_to_the_new_page_with_a_warning(built: tuple[
     links = re.findall(r'<a class="charter-link[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', page)
     assert links == [("../water-commons/", "Water Commons"),
                      ("../water-commons/#shares", "Water Commons, Shares")]
-    warnings = [line for line in stderr.splitlines() if "link-renamed" in line]
+    warnings = [line for line in stderr.splitlines() if line.startswith("WARNING")]
     assert warnings == [
         "WARNING -  agreements/seeds.md:9:13: warning[link-renamed]: [[water]] uses a former id of "
         "'water-commons'",
         "WARNING -  agreements/seeds.md:9:37: warning[link-renamed]: [[water#shares]] uses a former id of "
         "'water-commons'"]
+
+
+def test_the_agreement_page_names_its_former_ids(built: tuple[Path, str]) -> None:
+    site, _ = built
+    page = (site / "agreements/water-commons/index.html").read_text(encoding="utf-8")
+    assert "<div><dt>Formerly</dt><dd><code>water</code></dd></div>" in page
+    assert "<dt>Formerly</dt>" not in (site / "agreements/seeds/index.html").read_text(encoding="utf-8")
 
 
 def test_a_declared_former_id_redirects_the_page_and_its_history(built: tuple[Path, str]) -> None:
