@@ -216,3 +216,19 @@ def test_the_commands_check_and_edit_a_charter_whose_links_name_a_former_id(
     assert out.count("warning[link-renamed]") == 2 and "0 errors, 2 warnings" in out
     assert main(["status", "rivers", "lapsed"]) == 0
     assert "status: in-force -> lapsed" in capsys.readouterr().out
+
+
+def test_an_id_two_histories_carried_leads_to_the_one_that_carried_it_last(tmp_path: Path) -> None:
+    """a.md became b.md; later a new a.md became c.md: the old address is c's, whose a is the newer."""
+    project = write_project(tmp_path / "charter", {})
+    repo = GitRepo(project)
+    repo.commit("A", "2021-01-01T10:00:00Z", **{"agreements__a.md": agreement("First A")})
+    repo.git("mv", "agreements/a.md", "agreements/b.md")
+    repo.commit("A becomes B", "2021-06-01T10:00:00Z")
+    repo.commit("A again", "2022-01-01T10:00:00Z", **{"agreements__a.md": agreement("Second A")})
+    repo.git("mv", "agreements/a.md", "agreements/c.md")
+    repo.commit("A becomes C", "2023-01-01T10:00:00Z")
+    paths = {"b": "agreements/b.md", "c": "agreements/c.md"}
+    _, histories = read_histories(repo.root, paths, dt.date(2024, 1, 1), registries_dir="charter")
+    found = former_ids(load_charter(settings(repo.root)).charter, histories)
+    assert found == (FormerId("a", "c", 1),)
