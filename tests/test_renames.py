@@ -191,7 +191,8 @@ def test_a_browser_following_an_old_address_lands_on_the_new_page(browser: Any, 
 
 def test_a_redirect_page_escapes_what_it_names() -> None:
     hostile = '</title><script>alert(1)</script>"'
-    page = redirect_html("agreements/old/", "agreements/new/", hostile, 'https://x.org/"><script>alert(2)</script>')
+    site_url = 'https://x.org/"><script>alert(2)</script>'
+    page = redirect_html("agreements/old/", "agreements/new/", hostile, site_url)
     assert page.count("<script>") == 1 and "alert(" not in page.split("<script>", 1)[1].split("</script>")[0]
     assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in page
     canonical = "https://x.org/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;/agreements/new/"
@@ -200,9 +201,9 @@ def test_a_redirect_page_escapes_what_it_names() -> None:
 
 def test_a_redirect_never_takes_the_place_of_a_page_or_a_file() -> None:
     titles = {"agreements/new/": "New", "agreements/live/": "Live"}
-    found = redirect_assets({"agreements/old/": "agreements/new/", "agreements/live/": "agreements/new/",
-                             "agreements/gone/": "agreements/nowhere/", "agreements/maps/": "agreements/new/"},
-                            titles, {"agreements/maps/index.html"}, None)
+    wanted = {"agreements/old/": "agreements/new/", "agreements/live/": "agreements/new/",
+              "agreements/gone/": "agreements/nowhere/", "agreements/maps/": "agreements/new/"}
+    found = redirect_assets(wanted, titles, {"agreements/maps/index.html"}, None)
     assert [asset.path for asset in found] == ["agreements/old/index.html"]
 
 
