@@ -96,6 +96,13 @@ def test_a_link_by_the_old_id_leads_to_the_new_page_with_a_warning(built: tuple[
         "'water-commons'"]
 
 
+def test_the_feed_is_also_at_the_old_address(built: tuple[Path, str]) -> None:
+    site, _ = built
+    feed = (site / "agreements/water-commons/feed.xml").read_bytes()
+    assert b"Rename water to water-commons" in feed
+    assert (site / "agreements/water/feed.xml").read_bytes() == feed
+
+
 def test_the_agreement_page_names_its_former_ids(built: tuple[Path, str]) -> None:
     site, _ = built
     page = (site / "agreements/water-commons/index.html").read_text(encoding="utf-8")

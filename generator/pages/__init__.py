@@ -19,7 +19,7 @@ from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
-from generator.pages.redirects import redirect_assets
+from generator.pages.redirects import feed_copies, redirect_assets
 from generator.pages.indexes import (
     all_agreements_page,
     level_page,
@@ -71,6 +71,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
     titles = {page.url: page.title for page in pages}
-    assets += redirect_assets(redirects or {}, titles, taken, settings.site_url)
+    assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
+               *feed_copies(redirects or {}, assets, feeds.FEED_PATH, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

@@ -4,12 +4,15 @@ writes them: a canonical link, a meta refresh, a script that keeps the `#fragmen
 They are assets, not pages: MkDocs copies an `.html` file as it is, so a redirect never enters the
 search index, the sitemap or the navigation. That plugin itself is not used: it takes its redirects
 from `mkdocs.yml`, and these come from the history of each build.
+
+A feed reader follows no HTML redirect, so an agreement's feed is also published, the same bytes, at
+its old address (its links lead from the site's root, so they work from either).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from generator.pages.history import json_for_script
 from generator.pages.site import Asset, relative_url
@@ -50,3 +53,15 @@ def redirect_assets(redirects: Mapping[str, str], titles: Mapping[str, str], tak
         if new in titles and old not in titles and path not in taken:
             assets.append(Asset(path, redirect_html(old, new, titles[new], site_url).encode("utf-8")))
     return tuple(assets)
+
+
+def feed_copies(redirects: Mapping[str, str], assets: Sequence[Asset], feed_name: str,
+                taken: Collection[str]) -> tuple[Asset, ...]:
+    """The feed of each agreement page in `redirects`, at the old page's address too."""
+    feeds = {asset.path: asset for asset in assets if asset.path.endswith(f"/{feed_name}")}
+    copies = []
+    for old, new in sorted(redirects.items()):
+        feed = feeds.get(f"{new}{feed_name}")
+        if feed is not None and f"{old}{feed_name}" not in taken:
+            copies.append(Asset(f"{old}{feed_name}", feed.content))
+    return tuple(copies)
