@@ -9,7 +9,6 @@ agreement that holds an id now keeps its address.
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,16 +38,17 @@ def version_id(version: Version) -> str | None:
     return agreement_id(version.document)
 
 
-def _last_seen(version: Version) -> tuple[int, dt.datetime | None]:
+def _last_seen(version: Version) -> tuple[int, float]:
     """Orders two agreements' claims to one former id: the one that carried it last wins (an uncommitted
     version is the newest of all)."""
     revision = version.revision
-    return (1, None) if revision is None else (0, revision.committed)
+    return (1, 0.0) if revision is None else (0, revision.committed.timestamp())
 
 
 def former_ids(charter: Charter, histories: Mapping[str, AgreementHistory]) -> tuple[FormerId, ...]:
-    """Every former id of every live agreement, by former id."""
-    found: dict[str, tuple[FormerId, tuple[int, dt.datetime | None]]] = {}
+    """Every former id of every live agreement, by former id. A declared one wins over one only the
+    history shows, and of two histories, the one that carried the id last."""
+    found: dict[str, tuple[FormerId, tuple[int, float]]] = {}
     for agreement in charter.agreements:
         history = histories.get(agreement.id)
         last: dict[str, Version] = {}
@@ -62,20 +62,14 @@ def former_ids(charter: Charter, histories: Mapping[str, AgreementHistory]) -> t
             former = FormerId(old, agreement.id, version.number, old in agreement.former_ids)
             claim = (former, _last_seen(version))
             held = found.get(old)
-            if held is None or (not held[0].declared and (claim[0].declared or _newer(claim[1], held[1]))):
+            if held is None or (not held[0].declared and (claim[0].declared or claim[1] > held[1])):
                 found[old] = claim
         for old in agreement.former_ids:
             held = found.get(old)
             unclaimed = held is None or (not held[0].declared and held[0].current != agreement.id)
             if unclaimed and ID_PATTERN.match(old) and old not in charter.by_id:
-                found[old] = (FormerId(old, agreement.id, 0, True), (0, None))
+                found[old] = (FormerId(old, agreement.id, 0, True), (0, 0.0))
     return tuple(claim for _, (claim, _) in sorted(found.items()))
-
-
-def _newer(left: tuple[int, dt.datetime | None], right: tuple[int, dt.datetime | None]) -> bool:
-    if left[0] != right[0]:
-        return left[0] > right[0]
-    return left[1] is not None and right[1] is not None and left[1] > right[1]
 
 
 def renamed(formers: tuple[FormerId, ...]) -> dict[str, str]:
