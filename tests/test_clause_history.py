@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,7 @@ from generator.diffs.consecutive import consecutive_diffs
 from generator.diffs.lineage import ClauseHistory, clause_histories
 from generator.source.citations import WHOLE, CitedBy, citations
 from generator.source.loader import load_charter
+from tests.browser import screenshot, served_site, watched_page
 from tests.gitrepo import GitRepo, read_histories
 from tests.links import broken_links, repeated_ids
 from tests.project import agreement, site_settings, write_project
@@ -249,3 +252,44 @@ def test_every_link_of_the_site_resolves_and_no_page_repeats_an_id(site: Path) -
     assert (site / "agreements/seeds/clauses/index.html").is_file()
     assert broken_links(site) == []
     assert repeated_ids(site) == []
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    with served_site(site) as url:
+        yield url
+
+
+def in_view(page: Any, selector: str) -> bool:
+    return bool(page.locator(selector).evaluate(
+        "element => { const box = element.getBoundingClientRect();"
+        " return box.top >= 0 && box.top < window.innerHeight; }"))
+
+
+@pytest.mark.browser
+def test_a_reader_opens_a_clause_history_from_the_agreement_page(browser: Any, served: str) -> None:
+    with watched_page(browser) as (page, watch):
+        page.goto(served + "agreements/water/")
+        note = page.locator("h2#shares + p.charter-clause-note")
+        assert note.is_visible()
+        screenshot(page, "clause-notes-water")
+        assert " ".join(note.inner_text().split()).startswith("Last amended in version 2, 2020-06-01")
+        note.get_by_role("link", name="History of this clause").click()
+        page.wait_for_url("**/agreements/water/clauses/#shares")
+        clause = page.locator("section#shares")
+        assert in_view(page, "section#shares"), "the clause's own history is where the page opens"
+        assert [" ".join(text.split()) for text in clause.locator("article > h3").all_inner_texts()] == [
+            "Version 2, 2020-06-01: amended", "Version 1, 2020-01-10: added"]
+        assert clause.locator("ins").all_inner_texts()[:1] == ["three"]
+        assert clause.locator("del").all_inner_texts() == ["two"]
+        screenshot(page, "clause-history-shares")
+        clause.get_by_role("link", name="In the history").first.click()
+        page.wait_for_url("**/agreements/water/history/#v2-shares")
+        assert in_view(page, "#v2-shares"), "the same change, among the version's others"
+
+        page.goto(served + "agreements/water/")
+        page.locator("h2#seasons + p.charter-clause-note").get_by_role(
+            "link", name=re.compile(r"^Last amended in version 3")).click()
+        page.wait_for_url("**/agreements/water/history/#v3-seasons")
+        assert "Dry and wet seasons" in page.locator("#v3-seasons h3").inner_text()
+    assert watch.problems == []
