@@ -25,6 +25,7 @@ from generator.consent.ledger import Ledger, build_ledger
 from generator.consent.policy import required_problems
 from generator.consent.statements import gather
 from generator.diffs.consecutive import history_diffs, settle_reformatted
+from generator.diffs.lineage import agreement_clause_histories
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
 from generator.history.renames import FormerId, former_ids, redirects, renamed
@@ -143,7 +144,8 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger, redirects=redirects(formers))
+                      ledger=ledger, redirects=redirects(formers),
+                      clause_histories=agreement_clause_histories(diffs))
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)

@@ -15,9 +15,11 @@ from markupsafe import Markup
 
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
+from generator.diffs.lineage import ClauseHistory
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
+from generator.source.citations import CitedBy
 from generator.source.markup import FileResolver, LinkTarget, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
@@ -41,6 +43,10 @@ class SiteContext:
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
     ledger: Ledger | None = None
     """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
+    clause_histories: Mapping[str, Mapping[str, ClauseHistory]] = field(default_factory=dict)
+    """Agreement id -> clause anchor -> the versions that changed that clause, from the diffs stage."""
+    citations: Mapping[str, CitedBy] = field(default_factory=dict)
+    """Agreement id -> the agreements whose text links to it."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
