@@ -38,7 +38,7 @@ MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: mater
               "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
               "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
-              "  - Editions: editions/index.md\n")
+              "  - Editions: editions/index.md\n  - As of a date: as-of/index.md\n")
 
 
 def _words(text: str, separator: str = "|") -> tuple[str, ...]:

@@ -22,6 +22,9 @@ EDITIONS: Final = "editions/"
 CONSENT: Final = "consent/"
 FEED: Final = "feed.xml"
 """The charter's Atom feed; each agreement with a history has one of its own beside its page."""
+AS_OF: Final = "as-of/"
+"""The charter as of a date: a page with a date picker, its JSON index, and a page per year."""
+AS_OF_INDEX: Final = f"{AS_OF}index.json"
 API: Final = "api/"
 """The JSON Schemas of the format, published for editors and `$schema` lines."""
 
@@ -80,3 +83,7 @@ def edition(slug: str) -> str:
 
 def api_file(name: str) -> str:
     return f"{API}{name}"
+
+
+def as_of_year(year: int) -> str:
+    return f"{AS_OF}{year}/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
@@ -14,6 +15,7 @@ from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.api import schema_assets
+from generator.pages.asof import as_of_pages
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.clauses import clauses_page
 from generator.pages.composite import composite_page
@@ -73,12 +75,14 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             if agreement.id in context.clause_histories:
                 pages.append(clauses_page(context, agreement))
     pages.extend(editions_pages(context, editions))
+    dated, index = as_of_pages(context, editions)
+    pages.extend(dated)
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
-              *schema_assets(charter, settings.extra_fields, settings.site_url),
+              *schema_assets(charter, settings.extra_fields, settings.site_url), index,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
     titles = {page.url: page.title for page in pages}
     assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
-               *feed_copies(redirects or {}, assets, feeds.FEED_PATH, taken))
+               *feed_copies(redirects or {}, assets, urls.FEED, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

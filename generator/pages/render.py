@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +17,7 @@ from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.diffs.lineage import ClauseHistory
 from generator.errors import CharterError
+from generator.history.intervals import Interval, charter_intervals
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.citations import CitedBy
@@ -47,6 +48,11 @@ class SiteContext:
     """Agreement id -> clause anchor -> the versions that changed that clause, from the diffs stage."""
     citations: Mapping[str, CitedBy] = field(default_factory=dict)
     """Agreement id -> the agreements whose text links to it."""
+
+    @cached_property
+    def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
+        """Agreement id -> when each of its versions was current: the as-of pages and version pages share it."""
+        return charter_intervals(self.histories)
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
