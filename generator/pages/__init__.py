@@ -42,7 +42,8 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, diffs or {}, charter.files, ledger)
+                          histories, diffs or {}, charter.files, ledger,
+                          editions[-1] if editions else None)
     pages = [
         composite_page(context),
         all_agreements_page(context),

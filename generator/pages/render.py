@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.errors import CharterError
+from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.markup import FileResolver, LinkTarget, render
@@ -41,6 +42,8 @@ class SiteContext:
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
     ledger: Ledger | None = None
     """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
+    latest_edition: Edition | None = None
+    """The newest edition, which printed pages name (paper carries no link to the editions)."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -97,6 +100,7 @@ class SiteContext:
                 relation_labels=RELATION_LABELS,
                 histories=self.histories,
                 ledger=self.ledger,
+                latest_edition=self.latest_edition,
                 page_url=page_url,
                 **values,
             )
