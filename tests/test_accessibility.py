@@ -197,8 +197,8 @@ def test_printed_pages_say_what_they_are(browser: Any, demo_site_dir: Path,
         assert not stamp.is_visible(), "on screen the page says it otherwise"
         page.emulate_media(media="print")
         words = stamp.inner_text()
-        assert re.fullmatch(r"Version \d+ of \d{4}-\d\d-\d\d\. (It reads as in edition|Edition) "
-                            + re.escape(latest) + r".* Built as of 2026-01-01\.", words), words
+        assert re.fullmatch(r"Version \d+ of \d{4}-\d\d-\d\d\. (It reads as at the|The) latest edition, "
+                            + re.escape(latest) + r"[.,].* Built as of 2026-01-01\.", words), words
         address = page.locator(".charter-printed").inner_text()
         assert address == f"Printed from {url}{pages['agreement']}"
 
@@ -217,3 +217,23 @@ def test_printed_pages_say_what_they_are(browser: Any, demo_site_dir: Path,
         assert tables and all(inside != "avoid" and display == "table" for inside, display in tables)
     finally:
         page.context.close()
+    assert "Built as of" not in (demo_site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_the_renewals_chart_tells_its_bars_apart_without_colour(
+        browser: Any, demo: tuple[str, dict[str, str]]) -> None:
+    """Each kind of bar has its own colour and its own fill (plain, hatched, dotted), and the legend names it."""
+    url, pages = demo
+    page = open_page(browser, url + pages["renewals"], DESKTOP)
+    try:
+        bars = page.evaluate("""() => Object.fromEntries(["adopted", "amended", "renewed"].map(kind => {
+            const bar = document.querySelector(`.charter-year-chart__bar--${kind}`);
+            return [kind, [bar.getAttribute("stroke"), bar.getAttribute("fill")]];
+        }))""")
+        legend = page.locator("svg.charter-year-chart > text").all_text_contents()
+    finally:
+        page.context.close()
+    colours, fills = {colour for colour, _ in bars.values()}, {fill for _, fill in bars.values()}
+    assert len(colours) == len(fills) == 3
+    assert sum(fill.startswith("url(#") for fill in fills) == 2, "two patterned, one plain"
+    assert {"Adoptions", "Amendments", "Renewals"} <= set(legend)
