@@ -35,7 +35,9 @@ STATUS_CHANGES = {"open": (PROPOSED, "Open {doc.id} for consent"),
                   "withdraw": (WITHDRAWN, "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
 LIVE, MAIN = frozenset(LIVE_STATUSES), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
-              "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
+              "  custom_dir: site_overrides\n  features: [navigation.tabs]\n"
+              "  palette: {scheme: default, primary: custom, accent: custom}\n"
+              "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
               "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
               "  - Editions: editions/index.md\n  - As of a date: as-of/index.md\n")

@@ -52,7 +52,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger, clause_histories or {},
-                          citations(charter))
+                          citations(charter), editions[-1] if editions else None)
     pages = [
         composite_page(context),
         all_agreements_page(context),

@@ -18,6 +18,7 @@ from generator.diffs.consecutive import Change
 from generator.diffs.lineage import ClauseHistory
 from generator.errors import CharterError
 from generator.history.intervals import Interval, charter_intervals
+from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.citations import CitedBy
@@ -48,6 +49,8 @@ class SiteContext:
     """Agreement id -> clause anchor -> the versions that changed that clause, from the diffs stage."""
     citations: Mapping[str, CitedBy] = field(default_factory=dict)
     """Agreement id -> the agreements whose text links to it."""
+    latest_edition: Edition | None = None
+    """The newest edition, which printed pages name (paper carries no link to the editions)."""
 
     @cached_property
     def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
@@ -110,6 +113,7 @@ class SiteContext:
                 relation_labels=RELATION_LABELS,
                 histories=self.histories,
                 ledger=self.ledger,
+                latest_edition=self.latest_edition,
                 page_url=page_url,
                 **values,
             )
