@@ -65,7 +65,7 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
     return read_repository(settings.root, [settings.relative(path) for path in paths],
-                           [agreements, *registries])
+                           [agreements, *registries], settings.cache_dir)
 
 
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
