@@ -106,7 +106,9 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
         return BuildOutput(load, None, as_of, warnings)
     cache = BlobCache(settings.cache_dir)
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
+    front_matters = PersistentFieldsMemo(cache)
+    histories = agreement_histories(facts, paths, as_of, front_matters) if facts is not None else {}
+    front_matters.save()
     ledger = consent_ledger(settings, facts, load, histories, cache) if facts is not None else None
     if ledger is not None and ledger.problems:
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
