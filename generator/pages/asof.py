@@ -18,16 +18,17 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.history.editions import Edition
 from generator.history.intervals import REMOVED, Interval, Standing, first_day, standing_on
 from generator.model import Agreement
 from generator.pages.editions import edition_addresses
-from generator.pages.history import json_for_script, version_url
+from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
 from generator.pages.site import Asset, Page, TocEntry
 
-URL = "as-of/"
-INDEX = f"{URL}index.json"
+URL = urls.AS_OF
+INDEX = urls.AS_OF_INDEX
 GROUPS = (("in-force", "In force"), ("proposed", "Proposed"), ("draft", "Drafts"), ("lapsed", "Lapsed"),
           ("superseded", "Superseded"), ("withdrawn", "Withdrawn"))
 """The order and headings of the statuses an as-of list groups by; any other status (an old version's
@@ -48,11 +49,11 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return version_url(self.agreement, self.interval.version)
+        return urls.version(self.agreement.id, self.interval.version)
 
 
 def year_url(year: int) -> str:
-    return f"{URL}{year}/"
+    return urls.as_of_year(year)
 
 
 def ordered(context: SiteContext) -> tuple[Agreement, ...]:
