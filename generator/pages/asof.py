@@ -20,17 +20,18 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.history.editions import Edition
-from generator.history.intervals import REMOVED, Interval, Standing, first_day, standing_on
+from generator.history.intervals import REMOVED, Interval, first_day, standing_on
 from generator.model import Agreement
 from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
 from generator.pages.site import Asset, Page, TocEntry
+from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, PROPOSED, SUPERSEDED, WITHDRAWN
 
 URL = urls.AS_OF
 INDEX = urls.AS_OF_INDEX
-GROUPS = (("in-force", "In force"), ("proposed", "Proposed"), ("draft", "Drafts"), ("lapsed", "Lapsed"),
-          ("superseded", "Superseded"), ("withdrawn", "Withdrawn"))
+GROUPS = ((IN_FORCE, "In force"), (PROPOSED, "Proposed"), (DRAFT, "Drafts"), (LAPSED, "Lapsed"),
+          (SUPERSEDED, "Superseded"), (WITHDRAWN, "Withdrawn"))
 """The order and headings of the statuses an as-of list groups by; any other status (an old version's
 word) goes under OTHER."""
 OTHER = "Other"
@@ -103,7 +104,7 @@ def year_day(context: SiteContext, year: int) -> dt.date:
 
 def standing_entries(context: SiteContext, day: dt.date, agreements: Sequence[Agreement]) -> list[Entry]:
     by_id = {agreement.id: agreement for agreement in agreements}
-    standing: tuple[Standing, ...] = standing_on(context.intervals, day, by_id)
+    standing = standing_on(context.intervals, day, by_id)
     return [Entry(by_id[found.agreement_id], found.interval) for found in standing]
 
 
