@@ -8,6 +8,7 @@ the version pages' status), and to the year pages the server wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from collections.abc import Iterator
@@ -17,24 +18,33 @@ from typing import Any
 import pytest
 
 from tests.browser import screenshot, served_site, watched_page
-from tests.gitrepo import GitRepo
+from generator.history.intervals import charter_intervals, standing_on
+from tests.gitrepo import GitRepo, read_histories
 from tests.project import mkdocs_yml
 from tests.sites import mkdocs_build
 from tests.test_as_of_pages import HOSTILE, commit_history
 
 pytestmark = pytest.mark.browser
 
+TITLES = {"forest": "Forest Pact", "roads": "Road Sharing", "seeds": "Seed Exchange", "tools": "Tool Library",
+          "water": "Water Accord"}
+"""Today's titles, by which the page orders the agreements."""
 Shown = list[tuple[str, str, int, str]]
 """(group heading, agreement id, version, status) as the page shows them."""
 
 
 @pytest.fixture(scope="module")
-def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = GitRepo(tmp_path_factory.mktemp("as-of-browser") / "repo")
     commit_history(repo)
     (repo.root / "mkdocs.yml").write_text(mkdocs_yml(), encoding="utf-8")
     mkdocs_build(repo.root)
-    with served_site(repo.root / "site") as url:
+    return repo.root
+
+
+@pytest.fixture(scope="module")
+def dated_site(dated_project: Path) -> Iterator[str]:
+    with served_site(dated_project / "site") as url:
         yield url
 
 
@@ -172,6 +182,28 @@ def test_walk_the_versions_of_an_agreement_and_compare_one_with_today(browser: A
             "From Version 2, 2020-03-05 to Version 5, 2021-01-01: 1 clause changed.")
         assert page.locator(".charter-compare__output del").all_text_contents() == ["season"]
         assert page.locator(".charter-compare__output ins").all_text_contents() == ["turns"]
+    assert watch.problems == []
+
+
+def test_the_page_agrees_with_the_server_on_every_day_a_version_began_or_ended(
+        browser: Any, dated_project: Path, dated_site: str) -> None:
+    """Each boundary, the day before it and the day after: the script's reading of the index is
+    `intervals.standing_on`'s."""
+    paths = {path.stem: f"agreements/{path.name}" for path in (dated_project / "agreements").glob("*.md")}
+    intervals = charter_intervals(read_histories(dated_project, paths, dt.date(2026, 1, 1), "charter")[1])
+    order = sorted(paths, key=lambda agreement_id: TITLES[agreement_id].casefold())
+    boundaries = {day for spans in intervals.values() for interval in spans
+                  for day in (interval.start, interval.end) if day is not None}
+    days = sorted({day + dt.timedelta(days=shift) for day in boundaries for shift in (-1, 0, 1)})
+    assert len(days) >= 30
+    with watched_page(browser) as (page, watch):
+        open_as_of(page, dated_site + "as-of/")
+        for day in days:
+            choose(page, day.isoformat())
+            expected = [(found.agreement_id, found.interval.version, found.interval.status.replace("-", " "))
+                        for found in standing_on(intervals, day, order)]
+            assert [entry[1:] for entry in sorted(shown(page), key=lambda entry: order.index(entry[1]))] == \
+                expected, day
     assert watch.problems == []
 
 

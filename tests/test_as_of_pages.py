@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.compose import BuildOutput, compose
+from generator.history.intervals import Interval
+from generator.model import Agreement
 from generator.pages import Site
+from generator.pages.asof import Entry, grouped
 from generator.settings import Settings
 from tests.gitrepo import GitRepo
 from tests.project import REPO_ROOT, agreement, write_project
@@ -230,3 +233,13 @@ def test_without_history_the_page_says_there_is_no_record(project: Path) -> None
     assert "No version of any agreement is on record" in page(output, "as-of/")
     index = json.loads(next(a for a in site_of(output).assets if a.path == "as-of/index.json").content)
     assert index["agreements"] == [] and index["first"] is None
+
+
+def test_a_status_no_longer_in_the_vocabulary_is_listed_under_other() -> None:
+    water = Agreement("water", "agreements/water.md", "Water Accord", "in-force", (), "")
+    entries = [Entry(water, Interval(1, dt.date(2001, 1, 1), None, status, "", dt.date(2001, 1, 1)))
+               for status in ("active", "lapsed", "in-force")]
+    assert [(status, heading, [entry.interval.status for entry in found])
+            for status, heading, found in grouped(entries)] == [
+        ("in-force", "In force", ["in-force"]), ("lapsed", "Lapsed", ["lapsed"]),
+        ("other", "Other", ["active"])]
