@@ -273,3 +273,27 @@ def test_the_demo_page_agrees_with_the_year_pages_the_server_wrote(browser: Any,
             items = page.locator(".charter-asof__output li").all_text_contents()
             assert [" ".join(item.split()) for item in items] == year_page_entries(site, year), year
     assert watch.problems == []
+
+
+def test_without_javascript_the_page_lists_the_editions_and_a_page_per_year(
+        browser: Any, demo_site: tuple[str, Path]) -> None:
+    url, site = demo_site
+    tags = git(site.parent, "tag", "--list", "edition-*").split()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url + "as-of/")
+        assert not page.locator(".charter-asof__form").is_visible()
+        assert page.locator(".charter-asof__output").inner_text() == ""
+        assert "Choosing a date needs JavaScript" in page.locator(".charter-asof").inner_text()
+        editions = page.locator("#editions + ul a").all_text_contents()
+        assert sorted(editions) == sorted(tags) and len(tags) >= 2
+        years = page.locator(".charter-asof__years a").all_text_contents()
+        assert years == [str(year) for year in range(2026, int(years[-1]) - 1, -1)]
+        page.locator(".charter-asof__years a", has_text="2000").click()
+        page.wait_for_load_state()
+        assert page.url == url + "as-of/2000/"
+        assert page.locator("h1").inner_text() == "The charter as of 2000-12-31"
+        assert page.locator("#standing ~ ul li").count() > 0
+    finally:
+        context.close()
