@@ -243,3 +243,16 @@ def test_a_status_no_longer_in_the_vocabulary_is_listed_under_other() -> None:
             for status, heading, found in grouped(entries)] == [
         ("in-force", "In force", ["in-force"]), ("lapsed", "Lapsed", ["lapsed"]),
         ("other", "Other", ["active"])]
+
+
+def test_a_version_dated_before_the_one_before_it_counts_from_that_ones_start(git_repo: GitRepo) -> None:
+    write_project(git_repo.root, {}, config="site_name: Test Charter\n")
+    git_repo.commit("Dam", at("2020-05-10"), **files(dam=agreement("Dam Watch", adopted="2020-05-10")))
+    rewritten = agreement("Dam Watch", adopted="2020-05-10", body="## Purpose\n\nTo watch.\n")
+    git_repo.commit("Dam, rebased from earlier", at("2020-05-01"), **files(dam=rewritten))
+    output = compose(settings_for(git_repo.root), fallback_as_of=AS_OF)
+    assert current(page(output, "agreements/dam/v/2/")) == (
+        "Current since 2020-05-10. Its commit is dated 2020-05-01, before the version before it took effect, "
+        "so it counts from then. The charter as of 2020-05-10.")
+    assert current(page(output, "agreements/dam/v/1/")) == (
+        "Current on no day's record: version 2 replaced it on the day it took effect, 2020-05-10.")
