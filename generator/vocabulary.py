@@ -90,6 +90,7 @@ LIST_FIELDS: Final = (
     "themes",
     "institutionalised_as",
     *RELATIONS,
+    "former_ids",
 )
 DATE_FIELDS: Final = ("adopted", "review_by")
 TEXT_FIELDS: Final = ("id", "title", "summary", "renew_every")

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.authoring.frontmatter import Change, edit
 from generator.checks.problems import Problem
 from generator.checks.suggest import did_you_mean
+from generator.compose import with_known_renames
 from generator.errors import CharterError
 from generator.model import Agreement, Charter
 from generator.settings import Settings
@@ -154,6 +155,8 @@ def apply(settings: Settings, edits: Sequence[FileEdit]) -> LoadResult:
     """Check the charter with `edits` made, then write them all, or raise EditRefused and write nothing."""
     before = load_charter(settings, settings.as_of)
     after = load_charter(settings, settings.as_of, contents={edit.path: edit.after for edit in edits})
+    if settings.as_of is not None:  # the commands run on a day; a `[[link]]` may name a former id
+        before, after = with_known_renames(settings, [before, after], settings.as_of)
     reason = refusal(before, after)
     if reason is not None:
         raise EditRefused(reason)

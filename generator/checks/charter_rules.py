@@ -171,17 +171,54 @@ def successor_in_force(context: CharterContext) -> Iterator[Problem]:
                                 "set `status: superseded`", Severity.WARNING)
 
 
+def former_id_collisions(context: CharterContext) -> Iterator[Problem]:
+    """A declared former id must name no live agreement and no other agreement's former id: each old
+    address leads to one page."""
+    by_id = context.charter.by_id
+    claims: dict[str, list[Agreement]] = {}
+    for agreement in context.charter.agreements:
+        for former in agreement.former_ids:
+            claims.setdefault(former, []).append(agreement)
+    for former, claimants in claims.items():
+        for agreement in claimants:
+            live = by_id.get(former)
+            if live is agreement:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-live",
+                               f"former id '{former}' is this agreement's own id",
+                               f"remove '{former}' from former_ids")
+            elif live is not None:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-live",
+                               f"former id '{former}' is the id of {live.path}, which is live",
+                               f"remove '{former}' from former_ids, or give {live.path} another id")
+            others = [other.path for other in claimants if other is not agreement]
+            if live is None and others:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-duplicate",
+                               f"former id '{former}' is also claimed by {', '.join(others)}",
+                               "keep it in the former_ids of the one agreement its old address should "
+                               "lead to")
+
+
 def wiki_links(context: CharterContext) -> Iterator[Problem]:
+    """Broken `[[links]]`, and links by a former id: they still lead to the agreement, with a warning."""
     by_id = context.charter.by_id
     for agreement in context.charter.agreements:
         body_lines: list[str] = []
         for link in agreement.links:
-            target = by_id.get(link.target)
+            target = context.charter.resolve(link.target)
             anchors = target.anchors if target is not None else frozenset()
-            if target is not None and (not link.anchor or link.anchor in anchors):
+            renamed = target is not None and target.id != link.target
+            if target is not None and not renamed and (not link.anchor or link.anchor in anchors):
                 continue
             body_lines = body_lines or agreement.body.split("\n")  # split once, only for a broken link
-            column = _column(agreement, body_lines, link.line, f"[[{link.target}")
+            anchor = f"#{link.anchor}" if link.anchor else ""
+            column = _column(agreement, body_lines, link.line, f"[[{link.target}{anchor}")
+            if target is not None and renamed:
+                yield Problem(agreement.path, link.line, "link-renamed",
+                              f"[[{link.target}{anchor}]] uses a former id of '{target.id}'",
+                              f"write [[{target.id}{anchor}]]: the link leads there now", Severity.WARNING,
+                              column)
+                if not link.anchor or link.anchor in anchors:
+                    continue
             if target is None:
                 yield Problem(agreement.path, link.line, "link-unknown", f"[[{link.target}]] links to no agreement",
                               did_you_mean(link.target, by_id) or "use the id of an existing agreement",
@@ -189,7 +226,8 @@ def wiki_links(context: CharterContext) -> Iterator[Problem]:
             else:
                 clauses = [clause.anchor for clause in target.clauses]
                 yield Problem(agreement.path, link.line, "link-anchor-unknown",
-                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no heading '{link.anchor}'",
+                              f"[[{link.target}#{link.anchor}]]: '{target.id}' has no heading "
+                              f"'{link.anchor}'",
                               did_you_mean(link.anchor, anchors) or f"its clauses are: {', '.join(clauses) or 'none'}",
                               column=column)
 
@@ -317,6 +355,7 @@ CHARTER_RULES: tuple[CharterRule, ...] = (
     relation_cycles,
     superseded_without_successor,
     successor_in_force,
+    former_id_collisions,
     wiki_links,
     file_links,
     heading_anchors,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
@@ -19,6 +20,7 @@ from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
+from generator.pages.redirects import feed_copies, redirect_assets
 from generator.pages.indexes import (
     all_agreements_page,
     level_page,
@@ -38,8 +40,10 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
-               ledger: Ledger | None = None) -> Site:
-    """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
+               ledger: Ledger | None = None, redirects: Mapping[str, str] | None = None) -> Site:
+    """Every page from the stages before: nothing here reads git, opens a cache or picks a date.
+
+    `redirects` (old site path -> new) are the addresses agreements had under their former ids."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger)
@@ -66,5 +70,9 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
               *schema_assets(charter, settings.extra_fields, settings.site_url),
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
+    taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
+    titles = {page.url: page.title for page in pages}
+    assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
+               *feed_copies(redirects or {}, assets, urls.FEED, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

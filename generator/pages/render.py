@@ -56,9 +56,10 @@ class SiteContext:
     def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
         def resolve(target_id: str, anchor: str) -> LinkTarget | None:
             text = self.charter.link_text(target_id, anchor)
-            if text is None:
+            target = self.charter.resolve(target_id)
+            if text is None or target is None:
                 return None
-            url = self.charter.by_id[target_id].url + (f"#{anchor}" if anchor else "")
+            url = target.url + (f"#{anchor}" if anchor else "")  # a former id leads to the agreement now
             return LinkTarget(relative_url(page_url, url), text)
 
         return resolve
