@@ -133,3 +133,11 @@ def test_a_stray_literal_is_found_with_its_line(tmp_path: Path) -> None:
              for line, text in (python_literals(path) if path.suffix == ".py" else template_literals(path))
              if stray(text)]
     assert found == [(3, "lapsed"), (4, "/v/"), (2, "draft"), (2, "themes/")]
+
+
+def test_every_event_kind_has_a_label_and_a_mark_on_the_timeline() -> None:
+    from generator.pages.timeline import STYLES
+
+    assert list(vocabulary.EVENT_LABELS) == list(vocabulary.EVENT_KINDS)
+    assert set(STYLES) == set(vocabulary.EVENT_KINDS) - {"review-due"}, "review-due is drawn as a flag"
+    assert set(vocabulary.EDITION_CHANGE_KINDS) >= set(vocabulary.ENDED_STATUSES)
