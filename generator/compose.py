@@ -25,6 +25,7 @@ from generator.consent.ledger import Ledger, build_ledger
 from generator.consent.policy import required_problems
 from generator.consent.statements import gather
 from generator.diffs.consecutive import history_diffs, settle_reformatted
+from generator.diffs.lineage import agreement_clause_histories
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
 from generator.history.renames import FormerId, former_ids, redirects, renamed
@@ -67,7 +68,7 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
     return read_repository(settings.root, [settings.relative(path) for path in paths],
-                           [agreements, *registries])
+                           [agreements, *registries], settings.cache_dir)
 
 
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
@@ -114,7 +115,9 @@ def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, a
                  cache: BlobCache) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
     """Each agreement's history, the ids it had before, and the charter's links checked with them."""
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache))
+    front_matters = PersistentFieldsMemo(cache)
+    histories = agreement_histories(facts, paths, as_of, front_matters)
+    front_matters.save()
     formers = former_ids(load.charter, histories)
     return with_renames(load, renamed(formers)), histories, formers
 
@@ -143,7 +146,8 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger, redirects=redirects(formers))
+                      ledger=ledger, redirects=redirects(formers),
+                      clause_histories=agreement_clause_histories(diffs))
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)

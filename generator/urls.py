@@ -22,6 +22,9 @@ EDITIONS: Final = "editions/"
 CONSENT: Final = "consent/"
 FEED: Final = "feed.xml"
 """The charter's Atom feed; each agreement with a history has one of its own beside its page."""
+AS_OF: Final = "as-of/"
+"""The charter as of a date: a page with a date picker, its JSON index, and a page per year."""
+AS_OF_INDEX: Final = f"{AS_OF}index.json"
 API: Final = "api/"
 """The JSON Schemas of the format, published for editors and `$schema` lines."""
 
@@ -32,6 +35,11 @@ def agreement(agreement_id: str) -> str:
 
 def history(agreement_id: str) -> str:
     return f"{agreement(agreement_id)}history/"
+
+
+def clauses(agreement_id: str) -> str:
+    """Each clause of the current text with the versions that changed it, at the clause's own anchor."""
+    return f"{agreement(agreement_id)}clauses/"
 
 
 def change(agreement_id: str, number: int) -> str:
@@ -80,3 +88,12 @@ def edition(slug: str) -> str:
 
 def api_file(name: str) -> str:
     return f"{API}{name}"
+
+
+def as_of_year(year: int) -> str:
+    return f"{AS_OF}{year}/"
+
+
+def as_of_day(day: str) -> str:
+    """The as-of page opened at a date (`YYYY-MM-DD`), which its script reads from the fragment."""
+    return f"{AS_OF}#{day}"

@@ -12,10 +12,12 @@ from generator.demo.words import THEMES
 from generator.model import Party
 
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
-              "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
+              "  custom_dir: site_overrides\n  features: [navigation.tabs]\n"
+              "  palette: {scheme: default, primary: custom, accent: custom}\n"
+              "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
               "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
-              "  - Editions: editions/index.md\n")
+              "  - Editions: editions/index.md\n  - As of a date: as-of/index.md\n")
 
 
 Op = tuple[str, str, str]  # ("M", path, text) writes a file; ("R", old, new) moves one

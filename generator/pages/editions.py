@@ -37,9 +37,10 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "edition"
 
 
-def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[EditionEntry, ...]:
-    """Oldest first; two tags that slug alike get -2, -3... in that order, so addresses are stable."""
-    entries: list[EditionEntry] = []
+def edition_addresses(editions: Sequence[Edition]) -> tuple[str, ...]:
+    """Each edition's page, oldest first; two tags that slug alike get -2, -3... in that order, so
+    addresses are stable."""
+    addresses: list[str] = []
     taken: set[str] = set()
     for edition in editions:
         base = candidate = slug(edition.name)
@@ -48,9 +49,17 @@ def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[
             suffix += 1
             candidate = f"{base}-{suffix}"
         taken.add(candidate)
+        addresses.append(urls.edition(candidate))
+    return tuple(addresses)
+
+
+def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[EditionEntry, ...]:
+    """Oldest first, each with its changes since the one before."""
+    entries: list[EditionEntry] = []
+    for edition, url in zip(editions, edition_addresses(editions), strict=True):
         previous = entries[-1] if entries else None
         changes = edition_changes(previous.edition if previous else None, edition, context.histories)
-        entries.append(EditionEntry(edition, urls.edition(candidate), previous, changes))
+        entries.append(EditionEntry(edition, url, previous, changes))
     return tuple(entries)
 
 

@@ -87,8 +87,20 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
     return Page(url, f"History of {agreement.title}", html, toc, searchable=False)
 
 
+def compare_url(agreement: Agreement, history: AgreementHistory, version: Version) -> str | None:
+    """The history page's comparison of this version with the current text; None when either has no text
+    to compare (or they are one)."""
+    current = history.current
+    if current is None or current is version or version.document is None or current.document is None:
+        return None
+    return f"{urls.history(agreement.id)}?from={version.number}&to={current.number}#compare"
+
+
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
-    for version in history.versions:
+    """Each version's text, when it was current, and the way to the versions either side and to its diff."""
+    spans = {interval.version: interval for interval in context.intervals.get(agreement.id, ())}
+    diffed = {change.version.number for change in context.diffs.get(agreement.id, ())}
+    for index, version in enumerate(history.versions):
         url = urls.version(agreement.id, version.number)
         shown = version.agreement or agreement
         body = context.body_html(shown, url) if version.agreement else Markup.escape(version.text)
@@ -98,5 +110,10 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
             agreement=agreement, shown=shown, version=version, body=body,
             label=version_label(version, context), is_current=version is history.current,
             labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
+            span=spans.get(version.number), previous=history.versions[index - 1] if index else None,
+            following=history.versions[index + 1] if index + 1 < len(history.versions) else None,
+            version_url=lambda number: urls.version(agreement.id, number), history_url=urls.history(agreement.id),
+            compare_url=compare_url(agreement, history, version),
+            change_url=urls.change(agreement.id, version.number) if version.number in diffed else None,
         )
         yield Page(url, f"{agreement.title} (version {version.number})", html, searchable=False)
