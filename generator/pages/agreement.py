@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from generator import urls
 from generator.model import Agreement, Heading
-from generator.pages.clauses import KIND_LABELS, split_at_clauses
+from generator.pages.clauses import split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.vocabulary import RELATIONS
+from generator.vocabulary import CLAUSE_CHANGE_LABELS, RELATIONS
 
 
 _Node = tuple[Heading, list["_Node"]]
@@ -58,7 +58,7 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         clauses=context.clause_histories.get(agreement.id, {}),
         clauses_url=urls.clauses(agreement.id),
         clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
-        kind_labels=KIND_LABELS,
+        kind_labels=CLAUSE_CHANGE_LABELS,
         cited=cited,
     )
     toc = agreement_toc(agreement.headings)
