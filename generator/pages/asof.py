@@ -26,11 +26,12 @@ from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
 from generator.pages.site import Asset, Page, TocEntry
+from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, PROPOSED, SUPERSEDED, WITHDRAWN
 
 URL = urls.AS_OF
 INDEX = urls.AS_OF_INDEX
-GROUPS = (("in-force", "In force"), ("proposed", "Proposed"), ("draft", "Drafts"), ("lapsed", "Lapsed"),
-          ("superseded", "Superseded"), ("withdrawn", "Withdrawn"))
+GROUPS = ((IN_FORCE, "In force"), (PROPOSED, "Proposed"), (DRAFT, "Drafts"), (LAPSED, "Lapsed"),
+          (SUPERSEDED, "Superseded"), (WITHDRAWN, "Withdrawn"))
 """The order and headings of the statuses an as-of list groups by; any other status (an old version's
 word) goes under OTHER."""
 OTHER = "Other"
