@@ -107,6 +107,8 @@ def test_the_agreement_page_names_its_former_ids(built: tuple[Path, str]) -> Non
     site, _ = built
     page = (site / "agreements/water-commons/index.html").read_text(encoding="utf-8")
     assert "<div><dt>Formerly</dt><dd><code>water</code></dd></div>" in page
+    cited = re.search(r'<div class="[^"]*charter-relations__cited"><dt>Cited by</dt><dd>(.*?)</dd></div>', page)
+    assert cited and "Seed Exchange" in cited[1], "a link by the former id cites the agreement"
     assert "<dt>Formerly</dt>" not in (site / "agreements/seeds/index.html").read_text(encoding="utf-8")
 
 

@@ -9,10 +9,10 @@ agreement that holds an id now keeps its address.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator import urls
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Charter
 from generator.source.agreements import agreement_id
@@ -82,9 +82,9 @@ def redirects(formers: tuple[FormerId, ...]) -> dict[str, str]:
     existed under the former id."""
     paths: dict[str, str] = {}
     for former in formers:
-        old, new = f"agreements/{former.former}/", f"agreements/{former.current}/"
-        paths[old] = new
-        paths[posixpath.join(old, "history/")] = posixpath.join(new, "history/")
+        old, new = former.former, former.current
+        paths[urls.agreement(old)] = urls.agreement(new)
+        paths[urls.history(old)] = urls.history(new)
         for number in range(1, former.versions + 1):
-            paths[f"{old}v/{number}/"] = f"{new}v/{number}/"
+            paths[urls.version(old, number)] = urls.version(new, number)
     return paths
