@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator import urls
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Charter
 from generator.source.agreements import agreement_id
@@ -75,15 +74,3 @@ def former_ids(charter: Charter, histories: Mapping[str, AgreementHistory]) -> t
 def renamed(formers: tuple[FormerId, ...]) -> dict[str, str]:
     """Former id -> current id, as `Charter.renamed` holds it."""
     return {former.former: former.current for former in formers}
-
-
-def redirects(formers: tuple[FormerId, ...]) -> dict[str, str]:
-    """Old site path -> new site path: the agreement's page, its history page, and each version page that
-    existed under the former id."""
-    paths: dict[str, str] = {}
-    for former in formers:
-        paths[urls.agreement(former.former)] = urls.agreement(former.current)
-        paths[urls.history(former.former)] = urls.history(former.current)
-        for number in range(1, former.versions + 1):
-            paths[urls.version(former.former, number)] = urls.version(former.current, number)
-    return paths
