@@ -68,7 +68,7 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
     return read_repository(settings.root, [settings.relative(path) for path in paths],
-                           [agreements, *registries])
+                           [agreements, *registries], settings.cache_dir)
 
 
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
@@ -115,7 +115,9 @@ def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, a
                  cache: BlobCache) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
     """Each agreement's history, the ids it had before, and the charter's links checked with them."""
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache))
+    front_matters = PersistentFieldsMemo(cache)
+    histories = agreement_histories(facts, paths, as_of, front_matters)
+    front_matters.save()
     formers = former_ids(load.charter, histories)
     return with_renames(load, renamed(formers)), histories, formers
 
