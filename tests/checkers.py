@@ -26,9 +26,10 @@ VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 class PageType:
     """A kind of page, found in a built site as the first file (in path order) that `pattern` matches.
 
-    `query` is appended to the page's URL (the search results are the home page with `?q=`). `site` names
-    the built site that has such pages: the demo has every type but the redirects, which the small charter
-    of `renamed_site_dir` has. `moves_on`: the page sends the reader on at once (a redirect).
+    `query` is appended to the page's URL (the search results are the home page with `?q=`; the as-of
+    page shows the date after `#`). `site` names the built site that has such pages: the demo has every
+    type but the redirects, which the small charter of `renamed_site_dir` has. `moves_on`: the page
+    sends the reader on at once (a redirect).
     """
 
     name: str
@@ -48,7 +49,7 @@ PAGE_TYPES = [
     PageType("history", "agreements/{richest}/history/index.html"),
     PageType("version", "agreements/{richest}/v/2/index.html"),
     PageType("clauses", "agreements/{richest}/clauses/index.html"),
-    PageType("as-of", "as-of/index.html"),
+    PageType("as-of", "as-of/index.html", query="#2015-06-01"),
     PageType("as-of-year", "as-of/*/index.html"),
     PageType("status", "status/index.html"),
     PageType("levels", "levels/index.html"),

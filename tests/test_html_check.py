@@ -51,7 +51,7 @@ def theme_error(message: dict[str, str]) -> ThemeError | None:
 def html_files(site: Path, *, every: bool = True, site_name: str = "demo") -> list[Path]:
     """The file behind each page type (the search results are the home page, checked once)."""
     pages = pages_of_each_type(site, every=every, site_name=site_name)
-    paths = {path.split("?")[0] for path in pages.values()}
+    paths = {re.split(r"[?#]", path)[0] for path in pages.values()}
     return sorted(site / (path + "index.html" if path.endswith("/") or not path else path) for path in paths)
 
 
