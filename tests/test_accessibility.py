@@ -192,24 +192,30 @@ def test_links_in_running_text_are_underlined(browser: Any, demo: tuple[str, dic
     assert lines and set(lines) == {"underline"}
 
 
+def heard_change(page: Any) -> None:
+    """The first change of the page with both an insertion and a deletion reads each as such."""
+    change = page.locator(".charter-change").filter(has=page.locator("ins")).filter(
+        has=page.locator("del")).first
+    inserted, deleted = change.locator("ins").first, change.locator("del").first
+    heard = re.sub(r"\s+", " ", change.aria_snapshot().replace('"', ""))
+    assert re.search(r"\[inserted: " + re.escape(inserted.inner_text().strip()) + r" ?\]", heard), heard
+    assert re.search(r"\[deleted: " + re.escape(deleted.inner_text().strip()) + r" ?\]", heard), heard
+    assert "inserted" not in inserted.evaluate("ins => ins.innerText"), "the words are heard, not seen"
+
+
 def test_diffs_are_announced_as_insertions_and_deletions(
         browser: Any, demo: tuple[str, dict[str, str]]) -> None:
     """What a screen reader reads of a change: the words inserted and deleted, each said to be so."""
     url, pages = demo
     page = open_page(browser, url + pages["history"], DESKTOP)
     try:
-        change = page.locator(".charter-change").filter(has=page.locator("ins")).filter(
-            has=page.locator("del")).first
-        inserted, deleted = change.locator("ins").first, change.locator("del").first
-        heard = re.sub(r"\s+", " ", change.aria_snapshot().replace('"', ""))
-        assert re.search(r"\[inserted: " + re.escape(inserted.inner_text().strip()) + r" ?\]", heard), heard
-        assert re.search(r"\[deleted: " + re.escape(deleted.inner_text().strip()) + r" ?\]", heard), heard
-        seen = inserted.evaluate("ins => ins.innerText")
-        assert "inserted" not in seen, "the words are heard, not seen"
+        heard_change(page)
         page.select_option(".charter-compare__form select[name=from]", "1")
         assert page.locator(".charter-compare__output ins").count() > 0
         assert page.locator(".charter-compare__output ins").first.evaluate(
             "ins => getComputedStyle(ins, '::before').content") == '" [inserted: "'
+        page.goto(url + pages["clauses"])
+        heard_change(page)
     finally:
         page.context.close()
 
