@@ -272,3 +272,10 @@ def test_the_renewals_chart_tells_its_bars_apart_without_colour(
     assert len(colours) == len(fills) == 3
     assert sum(fill.startswith("url(#") for fill in fills) == 2, "two patterned, one plain"
     assert {"Adoptions", "Amendments", "Renewals"} <= set(legend)
+
+
+def test_with_site_url_the_printed_address_is_written_at_build(renamed_site_dir: Path) -> None:
+    """With `site_url` the address a printed page names needs no script: the build knows it."""
+    page = (renamed_site_dir / "agreements" / "water-commons" / "index.html").read_text(encoding="utf-8")
+    assert ('<p class="charter-printed">Printed from <span class="charter-printed__address">'
+            "https://charter.example.org/valley/agreements/water-commons/</span></p>") in page
