@@ -58,6 +58,8 @@ PAGE_TYPES = [
     PageType("consent", "consent/index.html"),
     PageType("editions", "editions/index.html"),
     PageType("edition", "editions/*/index.html"),
+    PageType("as-of", "as-of/index.html"),
+    PageType("as-of-year", "as-of/[0-9]*/index.html"),
     PageType("themes", "themes/index.html"),
     PageType("theme", "themes/*/index.html"),
     PageType("parties", "parties/index.html"),

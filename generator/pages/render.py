@@ -55,7 +55,7 @@ class SiteContext:
 
     @cached_property
     def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
-        """Agreement id -> when each of its versions was current: the as-of pages and version pages share it."""
+        """Agreement id -> when each of its versions was current, shared by the as-of and version pages."""
         return charter_intervals(self.histories)
 
     def review_state(self, agreement: Agreement) -> str:
