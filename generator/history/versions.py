@@ -176,7 +176,7 @@ def changes(
     if after.status == IN_FORCE and (before is None or before.status != IN_FORCE):
         found.append(("adopted", f"from {before.status}" if before is not None else ""))
     if before is not None:
-        if _normalised_body(before.body) != _normalised_body(after.body):
+        if before.body != after.body and _normalised_body(before.body) != _normalised_body(after.body):
             found.append(("amended", ""))
         if _renewed(before, after):
             period = duration_words(after.renew_every or "")
@@ -194,10 +194,19 @@ def changes(
     return tuple(found)
 
 
-def _light(document: SourceDocument) -> Agreement:
+Lights = dict[tuple[str, int], tuple[object, Agreement]]
+"""(path, identity of the parsed fields) -> (those fields, kept so the identity stays theirs; the light
+agreement without its body): versions that share a front matter share its parsed fields (the memo hands
+out one dict), so each is built once."""
+
+
+def _light(document: SourceDocument, built: Lights) -> Agreement:
     """The agreement without its Markdown parsed (no clauses or links): all that events compare."""
-    built = build_agreement(dataclasses.replace(document, body=""))
-    return dataclasses.replace(built, body=document.body, body_line=document.body_line)
+    key = (document.path, id(document.fields))
+    found = built.get(key)
+    if found is None or found[0] is not document.fields:
+        found = built[key] = (document.fields, build_agreement(dataclasses.replace(document, body="")))
+    return dataclasses.replace(found[1], body=document.body, body_line=document.body_line)
 
 
 def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDocument | None, str]:
@@ -213,13 +222,13 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
              uncommitted_date: dt.date, front_matters: FieldsMemo,
-             claimed: Collection[dt.date]) -> tuple[Version, Agreement | None]:
+             claimed: Collection[dt.date], lights: Lights) -> tuple[Version, Agreement | None]:
     revision = snapshot.revision
     date = revision.authored.date() if revision is not None else uncommitted_date
     if revision is not None and revision.is_deletion:
         return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
     text, document, problem = _parse(snapshot, front_matters)
-    agreement = _light(document) if document is not None else None
+    agreement = _light(document, lights) if document is not None else None
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
@@ -261,11 +270,12 @@ def build_history(
     versions: list[Version] = []
     last_good: Agreement | None = None
     claimed: set[dt.date] = set()
+    lights: Lights = {}
     front_matters = {} if front_matters is None else front_matters
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
         version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters,
-                                      claimed)
+                                      claimed, lights)
         versions.append(version)
         claimed.update(event.declared_date for event in version.events if event.declared_date is not None)
         last_good = agreement or last_good
