@@ -102,9 +102,7 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
                 "begin the file with a line `---`, the fields (title, status, parties), and another `---`",
             )
         )
-    closing = next(
-        (number for number, line in enumerate(lines[1:], start=1) if line.rstrip() in CLOSING_FENCES), None
-    )
+    closing = next((number for number in range(1, len(lines)) if lines[number].rstrip() in CLOSING_FENCES), None)
     if closing is None:
         raise DocumentError(
             Problem(
