@@ -53,6 +53,10 @@ class CharterConfig(base.Config):
     """`off`, `recorded` (the consent ledger on the pages) or `required` (an agreement in force whose current
     text lacks the verified consent of any party fails the build and `charter check`)."""
 
+    workers = c.Type(int, default=0)
+    """Processes that diff the agreements' versions at once; 0 (the default) means one per core. A build
+    with few versions to diff uses one, whatever this says; the site is the same byte for byte."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
 
@@ -84,6 +88,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         cache_dir=root / options.cache_dir if options.cache_dir else None,
         edition_pattern=options.edition_pattern,
         consent=options.consent,
+        workers=options.workers if options.workers > 0 else os.cpu_count() or 1,
     )
 
 
