@@ -143,7 +143,8 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
     if load.errors or not pages:
         return BuildOutput(load, None, as_of, warnings, ledger)
-    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
+    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text,
+                                                                   settings.workers))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
                       ledger=ledger, former_ids=formers,
