@@ -293,3 +293,24 @@ def test_a_reader_opens_a_clause_history_from_the_agreement_page(browser: Any, s
         page.wait_for_url("**/agreements/water/history/#v3-seasons")
         assert "Dry and wet seasons" in page.locator("#v3-seasons h3").inner_text()
     assert watch.problems == []
+
+
+def test_every_clause_of_the_demo_charter_has_its_note_and_its_history(demo_site_dir: Path) -> None:
+    pages = sorted(demo_site_dir.glob("agreements/**/clauses/index.html"))
+    assert len(pages) >= 40
+    clauses = amended = 0
+    for clauses_page in pages:
+        agreement_page = clauses_page.parent.parent / "index.html"
+        agreement_html = agreement_page.read_text(encoding="utf-8")
+        headings = re.findall(r'<h2 id="([^"]+)">', agreement_html.split('<div class="charter-body">')[1]
+                              .split("</div>\n<h2 id=\"relations\">")[0])
+        noted = _Notes()
+        noted.feed(agreement_html)
+        assert list(noted.notes) == headings, agreement_page
+        sections = re.findall(r'<section class="charter-clause-history" id="([^"]+)">',
+                              clauses_page.read_text(encoding="utf-8"))
+        assert sections == headings, clauses_page
+        clauses += len(headings)
+        amended += sum("Last amended" in text for text, _ in noted.notes.values())
+    assert amended and amended < clauses, "some clauses changed since they were written, some did not"
+    assert broken_links(demo_site_dir) == []
