@@ -115,7 +115,8 @@ def test_a_cached_rebuild_follows_the_clauses_the_same_way(project: Path, tmp_pa
 def test_removed_and_restored_text_keeps_the_clause_history_across_the_gap(tmp_path: Path) -> None:
     root = write_project(tmp_path, {})
     repo = GitRepo(root)
-    repo.commit("Water", "2020-01-01T10:00:00Z", **{"agreements__water.md": agreement("W", body=SHARES.format("two"))})
+    first = agreement("W", body=SHARES.format("two"))
+    repo.commit("Water", "2020-01-01T10:00:00Z", **{"agreements__water.md": first})
     repo.git("rm", "-q", "agreements/water.md")
     repo.commit("Gone", "2020-02-01T10:00:00Z")
     repo.commit("Back", "2020-03-01T10:00:00Z",
@@ -134,7 +135,8 @@ def test_links_that_lead_nowhere_cite_nothing(tmp_path: Path) -> None:
     result = load_charter(site_settings(root), AS_OF)
     assert {problem.code for problem in result.problems} == {"link-anchor-unknown", "link-unknown"}
     cited = citations(result.charter)
-    assert {target: dict(found.by_clause) for target, found in cited.items()} == {"water": {"shares": ("seeds",)}}
+    assert {target: dict(found.by_clause) for target, found in cited.items()} == {
+        "water": {"shares": ("seeds",)}}, "a relative link may name a heading by its words"
 
 
 def cited_by(project: Path) -> dict[str, CitedBy]:
@@ -203,18 +205,22 @@ def notes(site: Path, url: str) -> dict[str, tuple[str, list[str]]]:
 def test_each_clause_of_the_page_says_when_it_last_changed_and_who_cites_it(site: Path) -> None:
     history = "history/#"
     assert notes(site, "agreements/water") == {
-        "records": ("Unchanged since version 1, 2020-01-10 · History of this clause · Cited by Seed Exchange",
+        "records": ("Unchanged since version 1, 2020-01-10 · History of this clause · "
+                    "Cited by Seed Exchange",
                     [history + "v1-records", "clauses/#records", "../seeds/"]),
         "shares": ("Last amended in version 2, 2020-06-01 · History of this clause · Cited by Forest Pact, "
-                   "Seed Exchange", [history + "v2-shares", "clauses/#shares", "../forest/", "../seeds/"]),
+                   "Seed Exchange",
+                   [history + "v2-shares", "clauses/#shares", "../forest/", "../seeds/"]),
         "disputes-rule": ("Last amended in version 4, 2022-02-01 · History of this clause",
                           [history + "v4-disputes-rule", "clauses/#disputes-rule"]),
-        "seasons": ("Last amended in version 3, 2021-03-01 · History of this clause · Cited by Seed Exchange",
+        "seasons": ("Last amended in version 3, 2021-03-01 · History of this clause · "
+                    "Cited by Seed Exchange",
                     [history + "v3-seasons", "clauses/#seasons", "../seeds/"]),
         "drought": ("Added in version 5, 2023-05-01 · History of this clause",
                     [history + "v5-drought", "clauses/#drought"]),
     }
-    assert notes(site, "agreements/seeds")["seeds"][0] == "Unchanged since version 1, 2023-05-01 · History of this clause"
+    seeds = notes(site, "agreements/seeds")["seeds"][0]
+    assert seeds == "Unchanged since version 1, 2023-05-01 · History of this clause"
 
 
 def test_the_page_shows_who_cites_it_beside_the_typed_backlinks(site: Path) -> None:

@@ -86,7 +86,8 @@ def _encode_block(block: DiffBlock) -> list[Any]:
     step = block.step
     if step is None:
         return [str(block.html)]
-    return [str(block.html), step.kind, step.anchor, step.old_anchor, step.title, step.old_title, step.section_id]
+    return [str(block.html), step.kind, step.anchor, step.old_anchor, step.title, step.old_title,
+            step.section_id]
 
 
 def _decode_block(data: list[Any]) -> DiffBlock:

@@ -34,7 +34,8 @@ class CitedBy:
 
     def clauses_cited_by(self, source: str) -> tuple[str, ...]:
         """The clauses `source` cites, in the cited text's order (WHOLE is left out)."""
-        return tuple(anchor for anchor, sources in self.by_clause.items() if anchor != WHOLE and source in sources)
+        return tuple(anchor for anchor, sources in self.by_clause.items()
+                     if anchor != WHOLE and source in sources)
 
 
 def _clause_of(agreement: Agreement) -> dict[str, str]:
@@ -51,7 +52,7 @@ def _clause_of(agreement: Agreement) -> dict[str, str]:
 
 def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
     """(cited agreement id, clause anchor or WHOLE) for every link of `source` that leads to one."""
-    found: set[tuple[str, str | None]] = set()
+    found: set[tuple[str, str]] = set()
     for link in source.links:
         target = charter.by_id.get(link.target)
         if target is not None and (not link.anchor or link.anchor in target.anchors):
@@ -59,7 +60,8 @@ def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
     for file_link in source.file_links:
         target = charter.by_path.get(file_link.path)
         if target is not None:
-            found.add((target.id, find_anchor(target.anchors, file_link.fragment) if file_link.fragment else ""))
+            anchor = find_anchor(target.anchors, file_link.fragment) if file_link.fragment else None
+            found.add((target.id, anchor or WHOLE))
     clauses: dict[str, dict[str, str]] = {}
     cited = set()
     for target_id, anchor in found:
@@ -67,7 +69,7 @@ def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
             continue
         if target_id not in clauses:
             clauses[target_id] = _clause_of(charter.by_id[target_id])
-        cited.add((target_id, clauses[target_id].get(anchor or "", WHOLE)))
+        cited.add((target_id, clauses[target_id].get(anchor, WHOLE)))
     return cited
 
 
