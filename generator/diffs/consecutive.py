@@ -8,6 +8,7 @@ as, and the diff code's fingerprint, so a rebuild after one commit reads and dif
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from generator.diffs.clauses import ChangeKind, diff_fields, diff_readings, diff
 from generator.diffs.reading import LinkText, ReadingForm, link_fingerprint, reading_form
 from generator.diffs.render import body_diff_blocks, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
+from generator.vocabulary import AMENDED, REFORMATTED
 
 DIFF_CODE = fingerprint("diffs.consecutive", "diffs.reading", "diffs.clauses", "diffs.match", "diffs.render",
                         "source.markup")
@@ -56,6 +58,8 @@ class Change:
     fields_html: Markup
     blocks: tuple[DiffBlock, ...]
     summary: str
+    visible: bool = True
+    """Whether a reader sees the body change: not when the Markdown was only re-wrapped or re-spaced."""
 
     @property
     def body_html(self) -> Markup:
@@ -79,7 +83,8 @@ def _compute(previous: Change | None, version: Version, link_text: LinkText | No
             block.change.kind, block.change.anchor, block.change.old_anchor, block.change.title,
             block.change.old_title, block.section_id))
         for block in body_diff_blocks(body_diff, id_prefix=f"v{version.number}-"))
-    return Change(version, reading, Markup(fields_html), blocks, diff_summary(body_diff))  # noqa: S704
+    return Change(version, reading, Markup(fields_html), blocks, diff_summary(body_diff),  # noqa: S704
+                  body_diff.changed or bool(body_diff.retargeted))
 
 
 def _encode_block(block: DiffBlock) -> list[Any]:
@@ -98,7 +103,7 @@ def _decode_block(data: list[Any]) -> DiffBlock:
 
 def _encode(change: Change) -> list[Any]:
     return [change.reading.to_json(), str(change.fields_html), [_encode_block(b) for b in change.blocks],
-            change.summary]
+            change.summary, change.visible]
 
 
 def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
@@ -121,10 +126,10 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
                 return _compute(previous, version, link_text)
 
             def decode(payload: list[Any], version: Version = version) -> Change:
-                reading, fields, blocks, summary = payload
+                reading, fields, blocks, summary, visible = payload
                 # Written by _encode from a Change that _compute escaped.
                 return Change(version, ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
-                              tuple(_decode_block(block) for block in blocks), str(summary))
+                              tuple(_decode_block(block) for block in blocks), str(summary), bool(visible))
 
             change = cache.get_or_compute("diffs", f"{previous_key}-{key}-{version.number}-{DIFF_CODE}",
                                           compute, encode=_encode, decode=decode)
@@ -139,3 +144,29 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
     """Agreement id -> its consecutive diffs, newest first: the one place a build computes diffs."""
     return {agreement_id: tuple(consecutive_diffs(history, cache, link_text))
             for agreement_id, history in histories.items()}
+
+
+def settle_reformatted(histories: Mapping[str, AgreementHistory], diffs: Mapping[str, tuple[Change, ...]]
+                       ) -> tuple[dict[str, AgreementHistory], dict[str, tuple[Change, ...]]]:
+    """Histories and diffs where an edit no reader sees (a paragraph re-wrapped) is "reformatted", not
+    "amended": history tells a body change from the bytes alone, and only this stage reads the text as
+    readers do. So the history table, /changes/, the feeds, the timeline and the counts all agree."""
+    settled_histories, settled_diffs = dict(histories), dict(diffs)
+    for agreement_id, changes in diffs.items():
+        settled = {change.version.number: _reformatted(change.version) for change in changes
+                   if not change.visible and any(event.kind == AMENDED for event in change.version.events)}
+        if not settled:
+            continue
+        history = histories[agreement_id]
+        settled_histories[agreement_id] = dataclasses.replace(history, versions=tuple(
+            settled.get(version.number, version) for version in history.versions))
+        settled_diffs[agreement_id] = tuple(
+            dataclasses.replace(change, version=settled.get(change.version.number, change.version))
+            for change in changes)
+    return settled_histories, settled_diffs
+
+
+def _reformatted(version: Version) -> Version:
+    events = tuple(dataclasses.replace(event, kind=REFORMATTED) if event.kind == AMENDED else event
+                   for event in version.events)
+    return dataclasses.replace(version, events=events)

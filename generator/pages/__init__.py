@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
@@ -14,6 +15,7 @@ from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.api import schema_assets
+from generator.pages.asof import as_of_pages
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.clauses import clauses_page
 from generator.pages.composite import composite_page
@@ -21,6 +23,7 @@ from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
+from generator.pages.redirects import feed_copies, redirect_assets
 from generator.pages.indexes import (
     all_agreements_page,
     level_page,
@@ -41,13 +44,15 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
-               ledger: Ledger | None = None,
+               ledger: Ledger | None = None, redirects: Mapping[str, str] | None = None,
                clause_histories: Mapping[str, Mapping[str, ClauseHistory]] | None = None) -> Site:
-    """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
+    """Every page from the stages before: nothing here reads git, opens a cache or picks a date.
+
+    `redirects` (old site path -> new) are the addresses agreements had under their former ids."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger, clause_histories or {},
-                          citations(charter))
+                          citations(charter), editions[-1] if editions else None)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -70,8 +75,14 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
             if agreement.id in context.clause_histories:
                 pages.append(clauses_page(context, agreement))
     pages.extend(editions_pages(context, editions))
+    dated, index = as_of_pages(context, editions)
+    pages.extend(dated)
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
-              *schema_assets(charter, settings.extra_fields, settings.site_url),
+              *schema_assets(charter, settings.extra_fields, settings.site_url), index,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
+    taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
+    titles = {page.url: page.title for page in pages}
+    assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
+               *feed_copies(redirects or {}, assets, urls.FEED, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))
