@@ -43,6 +43,7 @@ PAGE_TYPES = [
     PageType("agreement", "agreements/{richest}/index.html"),
     PageType("history", "agreements/{richest}/history/index.html"),
     PageType("version", "agreements/{richest}/v/2/index.html"),
+    PageType("clauses", "agreements/{richest}/clauses/index.html"),
     PageType("status", "status/index.html"),
     PageType("levels", "levels/index.html"),
     PageType("changes", "changes/index.html"),
