@@ -14,11 +14,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.cache import BlobCache
+from generator.compose import compose
 from generator.diffs.consecutive import consecutive_diffs
 from generator.diffs.lineage import ClauseHistory, clause_histories
 from generator.source.citations import WHOLE, CitedBy, citations
 from generator.source.loader import load_charter
 from tests.browser import screenshot, served_site, watched_page
+from tests.golden import assert_golden
 from tests.gitrepo import GitRepo, read_histories
 from tests.links import ORIGIN, broken_links, repeated_ids
 from tests.project import agreement, site_settings, write_project
@@ -169,6 +171,14 @@ def test_citations_by_clause_from_wiki_links_relative_links_and_sub_headings(pro
     }
     assert cited["water"].sources == ("forest", "seeds")
     assert cited["water"].clauses_cited_by("seeds") == ("records", "shares", "seasons")
+
+
+@pytest.mark.parametrize("url, golden", [("agreements/water/", "agreement-clause-notes.html"),
+                                         ("agreements/water/clauses/", "clauses.html")])
+def test_pages_match_golden(project: Path, url: str, golden: str) -> None:
+    output = compose(site_settings(project), fallback_as_of=AS_OF)
+    assert output.site is not None
+    assert_golden(f"pages/{golden}", next(page.html for page in output.site.pages if page.url == url))
 
 
 class _Notes(HTMLParser):
