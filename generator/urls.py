@@ -42,6 +42,16 @@ def change(agreement_id: str, number: int) -> str:
     return f"{history(agreement_id)}#change-{number}"
 
 
+def clause_change(agreement_id: str, section_id: str) -> str:
+    """One clause's section of a version's change, on the history page (`v<n>-<anchor>`)."""
+    return f"{history(agreement_id)}#{section_id}"
+
+
+def clauses(agreement_id: str) -> str:
+    """Each clause of the current text with the versions that changed it; `#<anchor>` is one clause's."""
+    return f"{agreement(agreement_id)}clauses/"
+
+
 def version(agreement_id: str, number: int) -> str:
     """The text as it read at version `number`."""
     return f"{agreement(agreement_id)}v/{number}/"

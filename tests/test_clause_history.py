@@ -290,6 +290,7 @@ def test_the_clause_history_page_lists_each_clause_with_only_its_versions(site: 
     assert "<h3><del>Seasons</del> <ins>Dry and wet seasons</ins></h3>" in seasons
     assert "Anchor changed from #disputes to #disputes-rule." in dict(sections)["disputes-rule"]
     assert "Cited by" in dict(sections)["shares"] and "Cited by" not in dict(sections)["drought"]
+    assert '<a href="../clauses/">clause by clause</a>' in read(site, "agreements/water/history")
 
 
 def test_every_link_of_the_site_resolves_and_no_page_repeats_an_id(site: Path) -> None:

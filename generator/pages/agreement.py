@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator import urls
 from generator.model import Agreement, Heading
-from generator.pages.clauses import KIND_LABELS, clauses_url, split_at_clauses
+from generator.pages.clauses import clauses_url, split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
@@ -57,7 +58,7 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         clauses=context.clause_histories.get(agreement.id, {}),
         clauses_url=clauses_url(agreement),
         clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
-        kind_labels=KIND_LABELS,
+        clause_change_url=lambda revision: urls.clause_change(agreement.id, revision.step.section_id),
         cited=cited,
     )
     toc = agreement_toc(agreement.headings)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.model import Agreement
 from generator.pages.history import version_label
 from generator.pages.render import SiteContext
@@ -23,7 +24,7 @@ KIND_LABELS = {"added": "Added", "changed": "Amended", "renamed": "Renamed"}
 
 
 def clauses_url(agreement: Agreement) -> str:
-    return f"{agreement.url}clauses/"
+    return urls.clauses(agreement.id)
 
 
 def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, str], ...]:
@@ -54,6 +55,7 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
         cited=context.citations.get(agreement.id),
         kind_labels=KIND_LABELS,
         version_label=lambda version: version_label(version, context),
+        clause_change_url=lambda revision: urls.clause_change(agreement.id, revision.step.section_id),
     )
     toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)
     return Page(url, f"Clauses of {agreement.title}: their history", html_text, toc, searchable=False)
