@@ -130,6 +130,22 @@ def test_removed_and_restored_text_keeps_the_clause_history_across_the_gap(tmp_p
         "shares": [(1, "added", "")], "records": [(3, "added", "")]}
 
 
+def test_uncommitted_changes_are_the_last_amendment_of_the_clauses_they_touch(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    GitRepo(root).commit("Water", "2020-01-01T10:00:00Z",
+                         **{"agreements__water.md": agreement("W", body=SHARES.format("two") + RECORDS)})
+    (root / "agreements" / "water.md").write_text(agreement("W", body=SHARES.format("four") + RECORDS),
+                                                 encoding="utf-8")
+    (root / "agreements" / "new.md").write_text(agreement("New", body=RECORDS), encoding="utf-8")
+    output = compose(site_settings(root), fallback_as_of=AS_OF)
+    assert output.site is not None
+    pages = {page.url: page.html for page in output.site.pages}
+    water, new = (re.sub(r"<[^>]+>", "", pages[f"agreements/{name}/"]) for name in ("water", "new"))
+    assert "Last amended in version 2 (uncommitted)" in water and "Unchanged since version 1, 2020-01-01" in water
+    assert "Added in version 1 (uncommitted)" in new
+    assert 'id="v2-shares"' in pages["agreements/water/history/"]
+
+
 def test_links_that_lead_nowhere_cite_nothing(tmp_path: Path) -> None:
     root = write_project(tmp_path, {
         "water.md": agreement("Water", body=SHARES.format("two")),

@@ -66,10 +66,6 @@ class Change:
         # Each block was escaped by generator.diffs.render.
         return Markup("".join(f"{block.html}\n" for block in self.blocks))  # noqa: S704
 
-    @property
-    def steps(self) -> tuple[ClauseStep, ...]:
-        return tuple(block.step for block in self.blocks if block.step is not None)
-
 
 def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
     reading = reading_form(version.body, link_text)
