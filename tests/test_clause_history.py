@@ -376,3 +376,33 @@ def test_every_clause_of_the_demo_charter_has_its_note_and_its_history(demo_site
         amended += sum("Last amended" in text for text, _ in noted.notes.values())
     assert amended and amended < clauses, "some clauses changed since they were written, some did not"
     assert unresolved(demo_site_dir) == []
+
+
+AMEND = re.compile(r"Amend (?P<id>[a-z0-9-]+): (?P<kind>rewrite|add|strike) clause '(?P<title>[^']+)'")
+
+
+def test_the_demo_clause_histories_agree_with_the_commits_that_made_them(demo_site_dir: Path) -> None:
+    """The demo's commits say which clause each amendment rewrote, added or struck: the clause histories,
+    found from the texts alone, must list exactly those versions (and the one that first wrote each)."""
+    project = demo_site_dir.parent
+    load = load_charter(site_settings(project), AS_OF)
+    _, histories = read_histories(project, {a.id: a.path for a in load.charter.agreements}, AS_OF, "charter")
+    checked = 0
+    for agreement_id, history in histories.items():
+        expected: dict[str, list[int]] = {}
+        for version in history.versions:
+            if version.number == 1:
+                expected = {clause.title: [1] for clause in version.agreement.clauses} if version.agreement else {}
+                continue
+            for said in AMEND.finditer(version.revision.message if version.revision else ""):
+                title = said["title"]
+                if said["kind"] == "strike":
+                    del expected[title]
+                else:
+                    expected[title] = [version.number] if said["kind"] == "add" else [
+                        *expected[title], version.number]
+        found = clause_histories(consecutive_diffs(history, BlobCache(None)))
+        assert {clause.title: [r.version.number for r in reversed(clause.revisions)]
+                for clause in found.values()} == expected, agreement_id
+        checked += sum(len(numbers) > 1 for numbers in expected.values())
+    assert checked > 40, "many clauses were amended"
