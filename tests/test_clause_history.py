@@ -392,7 +392,8 @@ def test_the_demo_clause_histories_agree_with_the_commits_that_made_them(demo_si
         expected: dict[str, list[int]] = {}
         for version in history.versions:
             if version.number == 1:
-                expected = {clause.title: [1] for clause in version.agreement.clauses} if version.agreement else {}
+                first = version.agreement.clauses if version.agreement else ()
+                expected = {clause.title: [1] for clause in first}
                 continue
             for said in AMEND.finditer(version.revision.message if version.revision else ""):
                 title = said["title"]
