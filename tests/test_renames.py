@@ -74,6 +74,7 @@ def test_the_old_address_its_history_and_its_versions_redirect(built: tuple[Path
     site, _ = built
     assert redirect_target(site, "agreements/water/") == "../water-commons/"
     assert redirect_target(site, "agreements/water/history/") == "../../water-commons/history/"
+    assert redirect_target(site, "agreements/water/clauses/") == "../../water-commons/clauses/"
     assert [redirect_target(site, f"agreements/water/v/{n}/") for n in (1, 2)] == [
         "../../../water-commons/v/1/", "../../../water-commons/v/2/"]
     assert not (site / "agreements/water/v/3").exists(), "version 3 never had the old id"
@@ -146,8 +147,10 @@ def test_the_history_stage_finds_each_former_id_and_its_last_version(tmp_path: P
     assert redirects(found) == {
         "agreements/river-pact/": "agreements/rivers/",
         "agreements/river-pact/history/": "agreements/rivers/history/",
+        "agreements/river-pact/clauses/": "agreements/rivers/clauses/",
         "agreements/water/": "agreements/water-commons/",
         "agreements/water/history/": "agreements/water-commons/history/",
+        "agreements/water/clauses/": "agreements/water-commons/clauses/",
         "agreements/water/v/1/": "agreements/water-commons/v/1/",
         "agreements/water/v/2/": "agreements/water-commons/v/2/"}
 

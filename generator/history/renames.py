@@ -78,13 +78,14 @@ def renamed(formers: tuple[FormerId, ...]) -> dict[str, str]:
 
 
 def redirects(formers: tuple[FormerId, ...]) -> dict[str, str]:
-    """Old site path -> new site path: the agreement's page, its history page, and each version page that
-    existed under the former id."""
+    """Old site path -> new site path: the agreement's page, its history and clauses pages, and each version
+    page that existed under the former id."""
     paths: dict[str, str] = {}
     for former in formers:
         old, new = f"agreements/{former.former}/", f"agreements/{former.current}/"
         paths[old] = new
         paths[posixpath.join(old, "history/")] = posixpath.join(new, "history/")
+        paths[posixpath.join(old, "clauses/")] = posixpath.join(new, "clauses/")
         for number in range(1, former.versions + 1):
             paths[f"{old}v/{number}/"] = f"{new}v/{number}/"
     return paths
