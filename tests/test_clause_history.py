@@ -147,6 +147,21 @@ def test_uncommitted_changes_are_the_last_amendment_of_the_clauses_they_touch(tm
     assert 'id="v2-shares"' in pages["agreements/water/history/"]
 
 
+def test_a_clause_anchored_like_a_change_leaves_no_id_twice_on_the_clauses_page(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    body = SHARES.format("two") + "## Twin {#v1-shares}\n\nNamed like a change.\n"
+    GitRepo(root).commit("Water", "2020-01-01T10:00:00Z",
+                         **{"agreements__water.md": agreement("W", body=body)})
+    output = compose(site_settings(root), fallback_as_of=AS_OF)
+    assert output.site is not None
+    pages = {page.url: page.html for page in output.site.pages}
+    clauses = pages["agreements/water/clauses/"]
+    assert clauses.count('id="v1-shares"') == 1
+    assert '<section class="charter-clause-history" id="v1-shares">' in clauses
+    assert 'id="v1-v1-shares"' in clauses, "the other change keeps its id"
+    assert pages["agreements/water/history/"].count('id="v1-shares"') == 1
+
+
 def test_links_that_lead_nowhere_cite_nothing(tmp_path: Path) -> None:
     root = write_project(tmp_path, {
         "water.md": agreement("Water", body=SHARES.format("two")),
