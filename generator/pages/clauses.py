@@ -51,7 +51,7 @@ def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
     if revision.step.section_id not in taken:
         return revision.html
     own_id = f' id="{html.escape(revision.step.section_id)}"'
-    return Markup(revision.html.replace(own_id, "", 1))  # noqa: S704 - the id of escaped diff HTML
+    return Markup(str(revision.html).replace(own_id, "", 1))  # noqa: S704 - the id of escaped diff HTML
 
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
