@@ -37,19 +37,14 @@ def history(agreement_id: str) -> str:
     return f"{agreement(agreement_id)}history/"
 
 
+def clauses(agreement_id: str) -> str:
+    """Each clause of the current text with the versions that changed it, at the clause's own anchor."""
+    return f"{agreement(agreement_id)}clauses/"
+
+
 def change(agreement_id: str, number: int) -> str:
     """Version `number`'s change against the one before, on the history page."""
     return f"{history(agreement_id)}#change-{number}"
-
-
-def clause_change(agreement_id: str, section_id: str) -> str:
-    """One clause's section of a version's change, on the history page (`v<n>-<anchor>`)."""
-    return f"{history(agreement_id)}#{section_id}"
-
-
-def clauses(agreement_id: str) -> str:
-    """Each clause of the current text with the versions that changed it; `#<anchor>` is one clause's."""
-    return f"{agreement(agreement_id)}clauses/"
 
 
 def version(agreement_id: str, number: int) -> str:
@@ -97,3 +92,8 @@ def api_file(name: str) -> str:
 
 def as_of_year(year: int) -> str:
     return f"{AS_OF}{year}/"
+
+
+def as_of_day(day: str) -> str:
+    """The as-of page opened at a date (`YYYY-MM-DD`), which its script reads from the fragment."""
+    return f"{AS_OF}#{day}"

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -22,7 +21,7 @@ from generator.source.loader import load_charter
 from tests.browser import screenshot, served_site, watched_page
 from tests.golden import assert_golden
 from tests.gitrepo import GitRepo, read_histories
-from tests.links import ORIGIN, broken_links, repeated_ids
+from tests.links import broken_links, repeated_ids
 from tests.project import agreement, site_settings, write_project
 from tests.sites import mkdocs_build
 
@@ -241,21 +240,6 @@ class _Notes(HTMLParser):
             self.notes[self.heading] = (text + data, links)
 
 
-AS_OF_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def unresolved(site: Path) -> list[str]:
-    """`broken_links`, less the as-of page's `#YYYY-MM-DD` links: its script reads the date from the
-    fragment, which names no element."""
-    def scripted(line: str) -> bool:
-        page, _, rest = line.partition(": ")
-        parts = urlsplit(urljoin(ORIGIN + page, rest.split(" (")[0]))
-        as_of = parts.path.removesuffix("index.html") == "/as-of/"
-        return as_of and AS_OF_DATE.fullmatch(parts.fragment) is not None
-
-    return [line for line in broken_links(site) if not scripted(line)]
-
-
 @pytest.fixture(scope="module")
 def site(project: Path) -> Path:
     mkdocs_build(project)
@@ -327,7 +311,7 @@ def test_the_clause_history_page_lists_each_clause_with_only_its_versions(site: 
 
 def test_every_link_of_the_site_resolves_and_no_page_repeats_an_id(site: Path) -> None:
     assert (site / "agreements/seeds/clauses/index.html").is_file()
-    assert unresolved(site) == []
+    assert broken_links(site) == []
     assert repeated_ids(site) == []
 
 
@@ -390,7 +374,7 @@ def test_every_clause_of_the_demo_charter_has_its_note_and_its_history(demo_site
         clauses += len(headings)
         amended += sum("Last amended" in text for text, _ in noted.notes.values())
     assert amended and amended < clauses, "some clauses changed since they were written, some did not"
-    assert unresolved(demo_site_dir) == []
+    assert broken_links(demo_site_dir) == []
 
 
 AMEND = re.compile(r"Amend (?P<id>[a-z0-9-]+): (?P<kind>rewrite|add|strike) clause '(?P<title>[^']+)'")

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from generator import urls
 from generator.model import Agreement, Heading
-from generator.pages.clauses import clauses_url, split_at_clauses
+from generator.pages.clauses import split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.vocabulary import RELATIONS
+from generator.vocabulary import CLAUSE_CHANGE_LABELS, RELATIONS
 
 
 _Node = tuple[Heading, list["_Node"]]
@@ -57,9 +57,9 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         successors=context.charter.successors(agreement.id),
         consent=current_consent(context, agreement),
         clauses=context.clause_histories.get(agreement.id, {}),
-        clauses_url=clauses_url(agreement),
+        clauses_url=urls.clauses(agreement.id),
         clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
-        clause_change_url=lambda revision: urls.clause_change(agreement.id, revision.step.section_id),
+        kind_labels=CLAUSE_CHANGE_LABELS,
         cited=cited,
     )
     toc = agreement_toc(agreement.headings)

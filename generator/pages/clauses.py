@@ -19,13 +19,7 @@ from generator.pages.history import version_label
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.source.markup import CLAUSE_LEVEL
-
-KIND_LABELS = {"added": "Added", "changed": "Amended", "renamed": "Renamed"}
-"""What a version did to a clause, in the reader's words ("renamed": its heading or anchor changed)."""
-
-
-def clauses_url(agreement: Agreement) -> str:
-    return urls.clauses(agreement.id)
+from generator.vocabulary import CLAUSE_CHANGE_LABELS
 
 
 def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, str], ...]:
@@ -55,7 +49,7 @@ def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
 
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
-    url = clauses_url(agreement)
+    url = urls.clauses(agreement.id)
     clauses = context.clause_histories.get(agreement.id, {})
     shown = [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
     anchors = {clause.anchor for clause in shown}
@@ -64,9 +58,8 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
         agreement=agreement,
         clauses=shown,
         cited=context.citations.get(agreement.id),
-        kind_labels=KIND_LABELS,
+        kind_labels=CLAUSE_CHANGE_LABELS,
         version_label=lambda version: version_label(version, context),
-        clause_change_url=lambda revision: urls.clause_change(agreement.id, revision.step.section_id),
         section_html=lambda revision: _section_html(revision, anchors),
     )
     toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)

@@ -34,8 +34,7 @@ class CitedBy:
 
     def clauses_cited_by(self, source: str) -> tuple[str, ...]:
         """The clauses `source` cites, in the cited text's order (WHOLE is left out)."""
-        return tuple(anchor for anchor, sources in self.by_clause.items()
-                     if anchor != WHOLE and source in sources)
+        return tuple(anchor for anchor, sources in self.by_clause.items() if anchor != WHOLE and source in sources)
 
 
 def _clause_of(agreement: Agreement) -> dict[str, str]:
@@ -52,16 +51,15 @@ def _clause_of(agreement: Agreement) -> dict[str, str]:
 
 def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
     """(cited agreement id, clause anchor or WHOLE) for every link of `source` that leads to one."""
-    found: set[tuple[str, str]] = set()
+    found: set[tuple[str, str | None]] = set()
     for link in source.links:
-        target = charter.resolve(link.target)
+        target = charter.resolve(link.target)  # a link by a former id cites the agreement that had it
         if target is not None and (not link.anchor or link.anchor in target.anchors):
             found.add((target.id, link.anchor))
     for file_link in source.file_links:
         target = charter.by_path.get(file_link.path)
         if target is not None:
-            anchor = find_anchor(target.anchors, file_link.fragment) if file_link.fragment else None
-            found.add((target.id, anchor or WHOLE))
+            found.add((target.id, find_anchor(target.anchors, file_link.fragment) if file_link.fragment else ""))
     clauses: dict[str, dict[str, str]] = {}
     cited = set()
     for target_id, anchor in found:
@@ -69,7 +67,7 @@ def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
             continue
         if target_id not in clauses:
             clauses[target_id] = _clause_of(charter.by_id[target_id])
-        cited.add((target_id, clauses[target_id].get(anchor, WHOLE)))
+        cited.add((target_id, clauses[target_id].get(anchor or "", WHOLE)))
     return cited
 
 
