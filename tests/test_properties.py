@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from generator.pages import Site, build_site
 from generator.settings import Settings
 from generator.vocabulary import KNOWN_FIELDS, LEVELS, STATUSES
 from tests.project import REPO_ROOT, agreement, write_project
-from tests.test_hostile import findings
+from tests.test_hostile import findings, scan
 
 # A generated `&anchor` may repeat; ruamel warns and goes on, which is all that matters here.
 pytestmark = pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")
@@ -143,7 +141,7 @@ def check_site(site: Site, charter: Charter) -> None:
     assert findings(site.home_html) == []
     pages = {page.url: page.html for page in site.pages}
     for agreement in charter.agreements:  # whatever raw HTML a body holds, each heading keeps its anchor, once
-        ids = Counter(re.findall(r'\sid="([^"]*)"', pages[agreement.url]))
+        ids = scan(pages[agreement.url]).ids  # parsed: raw HTML shown as text holds `id="..."` as words
         assert all(ids[heading.anchor] == 1 for heading in agreement.headings), agreement.path
 
 
