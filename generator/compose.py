@@ -115,7 +115,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     diffs = history_diffs(histories, cache, load.charter.link_text)
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger)
+                      ledger=ledger, cache=cache)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)

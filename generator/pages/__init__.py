@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
+from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.history.editions import Edition
@@ -38,11 +39,11 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
-               ledger: Ledger | None = None) -> Site:
+               ledger: Ledger | None = None, cache: BlobCache | None = None) -> Site:
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, diffs or {}, charter.files, ledger)
+                          histories, diffs or {}, charter.files, ledger, cache)
     pages = [
         composite_page(context),
         all_agreements_page(context),

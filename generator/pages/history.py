@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 
 from markupsafe import Markup
 
 from generator.diffs.payload import comparison_payload
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
+from generator.pages.bodies import version_body_html
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
@@ -87,6 +89,14 @@ def timeline(context: SiteContext, agreement: Agreement, history: AgreementHisto
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
+    """Rendered when the page is written, in the same chrome as every other history page."""
+    toc = (TocEntry("timeline", "Timeline", 2), TocEntry("versions", "Versions", 2),
+           TocEntry("changes", "Changes", 2), TocEntry("compare", "Compare versions", 2))
+    return Page(history_url(agreement), f"History of {agreement.title}",
+                lambda: history_html(context, agreement, history), toc, searchable=False, standalone=True)
+
+
+def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
     url = history_url(agreement)
     drawn = timeline(context, agreement, history, url)
     changes = context.diffs.get(agreement.id, ())
@@ -104,21 +114,31 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
         version_label=lambda version: version_label(version, context),
         version_url=lambda number: version_url(agreement, number),
     )
-    toc = (TocEntry("timeline", "Timeline", 2), TocEntry("versions", "Versions", 2),
-           TocEntry("changes", "Changes", 2), TocEntry("compare", "Compare versions", 2))
-    return Page(url, f"History of {agreement.title}", html, toc, searchable=False)
+    return html
 
 
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
+    """Each rendered when it is written: a long history's versions are never all in memory at once."""
     for version in history.versions:
-        url = version_url(agreement, version.number)
-        shown = version.agreement or agreement
-        body = context.body_html(shown, url) if version.agreement else Markup.escape(version.text)
-        ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
-        html = context.render(
-            "version.html", url,
-            agreement=agreement, shown=shown, version=version, body=body,
-            label=version_label(version, context), is_current=version is history.current,
-            labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
-        )
-        yield Page(url, f"{agreement.title} (version {version.number})", html, searchable=False)
+        yield Page(version_url(agreement, version.number), f"{agreement.title} (version {version.number})",
+                   partial(version_html, context, agreement, history, version), searchable=False,
+                   standalone=True)
+
+
+def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory,
+                 version: Version) -> str:
+    url = version_url(agreement, version.number)
+    shown = version.agreement or agreement
+    if version.agreement is None:
+        body = Markup.escape(version.text)
+    elif context.cache is not None and version.revision is not None:  # a committed text: rendered once
+        body = version_body_html(context, context.cache, shown, url)
+    else:
+        body = context.body_html(shown, url)
+    ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
+    return context.render(
+        "version.html", url,
+        agreement=agreement, shown=shown, version=version, body=body,
+        label=version_label(version, context), is_current=version is history.current,
+        labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
+    )

@@ -13,12 +13,13 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
-from generator.source.markup import FileResolver, LinkTarget, render
+from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
 from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
@@ -41,6 +42,8 @@ class SiteContext:
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
     ledger: Ledger | None = None
     """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
+    cache: BlobCache | None = None
+    """The build's cache, for the bodies of versions (generator.pages.bodies); None renders every time."""
 
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
@@ -80,9 +83,10 @@ class SiteContext:
 
         return resolve
 
-    def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
-        html = render(agreement.body, self.resolver(page_url),
-                      resolve_file=self.file_resolver(agreement, page_url, prefix),
+    def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0,
+                  resolvers: tuple[Resolver, FileResolver] | None = None) -> Markup:
+        links, files = resolvers or (self.resolver(page_url), self.file_resolver(agreement, page_url, prefix))
+        html = render(agreement.body, links, resolve_file=files,
                       trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 

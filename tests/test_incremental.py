@@ -1,0 +1,89 @@
+"""A rebuild after one amending commit renders again only what the commit changed, and rewrites no other file.
+
+Files are compared by inode and modification time: a file the build left alone keeps both, one it
+replaced has a new inode (publishing renames a new file into place). No time is measured.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.gitrepo import GitRepo
+from tests.project import agreement, write_project
+from tests.sites import mkdocs_build
+
+SEEDS = "## Seeds\n\nThe network keeps the seeds.\n\n## Exchange\n\nSeeds are exchanged each spring.\n"
+WATER_1 = "## Shares\n\nEach farm draws a share, as in [[seeds#exchange]].\n\n## Review\n\nEvery year.\n"
+WATER_2 = WATER_1.replace("draws a share", "draws an equal share")
+WATER_3 = WATER_2.replace("Every year.", "Every two years, at the spring assembly.")
+FOREST_1 = "## Paths\n\nThe forest paths stay open.\n"
+FOREST_2 = "## Paths\n\nThe forest paths stay open to all.\n\n## Fires\n\nNo fires in summer.\n"
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {path.relative_to(site).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in site.rglob("*") if path.is_file()}
+
+
+def cache_entries(project: Path, namespace: str) -> set[str]:
+    return {path.name for path in (project / ".cache" / "charter" / namespace).rglob("*.json")}
+
+
+TITLES = {"seeds": "Seed Exchange", "water": "Water Accord", "forest": "Forest Paths"}
+
+
+def amend(repo: GitRepo, name: str, body: str, date: str) -> None:
+    repo.write(f"agreements/{name}.md", agreement(TITLES[name], body=body))
+    repo.git("commit", "-q", "-am", f"Amend {name}", date=date)
+
+
+def charter_with_history(root: Path) -> GitRepo:
+    """Three agreements, two of them amended once, the water accord linking to a clause of the seeds'."""
+    bodies = {"seeds": SEEDS, "water": WATER_1, "forest": FOREST_1}
+    write_project(root, {f"{name}.md": agreement(TITLES[name], body=body) for name, body in bodies.items()})
+    repo = GitRepo(root)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Adopt three agreements", date="2021-01-10T12:00:00Z")
+    amend(repo, "water", WATER_2, "2022-02-01T12:00:00Z")
+    amend(repo, "forest", FOREST_2, "2023-03-01T12:00:00Z")
+    return repo
+
+
+def test_one_amendment_rewrites_exactly_the_pages_that_show_it(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    mkdocs_build(project)
+    site = project / "site"
+    before, bodies, diffs = stamps(site), cache_entries(project, "bodies"), cache_entries(project, "diffs")
+    assert "agreements/water/v/2/index.html" in before and "agreements/forest/v/2/index.html" in before
+
+    mkdocs_build(project)  # nothing changed: nothing is written, nothing rendered again
+    assert stamps(site) == before
+    assert (cache_entries(project, "bodies"), cache_entries(project, "diffs")) == (bodies, diffs)
+
+    amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
+    mkdocs_build(project)
+    after = stamps(site)
+    rewritten = {name for name, stamp in after.items() if before.get(name) != stamp}
+    assert set(before) - set(after) == set()
+    assert rewritten == {
+        "agreements/water/v/3/index.html",  # the new version
+        "agreements/water/v/2/index.html",  # no longer the current text
+        "agreements/water/index.html",  # its page, its history and its feed
+        "agreements/water/history/index.html",
+        "agreements/water/feed.xml",
+        "charter/index.html",  # the composite charter holds its text
+        "changes/index.html",  # the pages that list the change
+        "renewals/index.html",
+        "feed.xml",
+        "index.html",  # the home page counts versions
+        "search/search_index.json",  # its current text is searched
+        "consent/index.html",  # its current version awaits the consent of its parties,
+        "parties/river-collective/index.html",  # which each party's page links to
+        "parties/valley-farmers/index.html",
+    }
+    # Only the new version's body was rendered and only its diff computed: one new entry each.
+    assert len(cache_entries(project, "bodies") - bodies) == 1
+    assert len(cache_entries(project, "diffs") - diffs) == 1
+    assert os.listdir(tmp_path) == ["charter"]
