@@ -3,6 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The outside checkers the tests run on built sites (axe-core, the Nu HTML checker), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test lint serve check typecheck clean
@@ -13,10 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the machine's Java runs it.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 site: $(STAMP)
 	$(BIN)/charter build --strict
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,4 +36,4 @@ check: $(STAMP)
 	$(BIN)/charter check
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache node_modules

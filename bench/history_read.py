@@ -25,7 +25,10 @@ def read(config_file: str = "mkdocs.yml") -> int:
         raise SystemExit("history is off in this project: nothing to read")
     paths = {Path(path).stem: settings.relative(path) for path in agreement_files(settings)[0]}
     as_of = facts.head_date.date() if facts.head_date else dt.date(1970, 1, 1)
-    return len(agreement_histories(facts, paths, as_of, PersistentFieldsMemo(BlobCache(settings.cache_dir))))
+    front_matters = PersistentFieldsMemo(BlobCache(settings.cache_dir))
+    histories = agreement_histories(facts, paths, as_of, front_matters)
+    front_matters.save()
+    return len(histories)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import os
 import tempfile
 from collections.abc import Callable
@@ -90,3 +91,51 @@ class BlobCache:
         value = compute()
         self.write(namespace, key, encode(value))
         return value
+
+
+PACK_MAGIC = b"charter-pack 1 "
+
+
+class PackedFile:
+    """One cache file of plain values (str, bytes, int, float, None, tuples, lists and dicts of them),
+    read whole and written whole: many small entries (front matter, the parsed log) load in one read,
+    where a file per entry would cost a file-system round trip each.
+
+    The file names its `code` fingerprint and a digest of its body; anything else reads as empty. marshal
+    rather than pickle: it builds plain values only, never runs code."""
+
+    def __init__(self, path: Path | None, code: str) -> None:
+        self.path = path
+        self.code = code.encode("ascii")
+
+    def load(self) -> Any | None:
+        if self.path is None:
+            return None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        header, _, body = data.partition(b"\n")
+        expected = PACK_MAGIC + self.code + b" " + hashlib.sha256(body).hexdigest().encode("ascii")
+        if header != expected:
+            log.debug("ignoring a corrupt, foreign or stale cache file %s", self.path)
+            return None
+        try:
+            return marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def save(self, payload: Any) -> None:
+        if self.path is None:
+            return
+        body = marshal.dumps(payload)
+        header = PACK_MAGIC + self.code + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(header)
+                stream.write(body)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            log.debug("cannot write the cache file %s: %s", self.path, error)

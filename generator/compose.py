@@ -1,6 +1,7 @@
 """One build, engine-neutral, in one straight line; the plugin only hands the result over.
 
-settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id -> the consent
+settings -> one read of git -> one `as_of` -> the charter -> histories by agreement id and the ids each
+had before (the charter's `[[links]]` checked again with them) -> the consent
 ledger (with the signatures git has not checked before, in one more git process) -> diffs -> pages.
 Each stage is a function of the stages before it: none reads git, opens a cache or picks a date
 of its own. The caller supplies the only clock (`fallback_as_of`, used when there is no commit).
@@ -12,7 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.asof import decide_as_of
@@ -23,16 +24,18 @@ from generator.consent.keys import key_history
 from generator.consent.ledger import Ledger, build_ledger
 from generator.consent.policy import required_problems
 from generator.consent.statements import gather
-from generator.diffs.consecutive import history_diffs
+from generator.diffs.consecutive import history_diffs, settle_reformatted
+from generator.diffs.lineage import agreement_clause_histories
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
+from generator.history.renames import FormerId, former_ids, redirects, renamed
 from generator.history.versions import AgreementHistory
 from generator.pages import Site, build_site
 from generator.repository.model import RepositoryFacts
 from generator.repository.read import read_head_date, read_repository, repository_warnings
 from generator.repository.signatures import check_signatures
 from generator.settings import PARTIES_FILE, REGISTRY_FILES, Settings
-from generator.source.loader import LoadResult, agreement_files, load_charter
+from generator.source.loader import LoadResult, agreement_files, load_charter, with_renames
 from generator.source.parsed_cache import PersistentFieldsMemo
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -65,7 +68,7 @@ def read_git(settings: Settings) -> RepositoryFacts | None:
     registries = registry_paths(settings)
     agreements = posixpath.normpath(settings.relative(settings.agreements_dir))
     return read_repository(settings.root, [settings.relative(path) for path in paths],
-                           [agreements, *registries])
+                           [agreements, *registries], settings.cache_dir)
 
 
 def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
@@ -78,7 +81,7 @@ def consent_ledger(settings: Settings, facts: RepositoryFacts, load: LoadResult,
     statements = gather(facts, histories)
     signatures = check_signatures(settings.root, statements.commits, keys.allowed_signers(), cache)
     ledger = build_ledger(load.charter, histories, statements, signatures, keys,
-                          settings.relative(settings.agreements_dir))
+                          settings.relative(settings.agreements_dir), settings.consent_acknowledged)
     if settings.consent == "required":
         ledger = dataclasses.replace(ledger, problems=(*ledger.problems,
                                                        *required_problems(load.charter, histories, ledger)))
@@ -92,7 +95,31 @@ def check(settings: Settings, *, fallback_as_of: dt.date,
     if settings.consent == "required" and settings.history:
         return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
-    return load_charter(settings, decide_as_of(settings.as_of, head, fallback_as_of), progress=progress)
+    as_of = decide_as_of(settings.as_of, head, fallback_as_of)
+    return with_known_renames(settings, [load_charter(settings, as_of, progress=progress)], as_of)[0]
+
+
+def with_known_renames(settings: Settings, loads: Sequence[LoadResult], as_of: dt.date) -> list[LoadResult]:
+    """`loads` (the charter, and the same with edits made) with the former ids its history knows. Read only
+    when a `[[link]]` names no agreement, since it may name a former id that only the history knows."""
+    unknown = any(problem.code == "link-unknown" for load in loads for problem in load.problems)
+    if not settings.history or not unknown:
+        return list(loads)
+    facts = read_git(settings)
+    assert facts is not None
+    _, _, formers = with_history(settings, facts, loads[0], as_of, BlobCache(settings.cache_dir))
+    return [with_renames(load, renamed(formers)) for load in loads]
+
+
+def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, as_of: dt.date,
+                 cache: BlobCache) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
+    """Each agreement's history, the ids it had before, and the charter's links checked with them."""
+    paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
+    front_matters = PersistentFieldsMemo(cache)
+    histories = agreement_histories(facts, paths, as_of, front_matters)
+    front_matters.save()
+    formers = former_ids(load.charter, histories)
+    return with_renames(load, renamed(formers)), histories, formers
 
 
 def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) -> BuildOutput:
@@ -102,20 +129,25 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     load = load_charter(settings, as_of)
     pattern = settings.edition_pattern
     warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
+    cache = BlobCache(settings.cache_dir)
+    histories: dict[str, AgreementHistory] = {}
+    formers = former_ids(load.charter, histories)
+    if facts is not None:
+        load, histories, formers = with_history(settings, facts, load, as_of, cache)
+    else:
+        load = with_renames(load, renamed(formers))
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)
-    cache = BlobCache(settings.cache_dir)
-    paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, PersistentFieldsMemo(cache)) if facts is not None else {}
     ledger = consent_ledger(settings, facts, load, histories, cache) if facts is not None else None
     if ledger is not None and ledger.problems:
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
     if load.errors or not pages:
         return BuildOutput(load, None, as_of, warnings, ledger)
-    diffs = history_diffs(histories, cache, load.charter.link_text)
+    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger, cache=cache)
+                      ledger=ledger, redirects=redirects(formers),
+                      clause_histories=agreement_clause_histories(diffs), cache=cache)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)

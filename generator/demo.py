@@ -22,22 +22,25 @@ from pathlib import Path
 from generator.demo_consents import DemoKey, sign_consents
 from generator.errors import CharterError
 from generator.model import Party
-from generator.vocabulary import LEVELS
+from generator.vocabulary import (DRAFT, IN_FORCE, LAPSED, LEVELS, LIVE_STATUSES, PROPOSED, SUPERSEDED,
+                                  WITHDRAWN)
 
 PARTY_COUNT, SIGNED_CONSENTS = 20, 8
 WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
            "lapse": 1.0, "withdraw": 0.3}
-EVENT_STATUSES = {"open": {"draft"}, "adopt": {"proposed"}, "withdraw": {"draft", "proposed"},
-                  "renew": {"in-force"}, "lapse": {"in-force"}}  # any other event: a live agreement
-STATUS_CHANGES = {"open": ("proposed", "Open {doc.id} for consent"),
-                  "lapse": ("lapsed", "Record that {doc.id} has lapsed\n\nIt was due for review."),
-                  "withdraw": ("withdrawn", "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
-LIVE, MAIN = frozenset({"draft", "proposed", "in-force"}), "refs/heads/main"
+EVENT_STATUSES = {"open": {DRAFT}, "adopt": {PROPOSED}, "withdraw": {DRAFT, PROPOSED},
+                  "renew": {IN_FORCE}, "lapse": {IN_FORCE}}  # any other event: a live agreement
+STATUS_CHANGES = {"open": (PROPOSED, "Open {doc.id} for consent"),
+                  "lapse": (LAPSED, "Record that {doc.id} has lapsed\n\nIt was due for review."),
+                  "withdraw": (WITHDRAWN, "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
+LIVE, MAIN = frozenset(LIVE_STATUSES), "refs/heads/main"
 MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
-              "  custom_dir: site_overrides\nplugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
+              "  custom_dir: site_overrides\n  features: [navigation.tabs]\n"
+              "  palette: {scheme: default, primary: custom, accent: custom}\n"
+              "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
               "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
               "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
-              "  - Editions: editions/index.md\n")
+              "  - Editions: editions/index.md\n  - As of a date: as-of/index.md\n")
 
 
 def _words(text: str, separator: str = "|") -> tuple[str, ...]:
@@ -276,7 +279,7 @@ class _History:
 
     def _tag(self, name: str, commit: str = "", when: int = 0) -> None:
         """Tag the main line as it stands (or `commit`, made outside the stream, at `when`)."""
-        in_force = sum(1 for doc in self.docs.values() if doc.status == "in-force")
+        in_force = sum(1 for doc in self.docs.values() if doc.status == IN_FORCE)
         message = f"The charter as of {name}\n\n{in_force} of {len(self.docs)} agreements in force.\n"
         header = (f"tag {name}\nfrom {commit or f':{self.main}'}\n"
                   f"tagger {EDITORS} {when or self.times[self.at - 1]} +0000\n")
@@ -290,7 +293,7 @@ class _History:
         found = [(self.keys[party], f"{names[party]} <{party}@demo.example.org>",
                   f"Consent of {names[party]} to {doc.id}\n\nThe assembly read version {number} and consents "
                   f"to it.\n\nConsent-to: {doc.id} v{number}\nConsented-by: {party}")
-                 for doc in sorted(self.docs.values(), key=lambda doc: doc.id) if doc.status == "in-force"
+                 for doc in sorted(self.docs.values(), key=lambda doc: doc.id) if doc.status == IN_FORCE
                  for number in (self.versions[doc.id],) for party in doc.parties]
         return found[:count]
 
@@ -314,7 +317,7 @@ class _History:
         return ("M", doc.path, render_agreement(doc))
 
     def _adopt(self, doc: _Doc, period: int, message: str) -> Event:
-        doc = replace(doc, status="in-force", adopted=self.today, review_by=add_years(self.today, period),
+        doc = replace(doc, status=IN_FORCE, adopted=self.today, review_by=add_years(self.today, period),
                       renew_every=f"{period}y")
         trailers = "\n".join(f"Consented-by: {party}" for party in doc.parties)
         return f"{message}\n\n{trailers}", [self._save(doc)]
@@ -322,7 +325,7 @@ class _History:
     def _propose(self) -> Event:
         """A new agreement: usually a draft or proposal, sometimes adopted at once to supersede an old one."""
         rng, older, number = self.rng, list(self.docs), len(self.docs) + 1
-        in_force = [doc for doc in self.docs.values() if doc.status == "in-force"]
+        in_force = [doc for doc in self.docs.values() if doc.status == IN_FORCE]
         forced = not self.superseded and number >= self.count * 2 // 3
         old = rng.choice(in_force) if in_force and (forced or rng.random() < 0.15) else None
         topic, themes = rng.choice(TOPICS)
@@ -337,18 +340,18 @@ class _History:
         titles = ("Purpose", *rng.sample(self.length.titles, rng.randint(*self.length.start) - 1))
         clauses = tuple((title, self._sentences()) for title in titles)
         doc = _Doc(f"{slug}-{number}", f"{topic} {rng.choice(FORMS_OF_WORDS)} {rng.choice(PLACES)}",
-                   f"agreements/{slug}-{number}.md", rng.choice(("draft", "proposed", "proposed")), parties,
+                   f"agreements/{slug}-{number}.md", rng.choice((DRAFT, PROPOSED, PROPOSED)), parties,
                    themes, rng.choice(LEVELS), preamble, clauses, f"{rng.choice((3, 5, 5, 10))}y", mediators,
                    amends=(rng.choice(older),) if older and rng.random() < 0.1 else (),
                    relates_to=(rng.choice(older),) if older and rng.random() < 0.25 else ())
         if old is None:
-            verb = "Draft" if doc.status == "draft" else "Propose"
+            verb = "Draft" if doc.status == DRAFT else "Propose"
             return f"{verb} {doc.id}: {doc.title}", [self._save(doc)]
         self.superseded += 1
         title = f"{old.title.split(' (')[0]} ({self.today.year} revision)"
         doc = replace(doc, title=title, themes=old.themes, supersedes=(old.id,), amends=(), relates_to=())
         message, ops = self._adopt(doc, 5, f"Adopt {doc.id}, superseding {old.id}")
-        return message, ops + [self._save(replace(old, status="superseded"))]  # one commit: never half-done
+        return message, ops + [self._save(replace(old, status=SUPERSEDED))]  # one commit: never half-done
 
     def _reorganise(self) -> Event:
         self.reorganised = True
@@ -361,7 +364,7 @@ class _History:
         """A weighted event that the state allows; at the end, all but a few overdue reviews are renewed."""
         rng, today, keep = self.rng, self.today, max(1, self.count // 12)
         due = [doc for doc in self.docs.values()
-               if doc.status == "in-force" and doc.review_by is not None and doc.review_by <= self.last_day]
+               if doc.status == IN_FORCE and doc.review_by is not None and doc.review_by <= self.last_day]
         if due and remaining <= len(due) - keep:
             return self._renew(rng.choice(due))
         spared = due if final and len(due) <= keep else []  # left overdue on purpose

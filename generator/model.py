@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from generator import urls
 from generator.source.signing_keys import SigningKey
 from generator.vocabulary import RELATIONS
 
@@ -92,6 +93,8 @@ class Agreement:
     builds_on: tuple[str, ...] = ()
     relates_to: tuple[str, ...] = ()
     summary: str = ""
+    former_ids: tuple[str, ...] = ()
+    """Ids it had before (`former_ids:`): their addresses and `[[links]]` lead to it."""
     clauses: tuple[Clause, ...] = ()
     links: tuple[WikiLink, ...] = ()
     headings: tuple[Heading, ...] = ()
@@ -106,7 +109,7 @@ class Agreement:
 
     @property
     def url(self) -> str:
-        return f"agreements/{self.id}/"
+        return urls.agreement(self.id)
 
     @cached_property
     def anchors(self) -> frozenset[str]:
@@ -144,10 +147,42 @@ class Charter:
     themes: Mapping[str, Theme] = field(hash=False)
     parts: tuple[Part, ...] = ()
     files: LinkedFiles = field(default_factory=LinkedFiles, hash=False)
+    renamed: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Former id -> current id, as the history stage found them (git's renames and `former_ids`); empty
+    until then, when only the declared `former_ids` are known."""
 
     @cached_property
     def by_id(self) -> Mapping[str, Agreement]:
         return {agreement.id: agreement for agreement in self.agreements}
+
+    @cached_property
+    def aliases(self) -> Mapping[str, str]:
+        """Former id -> the id of the agreement that holds it now. A declared `former_ids` entry comes
+        first (the first agreement in id order, should two declare one), then what the history found; a
+        live id is never an alias, so an id given to a new agreement leads to that one."""
+        found: dict[str, str] = {}
+        for agreement in self.agreements:
+            for former in agreement.former_ids:
+                found.setdefault(former, agreement.id)
+        for former, current in self.renamed.items():
+            found.setdefault(former, current)
+        return {former: current for former, current in found.items()
+                if former not in self.by_id and current in self.by_id}
+
+    @cached_property
+    def formerly(self) -> Mapping[str, tuple[str, ...]]:
+        """Agreement id -> the former ids that lead to it, for its page."""
+        found: dict[str, list[str]] = {}
+        for former, current in sorted(self.aliases.items()):
+            found.setdefault(current, []).append(former)
+        return {current: tuple(formers) for current, formers in found.items()}
+
+    def resolve(self, agreement_id: str) -> Agreement | None:
+        """The agreement an id names: its own, else the one that had it before."""
+        found = self.by_id.get(agreement_id)
+        if found is None and agreement_id in self.aliases:
+            return self.by_id[self.aliases[agreement_id]]
+        return found
 
     @cached_property
     def by_path(self) -> Mapping[str, Agreement]:
@@ -169,8 +204,9 @@ class Charter:
 
     def link_text(self, agreement_id: str, anchor: str = "") -> str | None:
         """The words a `[[id]]` or `[[id#anchor]]` link without words of its own shows: the agreement's
-        title, and the heading's after a comma; None when the link leads nowhere."""
-        target = self.by_id.get(agreement_id)
+        title, and the heading's after a comma (a former id leads to the agreement that had it); None when the
+        link leads nowhere."""
+        target = self.resolve(agreement_id)
         if target is None:
             return None
         heading = next((h for h in target.headings if h.anchor == anchor), None)

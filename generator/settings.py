@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.consent.acknowledged import Acknowledgement
+
 PARTIES_FILE = "parties.yml"
 THEMES_FILE = "themes.yml"
 STRUCTURE_FILE = "charter.yml"
@@ -40,6 +42,9 @@ class Settings:
     consent: str = "recorded"
     """off, recorded (show the consent ledger) or required (an agreement in force lacking the verified
     consent of a party is an error)."""
+    consent_acknowledged: tuple[Acknowledgement, ...] = ()
+    """Commits whose consent warnings (an unknown party, a version that is not there) the maintainers
+    accept: history cannot be changed, and a strict build should not fail on it for ever."""
 
     def relative(self, path: Path) -> str:
         """The path as a reader of the repository names it: symlinks are not followed."""

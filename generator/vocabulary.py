@@ -14,13 +14,58 @@ ID_PATTERN: Final = re.compile(ID_REGEX + r"\Z")
 DURATION_PATTERN: Final = re.compile(DURATION_REGEX + r"\Z")
 DURATION_UNITS: Final = {"y": ("year", "years"), "m": ("month", "months")}
 
-STATUSES: Final = ("draft", "proposed", "in-force", "lapsed", "superseded", "withdrawn")
-STATUSES_REQUIRING_ADOPTED: Final = frozenset({"in-force", "lapsed", "superseded"})
-ENDED_STATUSES: Final = frozenset({"lapsed", "superseded", "withdrawn"})
+# The statuses, spelled here alone: code and templates name them by these constants.
+DRAFT: Final = "draft"
+PROPOSED: Final = "proposed"
+IN_FORCE: Final = "in-force"
+LAPSED: Final = "lapsed"
+SUPERSEDED: Final = "superseded"
+WITHDRAWN: Final = "withdrawn"
+STATUSES: Final = (DRAFT, PROPOSED, IN_FORCE, LAPSED, SUPERSEDED, WITHDRAWN)
+STATUSES_REQUIRING_ADOPTED: Final = frozenset({IN_FORCE, LAPSED, SUPERSEDED})
+LIVE_STATUSES: Final = (DRAFT, PROPOSED, IN_FORCE)
+"""Still on its way or standing; the others have ended."""
+ENDED_STATUSES: Final = (LAPSED, SUPERSEDED, WITHDRAWN)
+"""In the order of STATUSES, which editions list them in."""
 LEVELS: Final = ("local", "regional", "national", "transborder", "global")
 FORMS: Final = ("written", "practised", "institutionalised")
 DEFAULT_FORM: Final = "written"
 PARTY_KINDS: Final = ("community", "collective", "movement", "organisation", "network")
+
+# Event kind -> its label, in the documented order: what a version did, as history derives it (the
+# diffs stage settles a body change no reader sees as "reformatted"), and the dates the text declares.
+PROPOSED_EVENT: Final = "proposed"
+"""A first version: proposed with whatever status it had (an event, though spelled as a status)."""
+AMENDED: Final = "amended"
+REFORMATTED: Final = "reformatted"
+EVENT_LABELS: Final = {
+    PROPOSED_EVENT: "Proposed",
+    "adopted": "Adopted",
+    AMENDED: "Amended",
+    REFORMATTED: "Reformatted",
+    "renewed": "Renewed",
+    "status-changed": "Status changed",
+    "relations-changed": "Relations changed",
+    "moved": "Moved",
+    "metadata-only": "Details changed",
+    "unparsable": "Unreadable text",
+    "removed": "Removed",
+    "restored": "Restored",
+    "declared-adopted": "Adopted (declared)",
+    "review-due": "Review due",
+}
+EVENT_KINDS: Final = tuple(EVENT_LABELS)
+
+# What changed for an agreement from one edition to the next, in the order an edition lists it: its
+# events between the two, and the status it reached if it ended.
+EDITION_CHANGE_LABELS: Final = {
+    "added": "Added",
+    "adopted": "Adopted",
+    AMENDED: "Amended",
+    "renewed": "Renewed",
+    **{status: status.capitalize() for status in ENDED_STATUSES},
+}
+EDITION_CHANGE_KINDS: Final = tuple(EDITION_CHANGE_LABELS)
 
 # Relation field -> the label a reader sees on the *other* agreement's page.
 RELATIONS: Final = {
@@ -45,6 +90,7 @@ LIST_FIELDS: Final = (
     "themes",
     "institutionalised_as",
     *RELATIONS,
+    "former_ids",
 )
 DATE_FIELDS: Final = ("adopted", "review_by")
 TEXT_FIELDS: Final = ("id", "title", "summary", "renew_every")

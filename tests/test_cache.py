@@ -96,7 +96,9 @@ def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: 
                         **{"agreements__water.md": agreement("Water", review_by=review)})
 
     def versions(cache: BlobCache) -> list[object]:
-        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter", PersistentFieldsMemo(cache))[1]["water"]
+        memo = PersistentFieldsMemo(cache)
+        history = read_histories(git_repo.root, {"water": path}, AS_OF, "charter", memo)[1]["water"]
+        memo.save()
         return [version.agreement for version in history.versions]
 
     first_cache = BlobCache(tmp_path / "cache")
@@ -111,11 +113,13 @@ def test_front_matter_is_parsed_once_across_builds(git_repo: GitRepo, tmp_path: 
 
 
 def test_a_tampered_front_matter_entry_is_parsed_again(tmp_path: Path) -> None:
-    from generator.source.parsed_cache import NAMESPACE, PersistentFieldsMemo
+    from generator.source.parsed_cache import FILE_NAME, PersistentFieldsMemo
     from generator.source.yamlsafe import Located
 
     memo = PersistentFieldsMemo(BlobCache(tmp_path))
     memo["title: Water"] = {"title": Located("Water", 2)}
-    entry = next((tmp_path / NAMESPACE).rglob("*.json"))
-    entry.write_text(entry.read_text(encoding="utf-8").replace('"Water"', '"Forged"'), encoding="utf-8")
+    memo.save()
+    assert PersistentFieldsMemo(BlobCache(tmp_path)).get("title: Water") == {"title": Located("Water", 2)}
+    entry = tmp_path / FILE_NAME
+    entry.write_bytes(entry.read_bytes().replace(b"Water", b"Forge"))
     assert PersistentFieldsMemo(BlobCache(tmp_path)).get("title: Water") is None

@@ -74,6 +74,26 @@ CHARTER_CASES = [
                           "river-commons.md": A("River")},
          "agreements/a.md:9:7: error[link-unknown]: [[river-comons]] links to no agreement\n"
          "  help: did you mean 'river-commons'?"),
+    Case("link-renamed", {"a.md": A("Water", body="## Purpose\n\nAs in [[rivers]] and [[rivers#shares]].\n"),
+                          "river-commons.md": A("River", former_ids="[rivers]", body="## Shares\n\nx\n")},
+         "agreements/a.md:9:7: warning[link-renamed]: [[rivers]] uses a former id of 'river-commons'\n"
+         "  help: write [[river-commons]]: the link leads there now\n"
+         "agreements/a.md:9:22: warning[link-renamed]: [[rivers#shares]] uses a former id of "
+         "'river-commons'\n"
+         "  help: write [[river-commons#shares]]: the link leads there now"),
+    Case("former-id-live", {"a.md": A("Water", former_ids="[a, b]"), "b.md": A("B")},
+         "agreements/a.md:6:14: error[former-id-live]: former id 'a' is this agreement's own id\n"
+         "  help: remove 'a' from former_ids\n"
+         "agreements/a.md:6:17: error[former-id-live]: former id 'b' is the id of agreements/b.md, "
+         "which is live\n"
+         "  help: remove 'b' from former_ids, or give agreements/b.md another id"),
+    Case("former-id-duplicate", {"a.md": A("Water", former_ids="[old]"), "b.md": A("B", former_ids="[old]")},
+         "agreements/a.md:6:14: error[former-id-duplicate]: former id 'old' is also claimed by "
+         "agreements/b.md\n"
+         "  help: keep it in the former_ids of the one agreement its old address should lead to\n"
+         "agreements/b.md:6:14: error[former-id-duplicate]: former id 'old' is also claimed by "
+         "agreements/a.md\n"
+         "  help: keep it in the former_ids of the one agreement its old address should lead to"),
     Case("link-anchor-unknown", {"a.md": A("Water", body="## Purpose\n\nIntro.\nSee [[b#scope]].\n"),
                                  "b.md": A("B", body="## Purpose\n\nx\n\n## Shares\n\ny\n")},
          "agreements/a.md:10:5: error[link-anchor-unknown]: [[b#scope]]: 'b' has no heading 'scope'\n"

@@ -13,7 +13,8 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.pages.feeds import FEED_PATH, Links, build_feeds, clean, feed_identity, feed_xml, timestamp
+from generator.pages.feeds import Links, build_feeds, clean, feed_identity, feed_xml, timestamp
+from generator.urls import FEED as FEED_PATH
 from generator.pages.changes import charter_changes
 from generator.pages.site import Asset
 from tests.gitrepo import GitRepo

@@ -15,7 +15,7 @@ import git  # imported here so that GitPython's own start-up `git version` is no
 from generator.errors import CharterError
 from generator.history.versions import AgreementHistory
 from generator.repository.log import parse_log, tokens
-from generator.repository.model import Commit
+from generator.repository.model import Commit, RepositoryFacts
 from generator.repository.read import (
     NO_COMMITS,
     NOT_A_REPOSITORY,
@@ -24,6 +24,7 @@ from generator.repository.read import (
     ShallowCloneError,
     committer_date,
     read_head_date,
+    read_repository,
     repository_warnings,
 )
 from tests.gitrepo import BASE_ENV, GitRepo, read_histories
@@ -283,6 +284,36 @@ def test_git_processes_do_not_grow_with_the_number_of_files(git_repo: GitRepo,
     calls.clear()
     read_head_date(git_repo.root)
     assert [call[1] for call in calls] == ["cat-file"]
+
+
+def test_a_cached_log_reads_only_the_commits_made_since(charter_repo: GitRepo, monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """The log kept between builds gives the facts a fresh read gives: after new commits (only they are
+    read), when HEAD has not moved (no log at all), and after a rewritten history (read again whole)."""
+    specs, cache = ["agreements", "docs/parties.yml"], tmp_path / "cache"
+    paths, calls = list(PATHS.values()), count_processes(monkeypatch)
+
+    def cached_and_fresh() -> tuple[RepositoryFacts, RepositoryFacts, list[list[str]]]:
+        calls.clear()
+        cached = read_repository(charter_repo.root, paths, specs, cache)
+        logs = [call for call in calls if call[1] == "log"]
+        return cached, read_repository(charter_repo.root, paths, specs), logs
+
+    first, fresh, logs = cached_and_fresh()
+    assert first == fresh and len(logs) == 1 and logs[0][-2] == "HEAD"
+    head = charter_repo.git("rev-parse", "HEAD")
+    charter_repo.commit("Amend wells", day("2021-12-01"), **{"agreements/wells.md": wells("## Access\n\nDeep.\n")})
+    charter_repo.commit("Unrelated", day("2021-12-02"), **{"README.md": "bye\n"})
+    newer, fresh, logs = cached_and_fresh()
+    assert newer == fresh and [log[-2] for log in logs] == [f"{head}..HEAD"]
+    assert [r.subject for r in newer.revisions[:2]] == ["Amend wells", "Supersede water"]
+    assert len(newer.mainline) == len(first.mainline) + 2
+    same, fresh, logs = cached_and_fresh()
+    assert same == fresh == newer and logs == []
+    charter_repo.git("commit", "-q", "--amend", "-m", "Unrelated, reworded", date=day("2021-12-03"))
+    rewritten, fresh, logs = cached_and_fresh()
+    assert rewritten == fresh and rewritten.mainline[-1] != newer.mainline[-1]
+    assert [log[-2].endswith("..HEAD") for log in logs] == [True, False]  # tried the new commits, then all
 
 
 def count_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:

@@ -67,9 +67,11 @@ def test_one_amendment_rewrites_exactly_the_pages_that_show_it(tmp_path: Path) -
     after = stamps(site)
     rewritten = {name for name, stamp in after.items() if before.get(name) != stamp}
     assert set(before) - set(after) == set()
-    assert rewritten == {
+    assert sorted(rewritten) == sorted({
         "agreements/water/v/3/index.html",  # the new version
         "agreements/water/v/2/index.html",  # no longer the current text
+        "agreements/water/v/1/index.html",  # its comparison with the current text names the new one
+        "agreements/water/clauses/index.html",  # the clause it changed has one more change
         "agreements/water/index.html",  # its page, its history and its feed
         "agreements/water/history/index.html",
         "agreements/water/feed.xml",
@@ -82,7 +84,12 @@ def test_one_amendment_rewrites_exactly_the_pages_that_show_it(tmp_path: Path) -
         "consent/index.html",  # its current version awaits the consent of its parties,
         "parties/river-collective/index.html",  # which each party's page links to
         "parties/valley-farmers/index.html",
-    }
+        "as-of/index.json",  # the charter as of each day since the commit (the day picker's index)
+        "as-of/index.html",
+        "as-of/2024/index.html",  # the year it was recorded in, and the years whose last day it stands on
+        "as-of/2025/index.html",
+        "as-of/2026/index.html",
+    })
     # Only the new version's body was rendered and only its diff computed: one new entry each.
     assert len(cache_entries(project, "bodies") - bodies) == 1
     assert len(cache_entries(project, "diffs") - diffs) == 1

@@ -124,7 +124,7 @@ def test_a_build_and_a_check_run_a_fixed_number_of_git_processes(git_repo: GitRe
     assert [call[1] for call in calls] == ["log", "cat-file"]
     calls.clear()
     again = compose(settings_for(git_repo.root), fallback_as_of=AS_OF)
-    assert [call[1] for call in calls] == ["log", "cat-file"]
+    assert [call[1] for call in calls] == ["cat-file"]  # HEAD has not moved: the cached log is the log
     assert again.site == output.site
     calls.clear()
     assert check(settings_for(git_repo.root), fallback_as_of=AS_OF).errors == ()
@@ -162,3 +162,30 @@ def test_a_deleted_and_restored_agreement_shows_its_whole_life(git_repo: GitRepo
     changes = page(output, "changes/")
     assert changes.index(">Restored</a>") < changes.index(">Removed</a>") < changes.index(">Adopted</a>")
     assert 'id="water"' not in page(output, "editions/edition-gap/")
+
+
+def test_a_reflowed_paragraph_is_reformatted_not_amended_on_every_page(git_repo: GitRepo) -> None:
+    """History sees the bytes change; the diffs stage sees that no reader does, and every page follows it."""
+    words = "Everyone may draw water from the river in every season of the year, in turn."
+    reflowed = "Everyone may draw water\nfrom the river in every season \nof the year,   in turn.\n"
+    write_project(git_repo.root, {"water.md": agreement("Water Accord", body=f"## Access\n\n{words}\n")})
+    git_repo.commit("Adopt water", "2021-01-10T12:00:00Z")
+    git_repo.commit("Re-wrap the access clause", "2021-02-10T12:00:00Z", **{
+        "agreements__water.md": agreement("Water Accord", body=f"## Access\n\n{reflowed}")})
+    git_repo.commit("Amend access", "2021-03-10T12:00:00Z", **{
+        "agreements__water.md": agreement("Water Accord", body="## Access\n\nEveryone may draw water.\n")})
+    output = compose(settings_for(git_repo.root), fallback_as_of=AS_OF)
+    history = page(output, "agreements/water/history/")
+    rows = re.findall(r'<tr id="v(\d)">.*?<time datetime="([^"]+)">.*?<td>(.*?)</td>', history, re.DOTALL)
+    assert [(number, re.sub(r"<[^>]+>", "", events)) for number, _, events in rows] == [
+        ("3", "Amended"), ("2", "Reformatted"), ("1", "Proposed (in-force), Adopted")]
+    section = re.search(r'<section class="charter-change" id="change-2">(.*?)</section>', history, re.DOTALL)
+    assert section is not None and "no visible change" in section[1] and "clause changed" not in section[1]
+    changes = page(output, "changes/")
+    assert changes.count(">Amended</a>") == 1 and changes.count(">Reformatted</a>") == 1
+    assert "Reformatted" in page(output, "agreements/water/v/2/")
+    assert output.site is not None
+    feed = next(asset.content for asset in output.site.assets if asset.path == "feed.xml").decode()
+    assert "/v/2/reformatted</id>" in feed and "/v/2/amended" not in feed and "/v/3/amended</id>" in feed
+    renewals = page(output, "renewals/")
+    assert '<th scope="row">2021</th><td>0</td><td>1</td><td>0</td>' in renewals, "one amendment in 2021"

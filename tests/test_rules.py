@@ -163,6 +163,11 @@ DOCUMENT_CASES = [
     Case("id-invalid", {"a.md": A("Water", id="Water_Accord")},
          "agreements/a.md:6:5: error[id-invalid]: id 'Water_Accord' is not a valid id\n"
          "  help: use lower-case letters, digits and hyphens, starting with a letter or digit"),
+    Case("former-id-invalid", {"a.md": A("Water", former_ids="[old-water, ../../index, Old_Water]")},
+         "agreements/a.md:6:25: error[former-id-invalid]: former id '../../index' is not a valid id\n"
+         "  help: write the id the agreement had, in lower-case letters, digits and hyphens\n"
+         "agreements/a.md:6:38: error[former-id-invalid]: former id 'Old_Water' is not a valid id\n"
+         "  help: write the id the agreement had, in lower-case letters, digits and hyphens"),
     Case("adopted-missing", {"a.md": A("Water", status="lapsed", adopted="")},
          "agreements/a.md:3:9: error[adopted-missing]: an agreement that is lapsed needs an adopted date\n"
          "  help: add `adopted: YYYY-MM-DD`, the day the parties adopted it"),

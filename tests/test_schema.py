@@ -37,6 +37,8 @@ GOOD = {
                           "institutionalised_as: [seed-act-2019]"),
     "an-id-field": "id: water-accord\ntitle: Water\nstatus: draft\nparties: [river-collective]",
     "months": "title: Water\nstatus: draft\nparties: [river-collective]\nrenew_every: 18m",
+    "former-ids": ("title: Water\nstatus: draft\nparties: [river-collective]\n"
+                   "former_ids: [old-water, water-1999]"),
 }
 
 BAD = {  # front matter -> the code `charter check` reports; the schema must reject it too
@@ -69,6 +71,14 @@ BAD = {  # front matter -> the code `charter check` reports; the schema must rej
     "two-paragraphs": ("title: W\nstatus: draft\nparties: [river-collective]\nsummary: |\n  One.\n\n  Two.",
                        "summary-paragraphs"),
     "placeholder": ("title: 'TODO: a name'\nstatus: draft\nparties: [river-collective]", "placeholder"),
+    "bad-former-id": ("title: W\nstatus: draft\nparties: [river-collective]\nformer_ids: [Old_Water]",
+                      "former-id-invalid"),
+    "former-id-of-a-live-one": ("title: W\nstatus: draft\nparties: [river-collective]\nformer_ids: [river]",
+                                "former-id-live"),
+    "former-id-its-own": ("title: W\nstatus: draft\nparties: [river-collective]\nformer_ids: [water]",
+                          "former-id-live"),
+    "former-ids-as-text": ("title: W\nstatus: draft\nparties: [river-collective]\nformer_ids: old-water",
+                           "field-type"),
     "level-as-list": ("title: W\nstatus: draft\nparties: [river-collective]\nlevel: [local]", "field-type"),
 }
 
@@ -119,13 +129,13 @@ NOT_ABOUT_FIELDS = {
     "front-matter-missing", "front-matter-unclosed", "conflict-markers", "body-too-complex", "encoding",
     "file-too-large", "file-unreadable", "body-empty", "link-unknown", "link-anchor-unknown",
     "clause-anchor-duplicate", "registry-missing", "url-invalid", "path-outside", "agreements-dir-missing",
-    # across agreements: cycles and successors need the others' fields
-    "relation-cycle", "superseded-without-successor",
+    # across agreements: cycles, successors and a former id claimed twice need the others' fields
+    "relation-cycle", "superseded-without-successor", "former-id-duplicate",
     # a party's keys (their format is beyond a schema), and the consent ledger, read from commits
     "signing-key-invalid", "consent-party-unknown", "consent-target-unknown", "consent-missing",
 }
 NOT_ERRORS = {"superseded-still-in-force", "mediator-is-party", "review-overdue", "review-beyond-period",
-              "link-file-missing", "link-section-missing"}
+              "link-file-missing", "link-section-missing", "link-renamed"}
 
 
 def test_every_code_about_fields_has_a_row() -> None:

@@ -18,11 +18,12 @@ from pathlib import Path
 from generator.authoring.frontmatter import Change, edit
 from generator.checks.problems import Problem
 from generator.checks.suggest import did_you_mean
+from generator.compose import with_known_renames
 from generator.errors import CharterError
 from generator.model import Agreement, Charter
 from generator.settings import Settings
 from generator.source.loader import LoadResult, load_charter
-from generator.vocabulary import STATUSES_REQUIRING_ADOPTED, add_period
+from generator.vocabulary import IN_FORCE, STATUSES_REQUIRING_ADOPTED, SUPERSEDED, add_period
 
 
 class EditRefused(CharterError):
@@ -76,7 +77,7 @@ def plan_status(settings: Settings, charter: Charter, agreement_id: str, status:
     agreement = find(charter, agreement_id)
     if agreement.status == status and adopted in (None, agreement.adopted):
         return []
-    if status == "superseded" and not charter.successors(agreement_id):
+    if status == SUPERSEDED and not charter.successors(agreement_id):
         raise EditRefused(f"no agreement supersedes '{agreement_id}'; mark the one that replaces it with "
                           f"`charter supersede {agreement_id} <new-id>`, which sets both files")
     if status in STATUSES_REQUIRING_ADOPTED and agreement.adopted is None and adopted is None:
@@ -108,7 +109,7 @@ def renewal_date(agreement: Agreement, today: dt.date) -> dt.date:
 def plan_renew(settings: Settings, charter: Charter, agreement_id: str, until: dt.date | None,
                today: dt.date) -> list[FileEdit]:
     agreement = find(charter, agreement_id)
-    if agreement.status != "in-force":
+    if agreement.status != IN_FORCE:
         raise EditRefused(f"'{agreement_id}' is {agreement.status}; only an agreement in force is renewed "
                           f"(to bring it back into force: `charter status {agreement_id} in-force`)")
     review_by = until or renewal_date(agreement, today)
@@ -122,14 +123,14 @@ def plan_supersede(settings: Settings, charter: Charter, old_id: str, new_id: st
     old, new = find(charter, old_id), find(charter, new_id)
     if old.id == new.id:
         raise EditRefused("an agreement cannot supersede itself; name the old agreement, then the new one")
-    if new.status != "in-force":
+    if new.status != IN_FORCE:
         raise EditRefused(f"'{new_id}' is {new.status}: an agreement supersedes another when it comes into force; "
                           f"adopt it first with `charter status {new_id} in-force --adopted YYYY-MM-DD`")
     edits = []
     if old_id not in new.supersedes:
         edits.append(edit_agreement(settings, new, Change("supersedes", add=(old_id,))))
-    if old.status != "superseded":
-        edits.append(edit_agreement(settings, old, Change("status", "superseded")))
+    if old.status != SUPERSEDED:
+        edits.append(edit_agreement(settings, old, Change("status", SUPERSEDED)))
     return edits
 
 
@@ -154,6 +155,8 @@ def apply(settings: Settings, edits: Sequence[FileEdit]) -> LoadResult:
     """Check the charter with `edits` made, then write them all, or raise EditRefused and write nothing."""
     before = load_charter(settings, settings.as_of)
     after = load_charter(settings, settings.as_of, contents={edit.path: edit.after for edit in edits})
+    if settings.as_of is not None:  # the commands run on a day; a `[[link]]` may name a former id
+        before, after = with_known_renames(settings, [before, after], settings.as_of)
     reason = refusal(before, after)
     if reason is not None:
         raise EditRefused(reason)

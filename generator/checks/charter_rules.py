@@ -12,7 +12,7 @@ from generator.source.documents import SourceDocument
 from generator.model import Agreement, Charter, FileLink
 from generator.checks.problems import Problem, Severity
 from generator.checks.suggest import did_you_mean
-from generator.vocabulary import ACYCLIC_RELATIONS, RELATIONS, add_period
+from generator.vocabulary import ACYCLIC_RELATIONS, IN_FORCE, RELATIONS, SUPERSEDED, add_period
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def strongly_connected(graph: Mapping[str, list[str]]) -> list[list[str]]:
 
 
 def superseded_without_successor(context: CharterContext) -> Iterator[Problem]:
-    for agreement in context.charter.with_status("superseded"):
+    for agreement in context.charter.with_status(SUPERSEDED):
         if not context.charter.successors(agreement.id):
             yield _at_field(context, agreement, "status", "superseded-without-successor",
                             "status is 'superseded' but no agreement supersedes it",
@@ -162,26 +162,63 @@ def superseded_without_successor(context: CharterContext) -> Iterator[Problem]:
 
 
 def successor_in_force(context: CharterContext) -> Iterator[Problem]:
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         for target in agreement.supersedes:
             old = context.charter.by_id.get(target)
-            if old is not None and old.status == "in-force":
+            if old is not None and old.status == IN_FORCE:
                 yield _at_field(context, old, "status", "superseded-still-in-force",
                                 f"'{agreement.id}' is in force and supersedes this agreement, which is still in-force",
                                 "set `status: superseded`", Severity.WARNING)
 
 
+def former_id_collisions(context: CharterContext) -> Iterator[Problem]:
+    """A declared former id must name no live agreement and no other agreement's former id: each old
+    address leads to one page."""
+    by_id = context.charter.by_id
+    claims: dict[str, list[Agreement]] = {}
+    for agreement in context.charter.agreements:
+        for former in agreement.former_ids:
+            claims.setdefault(former, []).append(agreement)
+    for former, claimants in claims.items():
+        for agreement in claimants:
+            live = by_id.get(former)
+            if live is agreement:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-live",
+                               f"former id '{former}' is this agreement's own id",
+                               f"remove '{former}' from former_ids")
+            elif live is not None:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-live",
+                               f"former id '{former}' is the id of {live.path}, which is live",
+                               f"remove '{former}' from former_ids, or give {live.path} another id")
+            others = [other.path for other in claimants if other is not agreement]
+            if live is None and others:
+                yield _at_item(context, agreement, "former_ids", former, "former-id-duplicate",
+                               f"former id '{former}' is also claimed by {', '.join(others)}",
+                               "keep it in the former_ids of the one agreement its old address should "
+                               "lead to")
+
+
 def wiki_links(context: CharterContext) -> Iterator[Problem]:
+    """Broken `[[links]]`, and links by a former id: they still lead to the agreement, with a warning."""
     by_id = context.charter.by_id
     for agreement in context.charter.agreements:
         body_lines: list[str] = []
         for link in agreement.links:
-            target = by_id.get(link.target)
+            target = context.charter.resolve(link.target)
             anchors = target.anchors if target is not None else frozenset()
-            if target is not None and (not link.anchor or link.anchor in anchors):
+            renamed = target is not None and target.id != link.target
+            if target is not None and not renamed and (not link.anchor or link.anchor in anchors):
                 continue
             body_lines = body_lines or agreement.body.split("\n")  # split once, only for a broken link
-            column = _column(agreement, body_lines, link.line, f"[[{link.target}")
+            anchor = f"#{link.anchor}" if link.anchor else ""
+            column = _column(agreement, body_lines, link.line, f"[[{link.target}{anchor}")
+            if target is not None and renamed:
+                yield Problem(agreement.path, link.line, "link-renamed",
+                              f"[[{link.target}{anchor}]] uses a former id of '{target.id}'",
+                              f"write [[{target.id}{anchor}]]: the link leads there now", Severity.WARNING,
+                              column)
+                if not link.anchor or link.anchor in anchors:
+                    continue
             if target is None:
                 yield Problem(agreement.path, link.line, "link-unknown", f"[[{link.target}]] links to no agreement",
                               did_you_mean(link.target, by_id) or "use the id of an existing agreement",
@@ -189,7 +226,8 @@ def wiki_links(context: CharterContext) -> Iterator[Problem]:
             else:
                 clauses = [clause.anchor for clause in target.clauses]
                 yield Problem(agreement.path, link.line, "link-anchor-unknown",
-                              f"[[{link.target}#{link.anchor}]]: '{link.target}' has no heading '{link.anchor}'",
+                              f"[[{link.target}#{link.anchor}]]: '{target.id}' has no heading "
+                              f"'{link.anchor}'",
                               did_you_mean(link.anchor, anchors) or f"its clauses are: {', '.join(clauses) or 'none'}",
                               column=column)
 
@@ -264,7 +302,7 @@ def mediators_are_not_parties(context: CharterContext) -> Iterator[Problem]:
 def reviews_due(context: CharterContext) -> Iterator[Problem]:
     if context.as_of is None:
         return
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         if agreement.review_by is not None and agreement.review_by < context.as_of:
             yield _at_field(context, agreement, "review_by", "review-overdue",
                             f"review was due on {agreement.review_by.isoformat()}",
@@ -280,7 +318,7 @@ def review_within_period(context: CharterContext) -> Iterator[Problem]:
     build of the same files pass on one day and fail on another (the files record no renewal date)."""
     if context.as_of is None:
         return
-    for agreement in context.charter.with_status("in-force"):
+    for agreement in context.charter.with_status(IN_FORCE):
         if agreement.review_by is None or agreement.renew_every is None:
             continue
         start = max(context.as_of, agreement.adopted or context.as_of)
@@ -317,6 +355,7 @@ CHARTER_RULES: tuple[CharterRule, ...] = (
     relation_cycles,
     superseded_without_successor,
     successor_in_force,
+    former_id_collisions,
     wiki_links,
     file_links,
     heading_anchors,

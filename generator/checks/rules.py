@@ -130,6 +130,18 @@ def identifier(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
                       "rename the file using lower-case letters, digits and hyphens, or set `id:`")
 
 
+def former_ids(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
+    """A former id becomes an address (`/agreements/<id>/`), so it must be a valid id like any other."""
+    located = doc.fields.get("former_ids")
+    if located is None or not isinstance(located.value, list):
+        return
+    for line, column, item in zip(located.item_lines, located.item_columns, located.value):
+        if isinstance(item, str) and not ID_PATTERN.match(item):
+            yield Problem(doc.path, line, "former-id-invalid", f"former id '{item}' is not a valid id",
+                          "write the id the agreement had, in lower-case letters, digits and hyphens",
+                          column=column)
+
+
 def adopted_date(doc: SourceDocument, context: RuleContext) -> Iterator[Problem]:
     status = doc.fields.get("status")
     if status is None or not isinstance(status.value, str) or status.value not in STATUSES_REQUIRING_ADOPTED:
@@ -216,6 +228,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     enum_values,
     dates,
     identifier,
+    former_ids,
     adopted_date,
     review_after_adoption,
     renewal_period,

@@ -70,7 +70,11 @@ def _ref(name: str) -> Schema:
 
 
 LIST_ITEMS: dict[str, Schema] = {"parties": _ref("party-id"), "mediators": _ref("party-id"),
-                                 "themes": _ref("theme-id"), **{relation: _ref("agreement-id") for relation in RELATIONS}}
+                                 "themes": _ref("theme-id"),
+                                 **{relation: _ref("agreement-id") for relation in RELATIONS},
+                                 "former_ids": {"type": "string", "pattern": f"^{ID_REGEX}$",
+                                                "not": _ref("agreement-id")}}
+"""A former id is an id, and never one an agreement has now (its own included)."""
 
 
 def _field(key: str) -> Schema:

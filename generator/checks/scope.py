@@ -24,12 +24,13 @@ def neighbourhood(charter: Charter, paths: Collection[str], former_ids: Iterable
     """`paths`, what their agreements link or relate to, and what links or relates to them (or to
     `former_ids`, the ids of agreements that a change deleted or renamed)."""
     chosen = {agreement.id for agreement in charter.agreements if agreement.path in paths} | set(former_ids)
+    chosen |= {former for former, current in charter.aliases.items() if current in chosen}
     found = set(paths)
     for agreement in charter.agreements:
         targets = _targets(agreement)
         if agreement.id in chosen:
             found.add(agreement.path)
-            found.update(charter.by_id[target].path for target in targets if target in charter.by_id)
+            found.update(linked.path for linked in map(charter.resolve, targets) if linked is not None)
         elif targets & chosen:
             found.add(agreement.path)
     return frozenset(found)

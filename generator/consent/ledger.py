@@ -16,12 +16,13 @@ naming the commit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from generator.checks.problems import Problem, Severity
 from generator.checks.suggest import closest
+from generator.consent.acknowledged import Acknowledgement, is_acknowledged
 from generator.consent.keys import KeyHistory
 from generator.consent.statements import CONSENT, WITHDRAWAL, Misdirected, Statement, Statements
 from generator.history.versions import AgreementHistory, Version
@@ -198,16 +199,19 @@ def _counted(history: AgreementHistory, given: Mapping[int, list[int]]) -> list[
 
 
 def build_ledger(charter: Charter, histories: Mapping[str, AgreementHistory], statements: Statements,
-                 signatures: Mapping[str, Signature], keys: KeyHistory, agreements_shown: str) -> Ledger:
-    """The ledger of every agreement with a history, and the warnings about trailers that name nothing."""
-    problems = [_misdirected(charter, item, agreements_shown) for item in statements.misdirected]
+                 signatures: Mapping[str, Signature], keys: KeyHistory, agreements_shown: str,
+                 acknowledged: Sequence[Acknowledgement] = ()) -> Ledger:
+    """The ledger of every agreement with a history, and the warnings about trailers that name nothing
+    (but those the maintainers acknowledged)."""
+    problems = [_misdirected(charter, item, agreements_shown) for item in statements.misdirected
+                if not is_acknowledged(acknowledged, item.commit.commit)]
     unknown: dict[tuple[str, str], Statement] = {}
     known: list[tuple[Statement, Proof]] = []
     for statement in statements.found:
         if statement.party in charter.parties:
             signature = signatures.get(statement.commit.commit)
             known.append((statement, prove(statement.party, statement, signature, keys)))
-        else:
+        elif not is_acknowledged(acknowledged, statement.commit.commit, statement.party):
             unknown.setdefault((statement.commit.commit, statement.party), statement)
     problems.extend(_unknown_party(charter, statement, agreements_shown) for statement in unknown.values())
     given: dict[str, dict[int, list[int]]] = {}
@@ -255,7 +259,8 @@ def _unknown_party(charter: Charter, statement: Statement, agreements_shown: str
         f"{_named_commit(statement.commit)} records {noun} by '{statement.party}', which is not a party in "
         "the registry; it is not counted",
         f"{f'did you mean {meant!r}? ' if close else ''}A commit cannot be changed: record it again in a new "
-        f"commit (`charter consent {statement.agreement_id} --party {meant}` prints the command)",
+        f"commit (`charter consent {statement.agreement_id} --party {meant}` prints the command), then list "
+        f"\"{statement.commit.commit[:12]} {statement.party}\" under the plugin's `consent_acknowledged`",
         Severity.WARNING)
 
 
@@ -264,4 +269,5 @@ def _misdirected(charter: Charter, item: Misdirected, agreements_shown: str) -> 
         _path(charter, item.agreement_id, agreements_shown), 1, "consent-target-unknown",
         f"{_named_commit(item.commit)} {item.message}; it is not counted",
         "name a committed version as `Consent-to: <agreement-id> v<version>`; `charter consent "
-        "<agreement-id> --party <party-id>` prints the command", Severity.WARNING)
+        "<agreement-id> --party <party-id>` prints the command; then list "
+        f"\"{item.commit.commit[:12]}\" under the plugin's `consent_acknowledged`", Severity.WARNING)

@@ -12,8 +12,9 @@ from collections.abc import Iterator, Mapping
 from generator.checks.problems import Problem
 from generator.consent.ledger import DECLARED, VERIFIED, AgreementLedger, Ledger, VersionConsent
 from generator.consent.command import consent_command
-from generator.history.versions import IN_FORCE, AgreementHistory
+from generator.history.versions import AgreementHistory
 from generator.model import Charter
+from generator.vocabulary import IN_FORCE
 
 def _why(current: VersionConsent | None, party: str) -> str:
     if current is None or current.uncommitted:

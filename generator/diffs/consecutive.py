@@ -8,6 +8,7 @@ as, and the diff code's fingerprint, so a rebuild after one commit reads and dif
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,13 +16,37 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.diffs.clauses import diff_fields, diff_readings, diff_summary
+from generator.diffs.clauses import ChangeKind, diff_fields, diff_readings, diff_summary
 from generator.diffs.reading import LinkText, ReadingForm, link_fingerprint, reading_form
-from generator.diffs.render import render_body_diff_html, render_field_diff_html
+from generator.diffs.render import body_diff_blocks, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
+from generator.vocabulary import AMENDED, REFORMATTED
 
 DIFF_CODE = fingerprint("diffs.consecutive", "diffs.reading", "diffs.clauses", "diffs.match", "diffs.render",
                         "source.markup")
+
+
+@dataclass(frozen=True)
+class ClauseStep:
+    """What one version did to one clause (never "unchanged"), as much as following a clause needs."""
+
+    kind: ChangeKind
+    anchor: str
+    """Its anchor in this version ("" for the preamble)."""
+    old_anchor: str
+    """Its anchor in the version before ("" when added)."""
+    title: str
+    old_title: str
+    section_id: str
+    """Its section's id on the history page, `v<n>-<anchor>`; "" for the preamble."""
+
+
+@dataclass(frozen=True)
+class DiffBlock:
+    """A changed clause's section of a diff, or (with no step) a run of unchanged clauses folded."""
+
+    html: Markup
+    step: ClauseStep | None = None
 
 
 @dataclass(frozen=True)
@@ -31,8 +56,19 @@ class Change:
     version: Version
     reading: ReadingForm
     fields_html: Markup
-    body_html: Markup
+    blocks: tuple[DiffBlock, ...]
     summary: str
+    visible: bool = True
+    """Whether a reader sees the body change: not when the Markdown was only re-wrapped or re-spaced."""
+
+    @property
+    def body_html(self) -> Markup:
+        # Each block was escaped by generator.diffs.render.
+        return Markup("".join(f"{block.html}\n" for block in self.blocks))  # noqa: S704
+
+    @property
+    def steps(self) -> tuple[ClauseStep, ...]:
+        return tuple(block.step for block in self.blocks if block.step is not None)
 
 
 def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
@@ -41,13 +77,32 @@ def _compute(previous: Change | None, version: Version, link_text: LinkText | No
     before = previous.version.agreement if previous is not None else None
     fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
     fields_html = render_field_diff_html((*fields, *body_diff.retargeted))
-    body_html = render_body_diff_html(body_diff, id_prefix=f"v{version.number}-")
-    # Escaped by generator.diffs.render, which renders every text through html.escape.
-    return Change(version, reading, Markup(fields_html), Markup(body_html), diff_summary(body_diff))  # noqa: S704
+    blocks = tuple(
+        # Escaped by generator.diffs.render, which renders every text through html.escape.
+        DiffBlock(Markup(block.html), None if block.change is None else ClauseStep(  # noqa: S704
+            block.change.kind, block.change.anchor, block.change.old_anchor, block.change.title,
+            block.change.old_title, block.section_id))
+        for block in body_diff_blocks(body_diff, id_prefix=f"v{version.number}-"))
+    return Change(version, reading, Markup(fields_html), blocks, diff_summary(body_diff),  # noqa: S704
+                  body_diff.changed or bool(body_diff.retargeted))
+
+
+def _encode_block(block: DiffBlock) -> list[Any]:
+    step = block.step
+    if step is None:
+        return [str(block.html)]
+    return [str(block.html), step.kind, step.anchor, step.old_anchor, step.title, step.old_title, step.section_id]
+
+
+def _decode_block(data: list[Any]) -> DiffBlock:
+    html, *step = data
+    # Written by _encode_block from blocks that _compute escaped.
+    return DiffBlock(Markup(html), ClauseStep(*step) if step else None)  # noqa: S704
 
 
 def _encode(change: Change) -> list[Any]:
-    return [change.reading.to_json(), str(change.fields_html), str(change.body_html), change.summary]
+    return [change.reading.to_json(), str(change.fields_html), [_encode_block(b) for b in change.blocks],
+            change.summary, change.visible]
 
 
 def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
@@ -70,10 +125,10 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
                 return _compute(previous, version, link_text)
 
             def decode(payload: list[Any], version: Version = version) -> Change:
-                reading, fields, body, summary = payload
+                reading, fields, blocks, summary, visible = payload
                 # Written by _encode from a Change that _compute escaped.
-                return Change(version, ReadingForm.from_json(reading), Markup(fields), Markup(body),  # noqa: S704
-                              str(summary))
+                return Change(version, ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
+                              tuple(_decode_block(block) for block in blocks), str(summary), bool(visible))
 
             change = cache.get_or_compute("diffs", f"{previous_key}-{key}-{version.number}-{DIFF_CODE}",
                                           compute, encode=_encode, decode=decode)
@@ -88,3 +143,29 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
     """Agreement id -> its consecutive diffs, newest first: the one place a build computes diffs."""
     return {agreement_id: tuple(consecutive_diffs(history, cache, link_text))
             for agreement_id, history in histories.items()}
+
+
+def settle_reformatted(histories: Mapping[str, AgreementHistory], diffs: Mapping[str, tuple[Change, ...]]
+                       ) -> tuple[dict[str, AgreementHistory], dict[str, tuple[Change, ...]]]:
+    """Histories and diffs where an edit no reader sees (a paragraph re-wrapped) is "reformatted", not
+    "amended": history tells a body change from the bytes alone, and only this stage reads the text as
+    readers do. So the history table, /changes/, the feeds, the timeline and the counts all agree."""
+    settled_histories, settled_diffs = dict(histories), dict(diffs)
+    for agreement_id, changes in diffs.items():
+        settled = {change.version.number: _reformatted(change.version) for change in changes
+                   if not change.visible and any(event.kind == AMENDED for event in change.version.events)}
+        if not settled:
+            continue
+        history = histories[agreement_id]
+        settled_histories[agreement_id] = dataclasses.replace(history, versions=tuple(
+            settled.get(version.number, version) for version in history.versions))
+        settled_diffs[agreement_id] = tuple(
+            dataclasses.replace(change, version=settled.get(change.version.number, change.version))
+            for change in changes)
+    return settled_histories, settled_diffs
+
+
+def _reformatted(version: Version) -> Version:
+    events = tuple(dataclasses.replace(event, kind=REFORMATTED) if event.kind == AMENDED else event
+                   for event in version.events)
+    return dataclasses.replace(version, events=events)

@@ -178,17 +178,24 @@ def _heading(change: ClauseChange) -> str:
     return f"<h3>{html.escape(title)}</h3>"
 
 
-def _section(change: ClauseChange, id_prefix: str, used_ids: set[str]) -> str:
+def _section_id(change: ClauseChange, id_prefix: str, used_ids: set[str]) -> str:
+    """A changed clause's id on the page of diffs (`v7-<anchor>`, then `-2`... if taken); "" without one."""
+    if not id_prefix or change.is_preamble:
+        return ""
+    base = f"{id_prefix}{change.anchor or change.old_anchor}"
+    element_id, number = base, 2
+    while element_id in used_ids:
+        element_id, number = f"{base}-{number}", number + 1
+    used_ids.add(element_id)
+    return element_id
+
+
+def _section(change: ClauseChange, element_id: str) -> str:
     classes = f"charter-diff__clause charter-diff__clause--{change.kind}"
     attributes = (
         f' class="{classes} charter-diff__clause--preamble"' if change.is_preamble else f' class="{classes}"'
     )
-    if id_prefix and not change.is_preamble:
-        base = f"{id_prefix}{change.anchor or change.old_anchor}"
-        element_id, number = base, 2
-        while element_id in used_ids:
-            element_id, number = f"{base}-{number}", number + 1
-        used_ids.add(element_id)
+    if element_id:
         attributes += f' id="{html.escape(element_id)}"'
     lines = [f"<section{attributes}>", _heading(change)]
     if change.kind == "renamed" and change.old_anchor != change.anchor:
@@ -210,13 +217,23 @@ def _folded(titles: Sequence[str]) -> str:
     return f'<p class="charter-diff__folded">{len(titles)} {noun}: {names}</p>'
 
 
-def render_body_diff_html(diff: BodyDiff, *, id_prefix: str = "") -> str:
+@dataclass(frozen=True)
+class DiffBlock:
+    """One block of a body's diff: a changed clause's section, or a run of unchanged clauses folded."""
+
+    html: str
+    change: ClauseChange | None = None
+    """None for a folded run."""
+    section_id: str = ""
+
+
+def body_diff_blocks(diff: BodyDiff, *, id_prefix: str = "") -> tuple[DiffBlock, ...]:
     """Changed clauses under their headings with `<ins>`/`<del>`; each run of unchanged ones folded.
 
     `id_prefix` (for example `v7-`) gives each clause's section the id `v7-<anchor>`, unique on a
     history page that shows every version's changes; without it the sections have no id.
     """
-    blocks: list[str] = []
+    blocks: list[DiffBlock] = []
     unchanged: list[str] = []
     used_ids: set[str] = set()
     for change in diff.clauses:
@@ -225,12 +242,18 @@ def render_body_diff_html(diff: BodyDiff, *, id_prefix: str = "") -> str:
                 unchanged.append(change.title)
             continue
         if unchanged:
-            blocks.append(_folded(unchanged))
+            blocks.append(DiffBlock(_folded(unchanged)))
             unchanged = []
-        blocks.append(_section(change, id_prefix, used_ids))
+        element_id = _section_id(change, id_prefix, used_ids)
+        blocks.append(DiffBlock(_section(change, element_id), change, element_id))
     if unchanged:
-        blocks.append(_folded(unchanged))
-    return "".join(f"{block}\n" for block in blocks)
+        blocks.append(DiffBlock(_folded(unchanged)))
+    return tuple(blocks)
+
+
+def render_body_diff_html(diff: BodyDiff, *, id_prefix: str = "") -> str:
+    """The blocks of `body_diff_blocks`, one after the other."""
+    return "".join(f"{block.html}\n" for block in body_diff_blocks(diff, id_prefix=id_prefix))
 
 
 def render_field_diff_html(changes: Sequence[FieldChange]) -> str:

@@ -10,6 +10,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from generator.asof import ConfigError, configured_as_of
+from generator.consent.acknowledged import parse_acknowledgements
 from generator.errors import CharterError
 from generator.settings import Settings
 from generator.vocabulary import CONSENT_POLICIES
@@ -53,6 +54,10 @@ class CharterConfig(base.Config):
     """`off`, `recorded` (the consent ledger on the pages) or `required` (an agreement in force whose current
     text lacks the verified consent of any party fails the build and `charter check`)."""
 
+    consent_acknowledged = c.ListOfItems(c.Type(str), default=[])
+    """Consent warnings read and accepted, each `<commit> <party-id>` (or `<commit>` for all of the commit's):
+    a commit cannot be changed, so its warning would otherwise fail every strict build."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
 
@@ -84,6 +89,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         cache_dir=root / options.cache_dir if options.cache_dir else None,
         edition_pattern=options.edition_pattern,
         consent=options.consent,
+        consent_acknowledged=parse_acknowledgements(options.consent_acknowledged),
     )
 
 

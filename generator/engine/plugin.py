@@ -103,6 +103,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
                 page.meta["description"] = html.escape(generated.description)
             if not generated.searchable:
                 page.meta["search"] = {"exclude": True}
+            if not generated.toc:
+                page.meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

@@ -147,7 +147,7 @@ class Renderer:
         file = File.generated(self.config, f"{url}index.md", content="")
         page = MkDocsPage(None, file, self.config)
         page.markdown, page.content = "", content
-        page.meta = {"title": title, "search": {"exclude": True}}
+        page.meta = {"title": title, "search": {"exclude": True}, **({} if toc else {"hide": ["toc"]})}
         page.toc = TableOfContents(toc_links(toc))
         page.update_date = self.update_date
         page.active = True

@@ -30,11 +30,7 @@ from dataclasses import dataclass, field, replace
 from generator.history.versions import AgreementHistory, Version, changes
 from generator.model import Agreement, Charter
 from generator.repository.model import RepositoryFacts, Tag
-
-CHANGE_KINDS = ("added", "adopted", "amended", "renewed", "lapsed", "superseded", "withdrawn")
-"""The order in which an edition's changes are listed."""
-REACHED_STATUSES = ("lapsed", "superseded", "withdrawn")
-"""Kinds named after the status an agreement reached between two editions."""
+from generator.vocabulary import AMENDED, EDITION_CHANGE_KINDS, ENDED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -87,19 +83,19 @@ class EditionChanges:
     withdrawn: tuple[AgreementChange, ...] = ()
 
     def of(self, kind: str) -> tuple[AgreementChange, ...]:
-        if kind not in CHANGE_KINDS:
+        if kind not in EDITION_CHANGE_KINDS:
             raise KeyError(kind)
         found: tuple[AgreementChange, ...] = getattr(self, kind)
         return found
 
     @property
     def sections(self) -> tuple[tuple[str, tuple[AgreementChange, ...]], ...]:
-        """(kind, changes) for every kind that has any, in `CHANGE_KINDS` order."""
-        return tuple((kind, self.of(kind)) for kind in CHANGE_KINDS if self.of(kind))
+        """(kind, changes) for every kind that has any, in `EDITION_CHANGE_KINDS` order."""
+        return tuple((kind, self.of(kind)) for kind in EDITION_CHANGE_KINDS if self.of(kind))
 
     @property
     def total(self) -> int:
-        return sum(len(self.of(kind)) for kind in CHANGE_KINDS)
+        return sum(len(self.of(kind)) for kind in EDITION_CHANGE_KINDS)
 
 
 def matching_tags(facts: RepositoryFacts, pattern: str) -> tuple[Tag, ...]:
@@ -162,7 +158,7 @@ def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[s
 def _amendments(history: AgreementHistory | None, before: int, after: int) -> tuple[int, ...]:
     numbers = tuple(
         version.number for version in (history.versions if history is not None else ())
-        if before < version.number <= after and any(event.kind == "amended" for event in version.events)
+        if before < version.number <= after and any(event.kind == AMENDED for event in version.events)
     )
     return numbers or (after,)
 
@@ -173,7 +169,7 @@ def _kinds(before: Agreement | None, after: Agreement) -> Iterator[str]:
     if before is None:
         yield "added"
     yield from (kind for kind in ("adopted", "amended", "renewed") if kind in events)
-    for status in REACHED_STATUSES:
+    for status in ENDED_STATUSES:
         if after.status == status and (before is None or before.status != status):
             yield status
 
@@ -185,12 +181,12 @@ def edition_changes(previous: Edition | None, edition: Edition,
     A new agreement that came in force is both added and adopted, as its first version's events are
     proposed and adopted. Each list keeps the charter's order of agreements.
     """
-    found: dict[str, list[AgreementChange]] = {kind: [] for kind in CHANGE_KINDS}
+    found: dict[str, list[AgreementChange]] = {kind: [] for kind in EDITION_CHANGE_KINDS}
     for agreement in edition.charter.agreements:
         before = previous.charter.by_id.get(agreement.id) if previous is not None else None
         old = previous.versions.get(agreement.id) if previous is not None and before is not None else None
         new = edition.versions.get(agreement.id, 0)
         for kind in _kinds(before, agreement):
-            numbers = _amendments(histories.get(agreement.id), old or 0, new) if kind == "amended" else ()
+            numbers = _amendments(histories.get(agreement.id), old or 0, new) if kind == AMENDED else ()
             found[kind].append(AgreementChange(agreement, old, new, numbers))
     return EditionChanges(**{kind: tuple(items) for kind, items in found.items()})

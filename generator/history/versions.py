@@ -25,27 +25,9 @@ from generator.model import Agreement
 from generator.repository.model import Revision
 from generator.source.agreements import build_agreement
 from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, decode, parse_document
-from generator.vocabulary import RELATIONS, duration_words
+from generator.vocabulary import AMENDED, IN_FORCE, PROPOSED_EVENT, RELATIONS, duration_words
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-
-IN_FORCE = "in-force"
-EVENT_KINDS = (
-    "proposed",
-    "adopted",
-    "amended",
-    "renewed",
-    "status-changed",
-    "relations-changed",
-    "moved",
-    "metadata-only",
-    "unparsable",
-    "removed",
-    "restored",
-    "declared-adopted",
-    "review-due",
-)
 
 
 @dataclass(frozen=True)
@@ -177,7 +159,7 @@ def changes(
         found.append(("adopted", f"from {before.status}" if before is not None else ""))
     if before is not None:
         if _normalised_body(before.body) != _normalised_body(after.body):
-            found.append(("amended", ""))
+            found.append((AMENDED, ""))
         if _renewed(before, after):
             period = duration_words(after.renew_every or "")
             renewal = f"review by {after.review_by}" if after.review_by else f"every {period}"
@@ -223,7 +205,7 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
-        found.append(("proposed", agreement.status if agreement is not None else ""))
+        found.append((PROPOSED_EVENT, agreement.status if agreement is not None else ""))
     elif before.is_removed:
         found.append(("restored", ""))
     if agreement is None:

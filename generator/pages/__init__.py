@@ -5,21 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
+from generator.diffs.lineage import ClauseHistory
 from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
 from generator.pages.api import schema_assets
+from generator.pages.asof import as_of_pages
 from generator.pages.changes import changes_page, renewals_page
+from generator.pages.clauses import clauses_page
 from generator.pages.composite import composite_page
 from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
+from generator.pages.redirects import feed_copies, redirect_assets
 from generator.pages.indexes import (
     all_agreements_page,
     level_page,
@@ -32,6 +37,7 @@ from generator.pages.indexes import (
 from generator.pages.render import SiteContext, template_environment
 from generator.pages.site import Asset, Page, Site, TocEntry, relative_url
 from generator.settings import Settings
+from generator.source.citations import citations
 
 __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 
@@ -39,11 +45,16 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
-               ledger: Ledger | None = None, cache: BlobCache | None = None) -> Site:
-    """Every page from the stages before: nothing here reads git, opens a cache or picks a date."""
+               ledger: Ledger | None = None, redirects: Mapping[str, str] | None = None,
+               clause_histories: Mapping[str, Mapping[str, ClauseHistory]] | None = None,
+               cache: BlobCache | None = None) -> Site:
+    """Every page from the stages before: nothing here reads git, opens a cache or picks a date.
+
+    `redirects` (old site path -> new) are the addresses agreements had under their former ids."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
-                          histories, diffs or {}, charter.files, ledger, cache)
+                          histories, diffs or {}, charter.files, ledger, clause_histories or {},
+                          citations(charter), editions[-1] if editions else None, cache)
     pages = [
         composite_page(context),
         all_agreements_page(context),
@@ -63,9 +74,17 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
         if history is not None and history.versions:
             pages.append(history_page(context, agreement, history))
             pages.extend(version_pages(context, agreement, history))
+            if agreement.id in context.clause_histories:
+                pages.append(clauses_page(context, agreement))
     pages.extend(editions_pages(context, editions))
+    dated, index = as_of_pages(context, editions)
+    pages.extend(dated)
     assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
-              *schema_assets(charter, settings.extra_fields, settings.site_url),
+              *schema_assets(charter, settings.extra_fields, settings.site_url), index,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
+    taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
+    titles = {page.url: page.title for page in pages}
+    assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
+               *feed_copies(redirects or {}, assets, urls.FEED, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

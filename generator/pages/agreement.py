@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.model import Agreement, Heading
+from generator.pages.clauses import KIND_LABELS, clauses_url, split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
@@ -43,16 +44,23 @@ def backlinks(context: SiteContext, agreement: Agreement) -> list[tuple[str, tup
 
 def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
     url = agreement.url
+    cited = context.citations.get(agreement.id)
     html = context.render(
         "agreement.html",
         url,
         agreement=agreement,
-        body=context.body_html(agreement, url),
+        body_parts=split_at_clauses(context.body_html(agreement, url),
+                                    [clause.anchor for clause in agreement.clauses]),
         backlinks=backlinks(context, agreement),
         successors=context.charter.successors(agreement.id),
         consent=current_consent(context, agreement),
+        clauses=context.clause_histories.get(agreement.id, {}),
+        clauses_url=clauses_url(agreement),
+        clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
+        kind_labels=KIND_LABELS,
+        cited=cited,
     )
     toc = agreement_toc(agreement.headings)
-    if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement):
+    if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement) or cited:
         toc += (TocEntry("relations", "Relations", 2),)
     return Page(url, agreement.title, html, toc, agreement.summary)

@@ -26,13 +26,14 @@ from html import escape
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.history.versions import AgreementHistory, Event, Version
 from generator.model import Agreement, Charter
-from generator.pages.history import EVENT_LABELS, history_url, version_url
 from generator.pages.home import renewals_due
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.pages.timeline import STYLES
+from generator.vocabulary import EVENT_LABELS
 
 CHANGES_LIMIT = 200
 COUNTED_KINDS = ("adopted", "amended", "renewed")
@@ -63,12 +64,12 @@ class Change:
 
     @property
     def version_url(self) -> str:
-        return version_url(self.agreement, self.version.number)
+        return urls.version(self.agreement.id, self.version.number)
 
     @property
     def change_url(self) -> str:
         """The version's section on the history page, which shows what it changed."""
-        return f"{history_url(self.agreement)}#change-{self.version.number}"
+        return urls.change(self.agreement.id, self.version.number)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def year_chart_svg(years: Sequence[YearCount]) -> str:
 
 
 def changes_page(context: SiteContext) -> Page:
-    url = "changes/"
+    url = urls.CHANGES
     found = charter_changes(context.charter, context.histories)
     html = context.render("changes.html", url, changes=found[:CHANGES_LIMIT], total=len(found),
                           limit=CHANGES_LIMIT)
@@ -213,7 +214,7 @@ def changes_page(context: SiteContext) -> Page:
 
 
 def renewals_page(context: SiteContext) -> Page:
-    url = "renewals/"
+    url = urls.RENEWALS
     years = yearly_counts(context.charter, context.histories)
     due = [(agreement, last_renewal(agreement, context.histories.get(agreement.id)))
            for agreement in renewals_due(context)]

@@ -6,11 +6,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from generator import urls
 from generator.model import Agreement, Charter, Part
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
+from generator.vocabulary import IN_FORCE
 
-URL = "charter/"
 OTHER_PART = "Other agreements"
 
 
@@ -40,7 +41,7 @@ def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
     for index, part in enumerate(parts):
         for theme in part.themes:
             part_of_theme.setdefault(theme, index)
-    for agreement in charter.with_status("in-force"):
+    for agreement in charter.with_status(IN_FORCE):
         named = [index for index, part in enumerate(parts) if agreement.id in part.agreements]
         themed = [part_of_theme[theme] for theme in agreement.themes if theme in part_of_theme]
         placed[(named or themed or [len(parts)])[0]].append(agreement)
@@ -52,7 +53,7 @@ def place_agreements(charter: Charter) -> tuple[PlacedPart, ...]:
     )
 
 
-def composite_page(context: SiteContext, charter: Charter | None = None, url: str = URL, title: str | None = None,
+def composite_page(context: SiteContext, charter: Charter | None = None, url: str = urls.CHARTER, title: str | None = None,
                    template: str = "composite.html", **values: Any) -> Page:
     """The charter's full text; an edition passes the charter as it stood, its own page and a template
     that extends composite.html, so both read alike. Links resolve against the charter shown."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from generator import urls
 from generator.consent.ledger import VersionConsent
-from generator.history.versions import IN_FORCE
 from generator.model import Agreement
 from generator.pages.render import SiteContext
 from generator.pages.site import Page
+from generator.vocabulary import IN_FORCE
 
-CONSENT_URL = "consent/"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def awaiting(lacking: list[Shortfall], party_id: str) -> list[Shortfall]:
 
 def consent_page(context: SiteContext, policy: str) -> Page:
     in_force = context.charter.with_status(IN_FORCE)
-    html = context.render("consent.html", CONSENT_URL, shortfalls=shortfalls(context), in_force=len(in_force),
-                          policy=policy)
-    return Page(CONSENT_URL, "Consent", html,
+    html = context.render("consent.html", urls.CONSENT, shortfalls=shortfalls(context),
+                          in_force=len(in_force), policy=policy)
+    return Page(urls.CONSENT, "Consent", html,
                 description="Agreements in force without the verified consent of all their parties.")

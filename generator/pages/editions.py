@@ -12,22 +12,13 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from generator import urls
 from generator.history.editions import AgreementChange, Edition, EditionChanges, edition_changes
 from generator.pages.composite import composite_page
-from generator.pages.history import history_url
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
+from generator.vocabulary import EDITION_CHANGE_LABELS
 
-URL = "editions/"
-KIND_LABELS = {
-    "added": "Added",
-    "adopted": "Adopted",
-    "amended": "Amended",
-    "renewed": "Renewed",
-    "lapsed": "Lapsed",
-    "superseded": "Superseded",
-    "withdrawn": "Withdrawn",
-}
 
 
 @dataclass(frozen=True)
@@ -46,9 +37,10 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "edition"
 
 
-def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[EditionEntry, ...]:
-    """Oldest first; two tags that slug alike get -2, -3... in that order, so addresses are stable."""
-    entries: list[EditionEntry] = []
+def edition_addresses(editions: Sequence[Edition]) -> tuple[str, ...]:
+    """Each edition's page, oldest first; two tags that slug alike get -2, -3... in that order, so
+    addresses are stable."""
+    addresses: list[str] = []
     taken: set[str] = set()
     for edition in editions:
         base = candidate = slug(edition.name)
@@ -57,15 +49,23 @@ def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[
             suffix += 1
             candidate = f"{base}-{suffix}"
         taken.add(candidate)
+        addresses.append(urls.edition(candidate))
+    return tuple(addresses)
+
+
+def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[EditionEntry, ...]:
+    """Oldest first, each with its changes since the one before."""
+    entries: list[EditionEntry] = []
+    for edition, url in zip(editions, edition_addresses(editions), strict=True):
         previous = entries[-1] if entries else None
         changes = edition_changes(previous.edition if previous else None, edition, context.histories)
-        entries.append(EditionEntry(edition, f"{URL}{candidate}/", previous, changes))
+        entries.append(EditionEntry(edition, url, previous, changes))
     return tuple(entries)
 
 
 def amendment_links(change: AgreementChange) -> tuple[tuple[int, str], ...]:
     """(version, address of its change on the history page) for each version that amended the text."""
-    return tuple((number, f"{history_url(change.agreement)}#change-{number}") for number in change.amendments)
+    return tuple((number, urls.change(change.agreement.id, number)) for number in change.amendments)
 
 
 def counts(changes: EditionChanges) -> str:
@@ -74,8 +74,9 @@ def counts(changes: EditionChanges) -> str:
 
 
 def editions_index_page(context: SiteContext, entries: Sequence[EditionEntry]) -> Page:
-    html = context.render("editions.html", URL, entries=tuple(reversed(entries)), counts=counts)
-    return Page(URL, "Editions", html, description="The charter as it stood at each edition, newest first.")
+    html = context.render("editions.html", urls.EDITIONS, entries=tuple(reversed(entries)), counts=counts)
+    return Page(urls.EDITIONS, "Editions", html,
+                description="The charter as it stood at each edition, newest first.")
 
 
 def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEntry | None,
@@ -83,8 +84,8 @@ def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEn
     edition = entry.edition
     page = composite_page(
         context, edition.charter, entry.url, f"{context.charter.title}: {edition.name}", "edition.html",
-        entry=entry, edition=edition, following=following, total=total, labels=KIND_LABELS,
-        amendment_links=amendment_links, index_url=URL,
+        entry=entry, edition=edition, following=following, total=total, labels=EDITION_CHANGE_LABELS,
+        amendment_links=amendment_links, index_url=urls.EDITIONS,
     )
     toc = (TocEntry("edition_changes", "What changed", 2),
            TocEntry("edition_text", "The charter as it stood", 2), *page.toc)

@@ -21,22 +21,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
+from generator import urls
 from generator.history.versions import AgreementHistory
 from generator.model import Agreement, Charter
 from generator.pages.changes import Change, charter_changes
-from generator.pages.history import history_url
 from generator.pages.site import Asset
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 TAG_PREFIX = "tag:charter,2000:"
-FEED_PATH = "feed.xml"
 FEED_ENTRIES = 50
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def feed_path(agreement: Agreement) -> str:
-    return f"{agreement.url}{FEED_PATH}"
 
 
 def feed_identity(title: str, site_url: str | None = None, feed_id: str | None = None) -> str:
@@ -53,7 +48,7 @@ def feed_identity(title: str, site_url: str | None = None, feed_id: str | None =
 
 def entry_id(change: Change, identity: str) -> str:
     """Independent of the build time, so an entry keeps its id for good."""
-    return f"{TAG_PREFIX}{identity}/agreements/{change.agreement.id}/v/{change.version.number}/{change.event.kind}"
+    return f"{TAG_PREFIX}{identity}/{urls.version(change.agreement.id, change.version.number)}{change.event.kind}"
 
 
 def clean(text: str) -> str:
@@ -126,7 +121,7 @@ def feed_xml(path: str, identity: str, title: str, page: str, changes: Sequence[
     if base is not None:
         attributes[XML_BASE] = base
     feed = ET.Element("feed", attributes)
-    _text(feed, "id", f"{TAG_PREFIX}{identity}/{path.removesuffix(FEED_PATH)}feed")
+    _text(feed, "id", f"{TAG_PREFIX}{identity}/{path.removesuffix(urls.FEED)}feed")
     _text(feed, "title", title, type="text")
     dates = [change.version.revision.authored for change in changes if change.version.revision is not None]
     _text(feed, "updated", timestamp(max(dates, key=timestamp)) if dates else timestamp(as_of))
@@ -146,8 +141,8 @@ def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_
     links = Links(site_url)
     identity = feed_identity(charter.title, site_url, feed_id)
     changes = charter_changes(charter, histories, committed_only=True)
-    assets = [Asset(FEED_PATH, feed_xml(
-        FEED_PATH, identity, f"{charter.title}: recent changes", "changes/",
+    assets = [Asset(urls.FEED, feed_xml(
+        urls.FEED, identity, f"{charter.title}: recent changes", urls.CHANGES,
         changes[:FEED_ENTRIES], charter.title, as_of, links,
     ))]
     by_agreement: dict[str, list[Change]] = {}
@@ -157,9 +152,9 @@ def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_
         history = histories.get(agreement.id)
         if history is None or not history.versions:
             continue
-        path = feed_path(agreement)
+        path = urls.agreement_feed(agreement.id)
         assets.append(Asset(path, feed_xml(
-            path, identity, f"{agreement.title}: changes", history_url(agreement),
+            path, identity, f"{agreement.title}: changes", urls.history(agreement.id),
             by_agreement.get(agreement.id, [])[:FEED_ENTRIES], charter.title, as_of, links,
         )))
     return tuple(assets)

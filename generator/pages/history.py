@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import partial
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.diffs.payload import comparison_payload
+from generator.history.intervals import Interval
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
-from generator.pages.bodies import version_body_html
+from generator.pages.bodies import Shown, version_body
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
-
-EVENT_LABELS = {
-    "proposed": "Proposed",
-    "adopted": "Adopted",
-    "amended": "Amended",
-    "renewed": "Renewed",
-    "status-changed": "Status changed",
-    "relations-changed": "Relations changed",
-    "moved": "Moved",
-    "metadata-only": "Details changed",
-    "unparsable": "Unreadable text",
-    "removed": "Removed",
-    "restored": "Restored",
-    "declared-adopted": "Adopted (declared)",
-    "review-due": "Review due",
-}
-
-
-def history_url(agreement: Agreement) -> str:
-    return f"{agreement.url}history/"
-
-
-def version_url(agreement: Agreement, number: int) -> str:
-    return f"{agreement.url}v/{number}/"
+from generator.vocabulary import EVENT_LABELS, IN_FORCE
 
 
 SCRIPT_UNSAFE = re.compile("[&<>\u2028\u2029\ue000-\uf8ff]")
@@ -76,15 +55,15 @@ def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> Timeline:
     """A mark per version, and the declared adoption where no version is drawn at it."""
-    marks = [version_mark(context, version, relative_url(url, version_url(agreement, version.number)))
+    marks = [version_mark(context, version, relative_url(url, urls.version(agreement.id, version.number)))
              for version in history.versions]
     current = history.current.number if history.current else 0
     drawn_at = {mark.date for mark in marks if mark.declared}
     marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
-                   relative_url(url, version_url(agreement, current)), True, current, f"#v{current}")
+                   relative_url(url, urls.version(agreement.id, current)), True, current, f"#v{current}")
               for event in history.declared
               if event.kind == "declared-adopted" and event.date not in drawn_at]
-    review_by = agreement.review_by if agreement.status == "in-force" else None
+    review_by = agreement.review_by if agreement.status == IN_FORCE else None
     return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
 
 
@@ -92,12 +71,12 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
     """Rendered when the page is written, in the same chrome as every other history page."""
     toc = (TocEntry("timeline", "Timeline", 2), TocEntry("versions", "Versions", 2),
            TocEntry("changes", "Changes", 2), TocEntry("compare", "Compare versions", 2))
-    return Page(history_url(agreement), f"History of {agreement.title}",
+    return Page(urls.history(agreement.id), f"History of {agreement.title}",
                 lambda: history_html(context, agreement, history), toc, searchable=False, standalone=True)
 
 
 def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
-    url = history_url(agreement)
+    url = urls.history(agreement.id)
     drawn = timeline(context, agreement, history, url)
     changes = context.diffs.get(agreement.id, ())
     payload = comparison_payload([(change.version.number, version_label(change.version, context),
@@ -112,28 +91,42 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
         diffs=changes,
         versions_json=json_for_script(payload),
         version_label=lambda version: version_label(version, context),
-        version_url=lambda number: version_url(agreement, number),
+        version_url=lambda number: urls.version(agreement.id, number),
     )
     return html
 
 
+def compare_url(agreement: Agreement, history: AgreementHistory, version: Version) -> str | None:
+    """The history page's comparison of this version with the current text; None when either has no text
+    to compare (or they are one)."""
+    current = history.current
+    if current is None or current is version or version.document is None or current.document is None:
+        return None
+    return f"{urls.history(agreement.id)}?from={version.number}&to={current.number}#compare"
+
+
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
-    """Each rendered when it is written: a long history's versions are never all in memory at once."""
-    for version in history.versions:
-        yield Page(version_url(agreement, version.number), f"{agreement.title} (version {version.number})",
-                   partial(version_html, context, agreement, history, version), searchable=False,
+    """Each version's text, when it was current, and the way to the versions either side and to its diff;
+    each rendered when it is written, so a long history's versions are never all in memory at once."""
+    spans = {interval.version: interval for interval in context.intervals.get(agreement.id, ())}
+    diffed = frozenset(change.version.number for change in context.diffs.get(agreement.id, ()))
+    for index, version in enumerate(history.versions):
+        yield Page(urls.version(agreement.id, version.number), f"{agreement.title} (version {version.number})",
+                   partial(version_html, context, agreement, history, index, spans, diffed), searchable=False,
                    standalone=True)
 
 
-def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory,
-                 version: Version) -> str:
-    url = version_url(agreement, version.number)
-    shown = version.agreement or agreement
-    if version.agreement is None:
+def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
+                 spans: Mapping[int, Interval], diffed: frozenset[int]) -> str:
+    version = history.versions[index]
+    url = urls.version(agreement.id, version.number)
+    shown: Agreement | Shown = agreement
+    if version.document is None:  # removed, or not readable as an agreement
         body = Markup.escape(version.text)
     elif context.cache is not None and version.revision is not None:  # a committed text: rendered once
-        body = version_body_html(context, context.cache, shown, url)
+        shown, body = version_body(context, context.cache, version, url)
     else:
+        shown = version.agreement or agreement
         body = context.body_html(shown, url)
     ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
     return context.render(
@@ -141,4 +134,9 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         agreement=agreement, shown=shown, version=version, body=body,
         label=version_label(version, context), is_current=version is history.current,
         labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
+        span=spans.get(version.number), previous=history.versions[index - 1] if index else None,
+        following=history.versions[index + 1] if index + 1 < len(history.versions) else None,
+        version_url=lambda number: urls.version(agreement.id, number), history_url=urls.history(agreement.id),
+        compare_url=compare_url(agreement, history, version),
+        change_url=urls.change(agreement.id, version.number) if version.number in diffed else None,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 
 from generator.model import Agreement
 from generator.pages.render import SiteContext
-from generator.vocabulary import STATUSES
+from generator.vocabulary import IN_FORCE, STATUSES
 
 RECENT_COUNT = 8
 RENEWALS_COUNT = 10
@@ -14,7 +14,7 @@ RENEWALS_COUNT = 10
 
 def renewals_due(context: SiteContext) -> list[Agreement]:
     """In-force agreements with a review date, soonest (or most overdue) first."""
-    dated = [a for a in context.charter.with_status("in-force") if a.review_by is not None]
+    dated = [a for a in context.charter.with_status(IN_FORCE) if a.review_by is not None]
     return sorted(dated, key=lambda a: (a.review_by, a.id))
 
 

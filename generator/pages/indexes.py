@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator import urls
 from generator.model import Agreement, Charter
 from generator.pages.consent import awaiting, shortfalls
 from generator.pages.render import SiteContext
@@ -28,7 +29,7 @@ def _grouped_page(context: SiteContext, url: str, title: str, intro: str,
 def status_page(context: SiteContext) -> Page:
     groups = [(status, status.replace("-", " ").capitalize(), by_title(context.charter.with_status(status)))
               for status in STATUSES]
-    return _grouped_page(context, "status/", "Agreements by status",
+    return _grouped_page(context, urls.STATUS_INDEX, "Agreements by status",
                          "Every agreement, from drafts to those that have lapsed or been superseded.", groups)
 
 
@@ -39,18 +40,18 @@ def level_page(context: SiteContext) -> Page:
     unset = by_title([a for a in agreements if a.level is None])
     if unset:
         groups.append((UNSET_LEVEL, "Level not given", unset))
-    return _grouped_page(context, "levels/", "Agreements by level",
+    return _grouped_page(context, urls.LEVEL_INDEX, "Agreements by level",
                          "From a village to the whole world.", groups)
 
 
 def all_agreements_page(context: SiteContext) -> Page:
-    html = context.render("agreements.html", "agreements/", agreements=by_title(context.charter.agreements))
-    return Page("agreements/", "All agreements", html)
+    html = context.render("agreements.html", urls.AGREEMENTS, agreements=by_title(context.charter.agreements))
+    return Page(urls.AGREEMENTS, "All agreements", html)
 
 
 def themes_index_page(context: SiteContext) -> Page:
-    html = context.render("themes.html", "themes/", counts=_theme_counts(context.charter))
-    return Page("themes/", "Themes", html)
+    html = context.render("themes.html", urls.THEMES, counts=_theme_counts(context.charter))
+    return Page(urls.THEMES, "Themes", html)
 
 
 def _theme_counts(charter: Charter) -> dict[str, int]:
@@ -59,7 +60,7 @@ def _theme_counts(charter: Charter) -> dict[str, int]:
 
 def theme_pages(context: SiteContext) -> Iterator[Page]:
     for theme in context.charter.themes.values():
-        url = f"themes/{theme.id}/"
+        url = urls.theme(theme.id)
         agreements = by_title([a for a in context.charter.agreements if theme.id in a.themes])
         html = context.render("theme.html", url, theme=theme, agreements=agreements)
         yield Page(url, theme.title, html, description=theme.description)
@@ -69,14 +70,14 @@ def parties_index_page(context: SiteContext) -> Page:
     charter = context.charter
     counts = {party: sum(1 for a in charter.agreements if party in a.parties or party in a.mediators)
               for party in charter.parties}
-    html = context.render("parties.html", "parties/", counts=counts)
-    return Page("parties/", "Parties", html)
+    html = context.render("parties.html", urls.PARTIES, counts=counts)
+    return Page(urls.PARTIES, "Parties", html)
 
 
 def party_pages(context: SiteContext) -> Iterator[Page]:
     lacking = shortfalls(context)
     for party in context.charter.parties.values():
-        url = f"parties/{party.id}/"
+        url = urls.party(party.id)
         agreements = context.charter.agreements
         ledger = context.ledger.by_party.get(party.id, ()) if context.ledger is not None else ()
         html = context.render(

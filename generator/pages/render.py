@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,13 +16,17 @@ from markupsafe import Markup
 from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
+from generator.diffs.lineage import ClauseHistory
 from generator.errors import CharterError
+from generator.history.intervals import Interval, charter_intervals
+from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
+from generator.source.citations import CitedBy
 from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.site import relative_url
-from generator.vocabulary import RELATION_LABELS, RELATIONS, duration_words
+from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
 
 DUE_SOON_DAYS = 180
 
@@ -42,12 +46,23 @@ class SiteContext:
     """The files of the charter being built: an edition's charter, as it stood, links to them too."""
     ledger: Ledger | None = None
     """Who consented to each version; None when consent is not recorded (`consent: off`, or no history)."""
+    clause_histories: Mapping[str, Mapping[str, ClauseHistory]] = field(default_factory=dict)
+    """Agreement id -> clause anchor -> the versions that changed that clause, from the diffs stage."""
+    citations: Mapping[str, CitedBy] = field(default_factory=dict)
+    """Agreement id -> the agreements whose text links to it."""
+    latest_edition: Edition | None = None
+    """The newest edition, which printed pages name (paper carries no link to the editions)."""
     cache: BlobCache | None = None
     """The build's cache, for the bodies of versions (generator.pages.bodies); None renders every time."""
 
+    @cached_property
+    def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
+        """Agreement id -> when each of its versions was current: the as-of pages and version pages share it."""
+        return charter_intervals(self.histories)
+
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
-        if agreement.review_by is None or agreement.status != "in-force":
+        if agreement.review_by is None or agreement.status != IN_FORCE:
             return ""
         if agreement.review_by < self.as_of:
             return "overdue"
@@ -58,9 +73,10 @@ class SiteContext:
     def resolver(self, page_url: str) -> Callable[[str, str], LinkTarget | None]:
         def resolve(target_id: str, anchor: str) -> LinkTarget | None:
             text = self.charter.link_text(target_id, anchor)
-            if text is None:
+            target = self.charter.resolve(target_id)
+            if text is None or target is None:
                 return None
-            url = self.charter.by_id[target_id].url + (f"#{anchor}" if anchor else "")
+            url = target.url + (f"#{anchor}" if anchor else "")  # a former id leads to the agreement now
             return LinkTarget(relative_url(page_url, url), text)
 
         return resolve
@@ -101,6 +117,7 @@ class SiteContext:
                 relation_labels=RELATION_LABELS,
                 histories=self.histories,
                 ledger=self.ledger,
+                latest_edition=self.latest_edition,
                 page_url=page_url,
                 **values,
             )

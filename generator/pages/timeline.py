@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from generator.vocabulary import EVENT_LABELS, PROPOSED_EVENT
+
 WIDTH = 720
 HEIGHT = 120
 MARGIN = 40
@@ -43,7 +45,7 @@ class Style:
 
 # Colours differ in hue and all reach 4.5:1 on white; shapes differ too, for print and colour blindness.
 STYLES = {
-    "proposed": Style("triangle", "#b45309", "proposed"),
+    PROPOSED_EVENT: Style("triangle", "#b45309", EVENT_LABELS[PROPOSED_EVENT].lower()),
     "adopted": Style("square", "#15803d", "adopted"),
     "amended": Style("circle", "#1d4ed8", "amended"),
     "renewed": Style("diamond", "#7c3aed", "renewed"),
@@ -51,6 +53,7 @@ STYLES = {
     "relations-changed": Style("dot", "#475569", "other details changed"),
     "moved": Style("dot", "#475569", "other details changed"),
     "metadata-only": Style("dot", "#475569", "other details changed"),
+    "reformatted": Style("dot", "#475569", "other details changed"),
     "unparsable": Style("cross", "#1f2937", "unreadable text"),
     "removed": Style("minus", "#b91c1c", "removed"),
     "restored": Style("plus", "#0f766e", "restored"),
@@ -58,8 +61,8 @@ STYLES = {
 }
 OTHER = STYLES["metadata-only"]
 # A version is drawn as its most telling event.
-PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", "proposed",
-            "relations-changed", "moved", "metadata-only", "unparsable")
+PRIORITY = ("removed", "adopted", "status-changed", "renewed", "restored", "amended", PROPOSED_EVENT,
+            "relations-changed", "moved", "metadata-only", "reformatted", "unparsable")
 _PLUS = ((-2.5, -7), (2.5, -7), (2.5, -2.5), (7, -2.5), (7, 2.5), (2.5, 2.5), (2.5, 7), (-2.5, 7),
          (-2.5, 2.5), (-7, 2.5), (-7, -2.5), (-2.5, -2.5))
 POLYGONS = {

@@ -3,11 +3,13 @@
 GitPython finds the repository (searching parent folders, so the project may sit in a sub-folder of
 it) and reads refs and the shallow and mid-operation markers itself; git runs once:
 
-- `git log --first-parent --sparse --diff-merges=first-parent -M --raw -z ... HEAD -- <agreements>
-  <registries>`: every commit of the main line (which tells what stood at a tag's commit) and every
-  revision of every agreement and registry file, in one stream read as it comes;
+- `git log --first-parent --diff-merges=first-parent -M --raw -z ... HEAD`: every commit of the main
+  line (which tells what stood at a tag's commit) and every revision of every agreement and registry
+  file (kept by `log.Scope` as the stream is read);
 
-and one `git cat-file --batch` (GitPython's `repo.odb`) serves HEAD's commit, the tags and every blob.
+and one `git cat-file --batch` (`objects.read_objects`) streams the tags and every blob. With a cache
+folder the log's records are kept between builds, and a rebuild runs `git log <last HEAD>..HEAD`: only
+the commits made since (no log at all when HEAD has not moved).
 
 Merges: the log walks the first-parent chain (the main line) and diffs a merge against its first
 parent. So an amendment that landed through a merged pull request is ONE revision, the merge, with
@@ -30,8 +32,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import CharterError
-from generator.repository.log import log_arguments, parse_log, tokens
+from generator.cache import PackedFile, fingerprint
+from generator.repository.log import Record, Scope, from_records, log_arguments, parse_records, tokens
+from generator.repository.objects import WITHOUT_HISTORY, GitError, MissingObjectError, read_objects
 from generator.repository.model import Commit, RepositoryFacts, Revision, Tag
 
 if TYPE_CHECKING:
@@ -39,9 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-WITHOUT_HISTORY = (
-    "or build without history by setting the plugin option `history: false` (CLI: `--no-history`)"
-)
 UNFINISHED = {
     "rebase-merge": "a rebase", "rebase-apply": "a rebase or `git am`", "MERGE_HEAD": "a merge",
     "CHERRY_PICK_HEAD": "a cherry-pick", "REVERT_HEAD": "a revert",
@@ -49,11 +49,8 @@ UNFINISHED = {
 NOT_A_REPOSITORY = "not a git repository: showing the working copy as uncommitted"
 NO_COMMITS = "the git repository has no commits yet: showing the working copy as uncommitted"
 CHUNK = 1 << 16
+LOG_CODE = fingerprint("repository.log")
 SIGNATURE = ("-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----")
-
-
-class GitError(CharterError):
-    """A git call failed: the message carries git's own words and what to do."""
 
 
 class GitNotFoundError(GitError):
@@ -142,12 +139,11 @@ def committer_date(commit_object: bytes) -> dt.datetime | None:
 
 
 def _object(repo: git.Repo, sha: str) -> tuple[str, bytes]:
-    """(type, bytes) of an object, through the one persistent `cat-file --batch`."""
+    """(type, bytes) of one object, through GitPython's persistent `cat-file --batch`."""
     try:
         stream = repo.odb.stream(bytes.fromhex(sha))
     except ValueError:
-        raise GitError(f"git cannot read the object {sha}: it is missing\n"
-                       f"  help: run `git fsck`, {WITHOUT_HISTORY}") from None
+        raise MissingObjectError(sha) from None
     kind = stream.type
     return kind.decode("ascii") if isinstance(kind, bytes) else str(kind), stream.read()
 
@@ -161,11 +157,8 @@ def _head(repo: git.Repo) -> str | None:
         return None
 
 
-def _tag(repo: git.Repo, name: str, path: str) -> Tag | None:
+def _tag(name: str, sha: str, kind: str, data: bytes) -> Tag | None:
     """An annotated tag of a commit; None for a lightweight tag or a tag of anything else."""
-    from git import SymbolicReference
-
-    kind, data = _object(repo, SymbolicReference.dereference_recursive(repo, path))
     if kind != "tag":
         return None
     headers, message = _headers(data)
@@ -260,10 +253,47 @@ def read_head_date(root: Path) -> dt.datetime | None:
         return committer_date(_object(repo, head)[1]) if repo is not None and head is not None else None
 
 
-def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str]) -> RepositoryFacts:
+def _run_log(repo: git.Repo, scope: Scope, since: str | None = None) -> list[Record]:
+    process = repo.git.log(*log_arguments(since), as_process=True)
+    stdout = process.proc.stdout
+    records = list(parse_records(tokens(iter(lambda: stdout.read(CHUNK), b"")), scope))
+    process.wait()
+    return records
+
+
+def _read_log(repo: git.Repo, head: str, scope: Scope, store: PackedFile | None) -> list[Record]:
+    """The main line's records, newest first. With a `store` from an earlier build whose HEAD is still on
+    the main line, git reads only the commits made since (none when HEAD has not moved)."""
+    import git
+
+    cached = store.load() if store is not None else None
+    key = [scope.prefix, list(scope.specs)]
+    records: list[Record] | None = None
+    if isinstance(cached, list) and len(cached) == 3 and cached[0] == key and isinstance(cached[2], list):
+        since, older = cached[1], cached[2]
+        if since == head:
+            records = older
+        else:
+            try:
+                newer = _run_log(repo, scope, since)
+            except git.GitCommandError:  # the cached HEAD is gone (a rewritten history): read it all
+                newer = []
+            if newer and newer[-1][1].split()[:1] == [since]:
+                records = newer + older
+    if records is None:
+        records = _run_log(repo, scope)
+    if store is not None and (not isinstance(cached, list) or cached[1] != head):
+        store.save([key, head, records])
+    return records
+
+
+def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str],
+                    cache_dir: Path | None = None) -> RepositoryFacts:
     """Raw facts for the files now at `paths`; `pathspecs` (the agreements folder and the registries)
-    bound the log. Every path is relative to the project folder `root`, which may sit below the
-    repository's top."""
+    bound what is read. Every path is relative to the project folder `root`, which may sit below the
+    repository's top. The log's records are kept in `cache_dir`, so a rebuild reads only new commits."""
+    from git import SymbolicReference
+
     with open_repository(root) as repo:
         if repo is None:
             working = {path: data for path in paths if (data := _read_working(root, path)) is not None}
@@ -274,17 +304,20 @@ def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[st
         head = _head(repo)
         if head is None:
             return RepositoryFacts(True, working=working_changes(root, paths, {}, {}), unfinished=unfinished)
-        prefix = _relative_to_top(repo, root)
-        process = repo.git.log(*log_arguments(prefix, [f"{prefix}{spec}" for spec in pathspecs]),
-                               as_process=True)
-        stdout = process.proc.stdout
-        revisions, mainline, unchanging = _split(parse_log(tokens(iter(lambda: stdout.read(CHUNK), b""))))
-        process.wait()
+        scope = Scope(_relative_to_top(repo, root), tuple(pathspecs))
+        store = PackedFile(cache_dir / "git-log.pack", LOG_CODE) if cache_dir is not None else None
+        records = _read_log(repo, head, scope, store)
+        revisions, mainline, unchanging = _split(from_records(records))
         wanted = sorted({r.blob for r in revisions if r.blob})
-        contents = {blob: _object(repo, blob)[1] for blob in wanted}
-        head_date = committer_date(_object(repo, head)[1])
-        tags = tuple(tag for ref in sorted(repo.tags, key=lambda ref: ref.name)
-                     if (tag := _tag(repo, ref.name, ref.path)) is not None)
+        refs = [(ref.name, SymbolicReference.dereference_recursive(repo, ref.path))
+                for ref in sorted(repo.tags, key=lambda ref: ref.name)]
+        first = records[0] if records else None
+        asked = [*([head] if first is None or first[0] != head else []), *(sha for _, sha in refs), *wanted]
+        objects = {sha: (kind, data) for sha, kind, data in read_objects(repo, asked)}
+        contents = {blob: objects[blob][1] for blob in wanted}
+        head_date = (dt.datetime.fromisoformat(first[5]) if first is not None and first[0] == head
+                     else committer_date(objects[head][1]))
+        tags = tuple(tag for name, sha in refs if (tag := _tag(name, sha, *objects[sha])) is not None)
         log.debug("read %d revisions, %d blobs and %d tags from git", len(revisions), len(wanted), len(tags))
         return RepositoryFacts(True, revisions, contents, working_changes(root, paths, _at_head(revisions), contents),
                                head_date, tags, mainline, unfinished=unfinished, unchanging=unchanging)

@@ -61,6 +61,7 @@ def build_agreement(doc: SourceDocument) -> Agreement:
         review_by=_date(doc, "review_by"),
         renew_every=_text(doc, "renew_every") or None,
         summary=" ".join(_text(doc, "summary").split()),
+        former_ids=field_ids(doc, "former_ids"),
         clauses=scanned.clauses,
         links=scanned.links,
         headings=scanned.headings,

@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from generator import urls as addresses
 from generator.model import LinkedFiles
 from generator.settings import REGISTRY_FILES, Settings
 from generator.source.markup import slugify
@@ -25,7 +26,6 @@ PUBLISHED_SUFFIXES = frozenset(
     ".zip .gz .tgz .tar .7z .mp3 .ogg .oga .wav .mp4 .webm .m4a".split()
 )
 TRUSTED_SUFFIXES = frozenset({".svg"})
-ATTACHMENTS_URL = "agreements/"
 
 
 def _visible(relative: Path) -> bool:
@@ -73,7 +73,7 @@ def linked_files(settings: Settings) -> LinkedFiles:
         if path.suffix.lower() not in suffixes:
             unpublished.add(shown)
             continue
-        url = ATTACHMENTS_URL + path.relative_to(settings.agreements_dir).as_posix()
+        url = addresses.attachment(path.relative_to(settings.agreements_dir).as_posix())
         urls[shown] = attachments[shown] = url
     return LinkedFiles(urls, attachments, frozenset(unpublished))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from generator.source.agreements import build_agreement
 from generator.source.attachments import linked_files
-from generator.checks.charter_rules import CharterContext, check_charter
+from generator.checks.charter_rules import CharterContext, check_charter, wiki_links
 from generator.source.documents import DocumentError, SourceDocument, read_document
 from generator.model import Charter
 from generator.checks.problems import Problem, sort_problems
@@ -107,3 +108,18 @@ def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: 
                                                  f"{docs_shown}/{STRUCTURE_FILE}")))
     log.debug("loaded %d agreements from %d files", len(agreements), len(paths))
     return LoadResult(charter, tuple(sort_problems(problems)), len(paths) + len(registries.files))
+
+
+WIKI_LINK_CODES = frozenset({"link-unknown", "link-anchor-unknown", "link-renamed"})
+
+
+def with_renames(load: LoadResult, renamed: Mapping[str, str]) -> LoadResult:
+    """The charter with the former ids its history found (`Charter.renamed`), and its `[[links]]` checked
+    again with them: a link by a former id leads to the agreement that had it, with a warning, where the
+    files alone knew no such agreement."""
+    if all(load.charter.aliases.get(former) == current for former, current in renamed.items()):
+        return dataclasses.replace(load, charter=dataclasses.replace(load.charter, renamed=renamed))
+    charter = dataclasses.replace(load.charter, renamed=renamed)
+    kept = [problem for problem in load.problems if problem.code not in WIKI_LINK_CODES]
+    relinked = wiki_links(CharterContext(charter, {}, None, ""))  # the rule reads the agreements alone
+    return LoadResult(charter, tuple(sort_problems([*kept, *relinked])), load.files_checked)

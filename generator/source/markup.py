@@ -190,6 +190,8 @@ def _render_wikilink(
 
 
 def scan(body: str, body_line: int = 1) -> Scan:
+    if not body:  # every version's light model has no body: nothing to parse
+        return Scan((), (), (), ())
     tokens = _parser().parse(body, {})
     return Scan(_clauses(tokens, body_line), _headings(tokens, body_line), _wikilinks(tokens, body_line),
                 _references(tokens, body_line))

@@ -8,6 +8,7 @@ alias expansion is bounded (a "billion laughs" document fails fast instead of ea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import warnings
 from collections.abc import Iterator
@@ -187,6 +188,12 @@ def as_date(text: str) -> dt.date | str:
         return text
 
 
+@functools.cache
+def _parser(pure: bool) -> YAML:
+    """One parser of each kind for the process: building one costs more than composing a front matter."""
+    return YAML(typ="safe", pure=pure)
+
+
 def _compose(text: str) -> Node | None:
     """Compose with libyaml when it is installed (several times faster on thousands of versions).
 
@@ -195,11 +202,11 @@ def _compose(text: str) -> Node | None:
     """
     if len(_NESTING.findall(text)) <= LIBYAML_MAX_NESTING:
         try:
-            return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
+            return _parser(False).compose(text)  # type: ignore[no-any-return]
         except (YAMLError, RecursionError, ValueError):
             pass
     try:
-        return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
+        return _parser(True).compose(text)  # type: ignore[no-any-return]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line, mark.column + 1) if mark is not None else (0, 0)

@@ -1,0 +1,147 @@
+"""The charter as of any date: a page where the reader picks a day, its JSON index, and a page per year.
+
+The index (`as-of/index.json`, also embedded in the page for its script) holds every version's
+interval (generator.history.intervals): compact rows of `[version, start, end, status]`, plus the
+version's title where it differs from today's. The script picks, for each agreement, the last row
+that started on or before the day, as `intervals.standing_on` does, so the page and the year pages
+agree. Without JavaScript the page lists the editions and a page per year.
+
+A year's page shows the charter at the end of that year (on 31 December; for the build's own year,
+on the build's date), and the versions that became current during the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator import urls
+from generator.history.editions import Edition
+from generator.history.intervals import REMOVED, Interval, Standing, first_day, standing_on
+from generator.model import Agreement
+from generator.pages.editions import edition_addresses
+from generator.pages.history import json_for_script
+from generator.pages.render import SiteContext
+from generator.pages.site import Asset, Page, TocEntry
+
+URL = urls.AS_OF
+INDEX = urls.AS_OF_INDEX
+GROUPS = (("in-force", "In force"), ("proposed", "Proposed"), ("draft", "Drafts"), ("lapsed", "Lapsed"),
+          ("superseded", "Superseded"), ("withdrawn", "Withdrawn"))
+"""The order and headings of the statuses an as-of list groups by; any other status (an old version's
+word) goes under OTHER."""
+OTHER = "Other"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One agreement in a list of the charter on a day, or of the versions a year recorded."""
+
+    agreement: Agreement
+    interval: Interval
+
+    @property
+    def title(self) -> str:
+        return self.interval.title or self.agreement.title
+
+    @property
+    def url(self) -> str:
+        return urls.version(self.agreement.id, self.interval.version)
+
+
+def year_url(year: int) -> str:
+    return urls.as_of_year(year)
+
+
+def ordered(context: SiteContext) -> tuple[Agreement, ...]:
+    """Agreements with a record, by today's title: the page's script keeps the index's order."""
+    return tuple(sorted((agreement for agreement in context.charter.agreements
+                         if context.intervals.get(agreement.id)),
+                        key=lambda agreement: (agreement.title.casefold(), agreement.id)))
+
+
+def index_payload(context: SiteContext) -> dict[str, object]:
+    def row(interval: Interval, agreement: Agreement) -> list[object]:
+        found: list[object] = [interval.version, interval.start.isoformat(),
+                               interval.end.isoformat() if interval.end else None, interval.status]
+        return [*found, interval.title] if interval.title not in ("", agreement.title) else found
+
+    first = first_day(context.intervals)
+    return {
+        "built": context.as_of.isoformat(),
+        "first": first.isoformat() if first else None,
+        "groups": [list(group) for group in GROUPS],
+        "other": OTHER,
+        "agreements": [{"id": agreement.id, "title": agreement.title, "url": agreement.url,
+                        "versions": [row(interval, agreement) for interval in context.intervals[agreement.id]]}
+                       for agreement in ordered(context)],
+    }
+
+
+def grouped(entries: Sequence[Entry]) -> list[tuple[str, str, list[Entry]]]:
+    """(status, heading, entries) for each status that has any, in GROUPS order, then OTHER."""
+    known = dict(GROUPS)
+    groups = [(status, heading, [e for e in entries if e.interval.status == status]) for status, heading in GROUPS]
+    others = [entry for entry in entries if entry.interval.status not in known]
+    return [group for group in groups if group[2]] + ([("other", OTHER, others)] if others else [])
+
+
+def years(context: SiteContext) -> tuple[int, ...]:
+    """From the year the record begins to the build's (none without a record)."""
+    first = first_day(context.intervals)
+    return tuple(range(first.year, max(first.year, context.as_of.year) + 1)) if first else ()
+
+
+def year_day(context: SiteContext, year: int) -> dt.date:
+    return dt.date(year, 12, 31) if year < context.as_of.year else context.as_of
+
+
+def standing_entries(context: SiteContext, day: dt.date, agreements: Sequence[Agreement]) -> list[Entry]:
+    by_id = {agreement.id: agreement for agreement in agreements}
+    standing: tuple[Standing, ...] = standing_on(context.intervals, day, by_id)
+    return [Entry(by_id[found.agreement_id], found.interval) for found in standing]
+
+
+def recorded_in(context: SiteContext, year: int, agreements: Sequence[Agreement]) -> list[Entry]:
+    """The versions (removals too) that became current during the year, by day, then agreement."""
+    found = [(interval.start, index, interval.version, Entry(agreement, interval))
+             for index, agreement in enumerate(agreements)
+             for interval in context.intervals[agreement.id] if interval.start.year == year]
+    return [entry for *_, entry in sorted(found, key=lambda item: item[:3])]
+
+
+def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], index_json: Markup) -> Page:
+    """`editions`: each with its page's address, oldest first."""
+    html = context.render("as-of.html", URL, years=years(context), editions=editions, index_json=index_json,
+                          first=first_day(context.intervals))
+    toc = (TocEntry("choose-a-date", "Choose a date", 2), TocEntry("by-year", "Year by year", 2),
+           TocEntry("editions", "Editions", 2))
+    return Page(URL, "The charter as of a date", html, toc,
+                "Which agreements stood on any day, each in the version current then, with its status then.")
+
+
+def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement], all_years: Sequence[int]) -> Page:
+    url = year_url(year)
+    day = year_day(context, year)
+    html = context.render(
+        "as-of-year.html", url, year=year, day=day, groups=grouped(standing_entries(context, day, agreements)),
+        recorded=recorded_in(context, year, agreements), removed=REMOVED, year_url=year_url,
+        previous=year - 1 if year - 1 in all_years else None, following=year + 1 if year + 1 in all_years else None,
+    )
+    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
+    return Page(url, f"The charter as of {day.isoformat()}", html, toc, searchable=False)
+
+
+def as_of_pages(context: SiteContext, editions: Sequence[Edition]) -> tuple[list[Page], Asset]:
+    """The page, one page per year, and the index."""
+    index_json = json_for_script(index_payload(context))
+    agreements = ordered(context)
+    all_years = years(context)
+    listed = tuple(zip(editions, edition_addresses(editions), strict=True))
+    pages = [as_of_page(context, listed, index_json),
+             *(year_page(context, year, agreements, all_years) for year in all_years)]
+    return pages, Asset(INDEX, (index_json + "\n").encode("utf-8"))
+
