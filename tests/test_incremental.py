@@ -6,11 +6,13 @@ replaced has a new inode (publishing renames a new file into place). No time is 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
+from generator.compose import compose
 from tests.gitrepo import GitRepo
-from tests.project import agreement, write_project
+from tests.project import agreement, site_settings, write_project
 from tests.sites import mkdocs_build
 
 SEEDS = "## Seeds\n\nThe network keeps the seeds.\n\n## Exchange\n\nSeeds are exchanged each spring.\n"
@@ -94,3 +96,38 @@ def test_one_amendment_rewrites_exactly_the_pages_that_show_it(tmp_path: Path) -
     assert len(cache_entries(project, "bodies") - bodies) == 1
     assert len(cache_entries(project, "diffs") - diffs) == 1
     assert os.listdir(tmp_path) == ["charter"]
+
+
+def version_body(project: Path, url: str) -> str:
+    """The agreement's text on a version page (the page around it names the build's latest commit)."""
+    output = compose(site_settings(project, cache_dir=project / ".cache" / "charter"),
+                     fallback_as_of=dt.date(2026, 1, 1))
+    assert output.site is not None
+    html = next(page.html for page in output.site.pages if page.url == url)
+    return html.split('<div class="charter-body">', 1)[1].split("\n</div>\n", 1)[0]
+
+
+def test_a_cached_body_is_rendered_again_when_a_heading_it_links_to_is_reworded(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    first = version_body(project, "agreements/water/v/1/")
+    assert ">Seed Exchange, Exchange</a>" in first
+    bodies = cache_entries(project, "bodies")
+    assert version_body(project, "agreements/water/v/1/") == first  # from the cache
+    amend(repo, "seeds", SEEDS.replace("## Exchange", "## Spring exchange {#exchange}"), "2024-05-01T12:00:00Z")
+    again = version_body(project, "agreements/water/v/1/")
+    assert again == first.replace("Seed Exchange, Exchange", "Seed Exchange, Spring exchange")
+    assert cache_entries(project, "bodies") == bodies, "the stale entry is replaced, not kept beside the new"
+
+
+def test_a_corrupt_or_foreign_body_entry_is_rendered_again(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    first = version_body(project, "agreements/water/v/2/")
+    entries = list((project / ".cache" / "charter" / "bodies").rglob("*.json"))
+    assert entries
+    for number, entry in enumerate(entries):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("farm", "<script>alert(1)</script>") if number % 2 else text[:20],
+                         encoding="utf-8")
+    assert version_body(project, "agreements/water/v/2/") == first
