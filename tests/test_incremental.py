@@ -92,8 +92,9 @@ def test_one_amendment_rewrites_exactly_the_pages_that_show_it(tmp_path: Path) -
         "as-of/2025/index.html",
         "as-of/2026/index.html",
     })
-    # Only the new version's body was rendered and only its diff computed: one new entry each.
-    assert len(cache_entries(project, "bodies") - bodies) == 1
+    # Only the new text was rendered (on its version's page, its agreement's page and in the composite
+    # charter) and only its diff computed.
+    assert len(cache_entries(project, "bodies") - bodies) == 3
     assert len(cache_entries(project, "diffs") - diffs) == 1
     assert os.listdir(tmp_path) == ["charter"]
 
@@ -117,7 +118,8 @@ def test_a_cached_body_is_rendered_again_when_a_heading_it_links_to_is_reworded(
     amend(repo, "seeds", SEEDS.replace("## Exchange", "## Spring exchange {#exchange}"), "2024-05-01T12:00:00Z")
     again = version_body(project, "agreements/water/v/1/")
     assert again == first.replace("Seed Exchange, Exchange", "Seed Exchange, Spring exchange")
-    assert cache_entries(project, "bodies") == bodies, "the stale entry is replaced, not kept beside the new"
+    # The seeds' new text, on its page and in the composite charter; the water accord's are replaced.
+    assert len(cache_entries(project, "bodies") - bodies) == 2
 
 
 def test_a_corrupt_or_foreign_body_entry_is_rendered_again(tmp_path: Path) -> None:

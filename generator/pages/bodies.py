@@ -1,12 +1,13 @@
-"""Version bodies from the build cache: a committed text never changes, so its HTML is rendered once.
+"""Agreement bodies from the build cache: a text renders the same on every build, so it is rendered once.
 
-Most pages of a charter with a long history are its old versions, and parsing and rendering each one's
-Markdown again on every build was most of a rebuild's own work. An entry is keyed by what the HTML is
-a function of: the version's text, its path (relative links resolve from it), the page it shows on,
-the `trusted_html` setting, and the rendering code and the libraries under it. The titles and anchors
-of the agreements it links to and the files beside it are not in the key: the entry records each
-link to another file the body resolved and what it resolved to, and is served only while every one
-resolves the same way, so renaming a clause elsewhere re-renders exactly the bodies that link to it.
+Most pages of a charter with a long history are its old versions, and each edition's charter shows
+every agreement again: parsing and rendering that Markdown again on every build was most of a
+rebuild's own work. An entry is keyed by what the HTML is a function of: the text, the path it is
+read from (relative links resolve from it), the page it shows on, the anchor prefix and heading
+shift, the `trusted_html` setting, and the rendering code and the libraries under it. The titles and
+anchors of the agreements it links to and the files beside it are not in the key: the entry records
+each link to another file the body resolved and what it resolved to, and is served only while every
+one resolves the same way, so rewording a heading elsewhere re-renders exactly the bodies that link to it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version as package_version
-from typing import Any, cast
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
-from generator.history.versions import Version
-from generator.model import Agreement
-from generator.pages.render import SiteContext
 from generator.source.attachments import linked_path
 from generator.source.markup import FileResolver, LinkTarget, Resolver
 
@@ -40,6 +38,7 @@ def _libraries() -> str:
 BODY_CODE = fingerprint("pages.bodies", "pages.render", "source.markup", "source.notation", "source.sanitise",
                         "source.attachments", "source.agreements") + _libraries()
 NAMESPACE = "bodies"
+Render = Callable[[Resolver, FileResolver], Markup]
 
 
 class _Recording:
@@ -85,43 +84,36 @@ def _still_true(asked: Any, links: Resolver, files: FileResolver) -> bool:
     return True
 
 
-class Shown:
-    """The version's agreement as its page names it: title and status from the cache entry, and anything
-    else a template asks for from the agreement itself, built (its Markdown parsed) only then."""
-
-    def __init__(self, title: str, status: str, path: str, build: Callable[[], Agreement]) -> None:
-        self.title, self.status, self.path, self._build = title, status, path, build
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._build(), name)
+def body_key(*identity: object) -> str:
+    """The key of a body rendered from `identity` (its text and everything else its HTML is a function of
+    besides the links it resolves) by this code."""
+    return hashlib.sha256(json.dumps([*identity, BODY_CODE], ensure_ascii=False).encode()).hexdigest()
 
 
-def body_key(context: SiteContext, version: Version, page_url: str) -> str:
-    identity = [version.text, version.path, page_url, context.trusted_html, BODY_CODE]
-    return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
-
-
-def version_body(context: SiteContext, cache: BlobCache, version: Version,
-                 page_url: str) -> tuple[Agreement | Shown, Markup]:
-    """The version's agreement and `context.body_html` of it, from the cache while the entry's links hold:
-    a hit parses no Markdown at all. For a version whose text reads as an agreement."""
-    def built() -> Agreement:
-        assert version.agreement is not None, "only a version that reads as an agreement has a body"
-        return version.agreement
-
-    key = body_key(context, version, page_url)
+def cached_entry(cache: BlobCache, key: str, links: Resolver, files: FileResolver,
+                 fields: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """The entry for `key` while each link it resolved still resolves the same way; None to render again."""
     entry = cache.read(NAMESPACE, key)
-    if isinstance(entry, dict) and all(isinstance(entry.get(name), str) for name in ("html", "title", "status")):
-        shown = Shown(entry["title"], entry["status"], version.path, built)
-        # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
-        files = context.file_resolver(cast(Agreement, shown), page_url, "")
-        if _still_true(entry.get("asked"), context.resolver(page_url), files):
-            cache.hits += 1
-            return shown, Markup(entry["html"])  # noqa: S704 - written below from markup.render's sanitised output
+    if (not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("html", *fields))
+            or not _still_true(entry.get("asked"), links, files)):
+        return None
+    cache.hits += 1
+    return entry
+
+
+def render_and_keep(cache: BlobCache, key: str, path: str, links: Resolver, files: FileResolver,
+                    render: Render, **fields: str) -> Markup:
+    """Renders the body (from the file at `path`), recording the links it resolves, and keeps the entry."""
     cache.misses += 1
-    agreement = built()
-    recording = _Recording(context.resolver(page_url), context.file_resolver(agreement, page_url, ""), version.path)
-    html = context.body_html(agreement, page_url, resolvers=(recording.link, recording.file))
-    cache.write(NAMESPACE, key, {"html": str(html), "asked": recording.asked, "title": agreement.title,
-                                 "status": agreement.status})
-    return agreement, html
+    recording = _Recording(links, files, path)
+    html = render(recording.link, recording.file)
+    cache.write(NAMESPACE, key, {"html": str(html), "asked": recording.asked, **fields})
+    return html
+
+
+def cached_body(cache: BlobCache, key: str, path: str, links: Resolver, files: FileResolver,
+                render: Render) -> Markup:
+    entry = cached_entry(cache, key, links, files)
+    if entry is not None:
+        return Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
+    return render_and_keep(cache, key, path, links, files, render)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
+from typing import Any, cast
 
 from markupsafe import Markup
 
 from generator import urls
+from generator.cache import BlobCache
 from generator.diffs.payload import comparison_payload
 from generator.history.intervals import Interval
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
-from generator.pages.bodies import Shown, version_body
+from generator.pages.bodies import body_key, cached_entry, render_and_keep
 from generator.pages.render import SiteContext
+from generator.source.markup import FileResolver, Resolver, render
 from generator.pages.site import Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 from generator.vocabulary import EVENT_LABELS, IN_FORCE
@@ -96,6 +99,43 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
     return html
 
 
+class Shown:
+    """The version's agreement as its page names it: title and status from the cache entry, and anything
+    else a template asks for from the agreement itself, built (its Markdown parsed) only then."""
+
+    def __init__(self, title: str, status: str, path: str, build: Callable[[], Agreement]) -> None:
+        self.title, self.status, self.path, self._build = title, status, path, build
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._build(), name)
+
+
+def version_body(context: SiteContext, cache: BlobCache, agreement: Agreement, version: Version,
+                 url: str) -> tuple[Agreement | Shown, Markup]:
+    """The version's agreement and its body, as `context.body_html` renders it; served from the cache, it
+    parses no Markdown at all. For a committed version whose text reads as an agreement."""
+    def built() -> Agreement:
+        return version.agreement or agreement
+
+    key = body_key(version.text, version.path, url, context.trusted_html)
+    links = context.resolver(url)
+    unbuilt = Shown("", "", version.path, built)
+    # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
+    entry = cached_entry(cache, key, links, context.file_resolver(cast(Agreement, unbuilt), url, ""),
+                         ("title", "status"))
+    if entry is not None:
+        return Shown(entry["title"], entry["status"], version.path, built), Markup(entry["html"])  # noqa: S704
+    shown = built()
+
+    def rendered(links: Resolver, files: FileResolver) -> Markup:
+        html = render(shown.body, links, resolve_file=files, trusted_html=context.trusted_html)
+        return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+
+    body = render_and_keep(cache, key, version.path, links, context.file_resolver(shown, url, ""), rendered,
+                           title=shown.title, status=shown.status)
+    return shown, body
+
+
 def compare_url(agreement: Agreement, history: AgreementHistory, version: Version) -> str | None:
     """The history page's comparison of this version with the current text; None when either has no text
     to compare (or they are one)."""
@@ -124,7 +164,7 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     if version.document is None:  # removed, or not readable as an agreement
         body = Markup.escape(version.text)
     elif context.cache is not None and version.revision is not None:  # a committed text: rendered once
-        shown, body = version_body(context, context.cache, version, url)
+        shown, body = version_body(context, context.cache, agreement, version, url)
     else:
         shown = version.agreement or agreement
         body = context.body_html(shown, url)

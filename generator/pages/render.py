@@ -25,6 +25,7 @@ from generator.source.attachments import find_anchor, linked_path
 from generator.source.citations import CitedBy
 from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
+from generator.pages.bodies import body_key, cached_body
 from generator.pages.site import relative_url
 from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
 
@@ -99,12 +100,19 @@ class SiteContext:
 
         return resolve
 
-    def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0,
-                  resolvers: tuple[Resolver, FileResolver] | None = None) -> Markup:
-        links, files = resolvers or (self.resolver(page_url), self.file_resolver(agreement, page_url, prefix))
-        html = render(agreement.body, links, resolve_file=files,
-                      trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
-        return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+    def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
+        """The agreement's body on a page, from the cache when there is one (generator.pages.bodies)."""
+        links, files = self.resolver(page_url), self.file_resolver(agreement, page_url, prefix)
+
+        def rendered(links: Resolver, files: FileResolver) -> Markup:
+            html = render(agreement.body, links, resolve_file=files,
+                          trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
+            return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+
+        if self.cache is None:
+            return rendered(links, files)
+        key = body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
+        return cached_body(self.cache, key, agreement.path, links, files, rendered)
 
     def render(self, template: str, page_url: str, **values: Any) -> str:
         try:
