@@ -62,6 +62,10 @@ class BlobCache:
             return None
         return entry["payload"]
 
+    def has(self, namespace: str, key: str) -> bool:
+        """Whether an entry may be there (one look at the file system; `read` still checks it)."""
+        return self.directory is not None and self._path(namespace, key).is_file()
+
     def write(self, namespace: str, key: str, payload: Any) -> None:
         if self.directory is None:
             return

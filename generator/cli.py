@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,8 +18,6 @@ from generator.errors import CharterError
 from generator.settings import Settings
 
 DESCRIPTION = "Check, write, edit, build and serve a living, versioned people's charter."
-SOURCE_THEME = Path(__file__).resolve().parent.parent / "site_overrides"
-"""The theme a demo copies when no project is at hand: this source checkout's own."""
 
 
 def edit_settings(args: argparse.Namespace) -> Settings:
@@ -63,20 +60,13 @@ def consent(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from generator.demo import theme_files, write_demo
+    from generator.demo import closing_words, theme_files, theme_folder, write_demo
 
     config = Path(args.config_file)
-    project = load_settings(args.config_file).templates_dir.parent if config.is_file() else SOURCE_THEME
-    if not project.is_dir():
-        raise CharterError(f"no theme to copy into the demo: {config} not found, and this installation has no "
-                           "site_overrides/ beside it; run charter in a charter project or pass -f")
+    folder = theme_folder(load_settings(args.config_file).templates_dir if config.is_file() else None, config)
     written = write_demo(Path(args.directory), seed=args.seed, agreements=args.agreements, commits=args.commits,
-                         theme_files=theme_files(project), long=args.long)
-    charter = Path(sys.executable).parent / "charter"
-    command = shlex.quote(str(charter)) if charter.is_file() else f"{shlex.quote(sys.executable)} -m generator.cli"
-    print(f"wrote {written.commits} commits ({written.merges} merges, {len(written.tags)} editions) about "
-          f"{written.agreements} agreements into {args.directory}\nbuild it with: "
-          f"cd {shlex.quote(str(Path(args.directory).resolve()))} && {command} build")
+                         theme_files=theme_files(folder), long=args.long)
+    print(closing_words(written, args.directory))
     return 0
 
 

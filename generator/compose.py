@@ -28,7 +28,7 @@ from generator.diffs.consecutive import history_diffs, settle_reformatted
 from generator.diffs.lineage import agreement_clause_histories
 from generator.history.editions import edition_warnings, editions_from
 from generator.history.histories import agreement_histories
-from generator.history.renames import FormerId, former_ids, redirects, renamed
+from generator.history.renames import FormerId, former_ids, renamed
 from generator.history.versions import AgreementHistory
 from generator.pages import Site, build_site
 from generator.repository.model import RepositoryFacts
@@ -143,10 +143,11 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
         load = dataclasses.replace(load, problems=tuple(sort_problems((*load.problems, *ledger.problems))))
     if load.errors or not pages:
         return BuildOutput(load, None, as_of, warnings, ledger)
-    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text))
+    histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text,
+                                                                   settings.workers))
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
-                      ledger=ledger, redirects=redirects(formers),
+                      ledger=ledger, former_ids=formers,
                       clause_histories=agreement_clause_histories(diffs), cache=cache)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)

@@ -39,6 +39,8 @@ class Settings:
     """Names this charter in its feed entries' ids; by default they are named by `site_url`."""
     edition_pattern: str = "edition-*"
     """Annotated tags whose name matches this (fnmatch) are editions of the charter."""
+    workers: int = 1
+    """Processes that diff agreements at once (1: this one alone); the output is the same."""
     consent: str = "recorded"
     """off, recorded (show the consent ledger) or required (an agreement in force lacking the verified
     consent of a party is an error)."""

@@ -37,6 +37,11 @@ def history(agreement_id: str) -> str:
     return f"{agreement(agreement_id)}history/"
 
 
+def clauses(agreement_id: str) -> str:
+    """Each clause of the current text with the versions that changed it, at the clause's own anchor."""
+    return f"{agreement(agreement_id)}clauses/"
+
+
 def change(agreement_id: str, number: int) -> str:
     """Version `number`'s change against the one before, on the history page."""
     return f"{history(agreement_id)}#change-{number}"
@@ -87,3 +92,8 @@ def api_file(name: str) -> str:
 
 def as_of_year(year: int) -> str:
     return f"{AS_OF}{year}/"
+
+
+def as_of_day(day: str) -> str:
+    """The as-of page opened at a date (`YYYY-MM-DD`), which its script reads from the fragment."""
+    return f"{AS_OF}#{day}"

@@ -67,6 +67,9 @@ EDITION_CHANGE_LABELS: Final = {
 }
 EDITION_CHANGE_KINDS: Final = tuple(EDITION_CHANGE_LABELS)
 
+# What a version did to a clause, in the reader's words ("renamed": its heading or anchor changed).
+CLAUSE_CHANGE_LABELS: Final = {"added": "Added", "changed": "Amended", "renamed": "Renamed"}
+
 # Relation field -> the label a reader sees on the *other* agreement's page.
 RELATIONS: Final = {
     "amends": "Amended by",

@@ -26,12 +26,17 @@ VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 class PageType:
     """A kind of page, found in a built site as the first file (in path order) that `pattern` matches.
 
-    `query` is appended to the page's URL (the search results are the home page with `?q=`).
+    `query` is appended to the page's URL (the search results are the home page with `?q=`; the as-of
+    page shows the date after `#`). `site` names the built site that has such pages: the demo has every
+    type but the redirects, which the small charter of `renamed_site_dir` has. `moves_on`: the page
+    sends the reader on at once (a redirect).
     """
 
     name: str
     pattern: str
     query: str = ""
+    site: str = "demo"
+    moves_on: bool = False
 
 
 # One line per page type: a new kind of page is checked (axe-core, the Nu HTML checker, screenshots)
@@ -43,6 +48,9 @@ PAGE_TYPES = [
     PageType("agreement", "agreements/{richest}/index.html"),
     PageType("history", "agreements/{richest}/history/index.html"),
     PageType("version", "agreements/{richest}/v/2/index.html"),
+    PageType("clauses", "agreements/{richest}/clauses/index.html"),
+    PageType("as-of", "as-of/index.html", query="#2015-06-01"),
+    PageType("as-of-year", "as-of/*/index.html"),
     PageType("status", "status/index.html"),
     PageType("levels", "levels/index.html"),
     PageType("changes", "changes/index.html"),
@@ -50,12 +58,15 @@ PAGE_TYPES = [
     PageType("consent", "consent/index.html"),
     PageType("editions", "editions/index.html"),
     PageType("edition", "editions/*/index.html"),
+    PageType("as-of", "as-of/index.html"),
+    PageType("as-of-year", "as-of/[0-9]*/index.html"),
     PageType("themes", "themes/index.html"),
     PageType("theme", "themes/*/index.html"),
     PageType("parties", "parties/index.html"),
     PageType("party", "parties/*/index.html"),
     PageType("search", "index.html", query="?q=water"),
     PageType("404", "404.html"),
+    PageType("redirect", "agreements/water/index.html", site="renamed", moves_on=True),
 ]
 
 
@@ -66,14 +77,18 @@ def richest(site: Path) -> str:
     return histories[0].parent.parent.relative_to(site / "agreements").as_posix()
 
 
-def pages_of_each_type(site: Path, *, every: bool = True) -> dict[str, str]:
+def types_in(site_name: str) -> list[PageType]:
+    return [page_type for page_type in PAGE_TYPES if page_type.site == site_name]
+
+
+def pages_of_each_type(site: Path, *, every: bool = True, site_name: str = "demo") -> dict[str, str]:
     """Each page type's name → its page's path in the site, relative, ending in `/` for `index.html`.
 
-    With `every`, each type must have a page (the demo has them all); else types without one are left out.
+    With `every`, each type of `site_name` must have a page; else types without one are left out.
     """
     found: dict[str, str] = {}
     agreement = richest(site)
-    for page_type in PAGE_TYPES:
+    for page_type in types_in(site_name):
         matches = sorted(site.glob(page_type.pattern.format(richest=agreement)))
         if not matches and not every:
             continue

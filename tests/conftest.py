@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser import browser  # noqa: F401 - a fixture, registered by import
 from tests.gitrepo import GitRepo
-from tests.sites import demo_site_dir, sample_site_dir  # noqa: F401 - fixtures, registered by import
+from tests.sites import demo_site_dir, renamed_site_dir, sample_site_dir  # noqa: F401 - fixtures
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

@@ -3,11 +3,15 @@
 Reusable by any test that builds a site: `broken_links(site_dir)` returns one line per link whose
 file does not exist, or whose fragment names no id of the page it leads to; `repeated_ids(site_dir)`
 one line per id given twice on a page (a link to it reaches only the first).
+
+A page whose script reads its fragment (the as-of page's `#2015-06-01`) says so with a
+`data-fragment-pattern` attribute (a regular expression); a fragment that matches it fully leads somewhere.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +29,11 @@ LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "
 class PageLinks:
     ids: Counter[str] = field(default_factory=Counter)
     links: list[str] = field(default_factory=list)
+    fragments: list[re.Pattern[str]] = field(default_factory=list)
+    """What the page's script reads after `#` besides ids."""
+
+    def leads_to(self, fragment: str) -> bool:
+        return fragment in self.ids or any(pattern.fullmatch(fragment) for pattern in self.fragments)
 
 
 class _Collect(HTMLParser):
@@ -36,6 +45,8 @@ class _Collect(HTMLParser):
         values = {name: value for name, value in attrs if value is not None}
         if "id" in values:
             self.found.ids[values["id"]] += 1
+        if "data-fragment-pattern" in values:
+            self.found.fragments.append(re.compile(values["data-fragment-pattern"]))
         if tag == "a" and "name" in values and values["name"] != values.get("id"):
             self.found.ids[values["name"]] += 1
         link = values.get(LINK_ATTRIBUTES.get(tag, ""))
@@ -72,7 +83,7 @@ def broken_links(site_dir: Path) -> list[str]:
             if not target.is_file():  # resolving a URL never climbs above the site's root
                 found.append(f"{where} (no file {target.relative_to(site_dir).as_posix()})")
             elif (absolute.fragment and target.suffix == ".html"
-                  and unquote(absolute.fragment) not in _parse(target).ids):
+                  and not _parse(target).leads_to(unquote(absolute.fragment))):
                 found.append(f"{where} (no id {unquote(absolute.fragment)!r} on the page)")
     return found
 

@@ -60,6 +60,7 @@ def mkdocs_yml(site_name: str = "Test Charter") -> str:
           - Home: index.md
           - The Charter: charter/index.md
           - Agreements: agreements/index.md
+          - As of a date: as-of/index.md
         """)
 
 

@@ -44,3 +44,16 @@ def demo_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
                theme_files=theme_files(REPO_ROOT / "site_overrides"))
     mkdocs_build(project)
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def renamed_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small charter whose agreement was renamed (and so re-addressed): its site holds redirect pages."""
+    from tests.test_renames import renamed_project
+
+    repo = renamed_project(tmp_path_factory.mktemp("renamed-site") / "charter")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=repo.root, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr  # not --strict: a link by a former id is a warning
+    return repo.root / "site"

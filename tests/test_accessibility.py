@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser import SCREENSHOTS, served_site, watched_page
-from tests.checkers import PAGE_TYPES, axe_script, pages_of_each_type
+from tests.checkers import axe_script, pages_of_each_type, types_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,10 @@ BLOCKING = ("serious", "critical")
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 TALLEST = 6000
 """Screenshots stop this many pixels down: the composite charter runs to tens of thousands."""
+
+
+STAYING = [page_type.name for page_type in types_in("demo") if not page_type.moves_on]
+"""The demo's page types that a reader stays on (a redirect is checked apart, see below)."""
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +70,9 @@ def full_screenshot(page: Any, name: str) -> None:
                     clip={"x": 0, "y": 0, "width": width, "height": height})
 
 
-@pytest.mark.parametrize("page_type", [page_type.name for page_type in PAGE_TYPES])
-def test_axe_finds_no_serious_violation(browser: Any, demo: tuple[str, dict[str, str]], page_type: str) -> None:
+@pytest.mark.parametrize("page_type", STAYING)
+def test_axe_finds_no_serious_violation(browser: Any, demo: tuple[str, dict[str, str]],
+                                        page_type: str) -> None:
     url, pages = demo
     page = open_page(browser, url + pages[page_type], DESKTOP)
     try:
@@ -80,13 +85,14 @@ def test_axe_finds_no_serious_violation(browser: Any, demo: tuple[str, dict[str,
     assert found == [], f"/{pages[page_type]}"
 
 
-@pytest.mark.parametrize("page_type", [page_type.name for page_type in PAGE_TYPES])
+@pytest.mark.parametrize("page_type", STAYING)
 def test_every_page_fits_a_phone(browser: Any, demo: tuple[str, dict[str, str]], page_type: str) -> None:
     """On a phone the page scrolls down, never sideways: wide tables stack their rows."""
     url, pages = demo
     page = open_page(browser, url + pages[page_type], PHONE)
     try:
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         wide = page.evaluate("""() => [...document.querySelectorAll(".md-typeset table")]
             .filter(table => table.scrollWidth > table.clientWidth + 1)
             .map(table => table.className + ": " + table.scrollWidth + " > " + table.clientWidth)""")
@@ -95,6 +101,28 @@ def test_every_page_fits_a_phone(browser: Any, demo: tuple[str, dict[str, str]],
         page.context.close()
     assert overflow <= 0
     assert wide == [], "a table a reader would have to scroll sideways"
+
+
+@pytest.mark.parametrize("page_type", [page_type.name for page_type in types_in("renamed")])
+def test_axe_finds_nothing_serious_on_a_redirect(browser: Any, renamed_site_dir: Path,
+                                                 page_type: str) -> None:
+    """A redirect is read by axe as it was written, less its refresh and script, which would move on."""
+    path = pages_of_each_type(renamed_site_dir, site_name="renamed")[page_type]
+    written = (renamed_site_dir / path / "index.html").read_text(encoding="utf-8")
+    staying = re.sub(r"<script>.*?</script>|<meta http-equiv=\"refresh\"[^>]*>", "", written)
+    assert staying != written and "refresh" not in staying
+    with served_site(renamed_site_dir) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        try:
+            page.route(url + path, lambda route: route.fulfill(body=staying, content_type="text/html"))
+            page.goto(url + path)
+            assert page.url == url + path
+            found = blocking(axe_violations(page))
+            full_screenshot(page, f"page-{page_type}-light")
+        finally:
+            context.close()
+    assert found == []
 
 
 def test_the_sample_charter_passes_axe_too(browser: Any, sample_site_dir: Path) -> None:
@@ -146,7 +174,8 @@ def test_status_and_review_say_in_words_what_their_colour_says(
         page.goto(url + "agreements/")
         badges = page.locator(".charter-status")
         words = {re.sub(r"\s+", " ", text.lower()) for text in badges.all_inner_texts()}
-        assert len(words) >= 3 and words <= {"draft", "proposed", "in force", "lapsed", "superseded", "withdrawn"}
+        statuses = {"draft", "proposed", "in force", "lapsed", "superseded", "withdrawn"}
+        assert len(words) >= 3 and words <= statuses
         assert min(contrast(page, ".charter-status")) >= 4.5
     finally:
         page.context.close()
@@ -163,24 +192,30 @@ def test_links_in_running_text_are_underlined(browser: Any, demo: tuple[str, dic
     assert lines and set(lines) == {"underline"}
 
 
+def heard_change(page: Any) -> None:
+    """The first change of the page with both an insertion and a deletion reads each as such."""
+    change = page.locator(".charter-change").filter(has=page.locator("ins")).filter(
+        has=page.locator("del")).first
+    inserted, deleted = change.locator("ins").first, change.locator("del").first
+    heard = re.sub(r"\s+", " ", change.aria_snapshot().replace('"', ""))
+    assert re.search(r"\[inserted: " + re.escape(inserted.inner_text().strip()) + r" ?\]", heard), heard
+    assert re.search(r"\[deleted: " + re.escape(deleted.inner_text().strip()) + r" ?\]", heard), heard
+    assert "inserted" not in inserted.evaluate("ins => ins.innerText"), "the words are heard, not seen"
+
+
 def test_diffs_are_announced_as_insertions_and_deletions(
         browser: Any, demo: tuple[str, dict[str, str]]) -> None:
     """What a screen reader reads of a change: the words inserted and deleted, each said to be so."""
     url, pages = demo
     page = open_page(browser, url + pages["history"], DESKTOP)
     try:
-        change = page.locator(".charter-change").filter(has=page.locator("ins")).filter(
-            has=page.locator("del")).first
-        inserted, deleted = change.locator("ins").first, change.locator("del").first
-        heard = re.sub(r"\s+", " ", change.aria_snapshot().replace('"', ""))
-        assert re.search(r"\[inserted: " + re.escape(inserted.inner_text().strip()) + r" ?\]", heard), heard
-        assert re.search(r"\[deleted: " + re.escape(deleted.inner_text().strip()) + r" ?\]", heard), heard
-        seen = inserted.evaluate("ins => ins.innerText")
-        assert "inserted" not in seen, "the words are heard, not seen"
+        heard_change(page)
         page.select_option(".charter-compare__form select[name=from]", "1")
         assert page.locator(".charter-compare__output ins").count() > 0
         assert page.locator(".charter-compare__output ins").first.evaluate(
             "ins => getComputedStyle(ins, '::before').content") == '" [inserted: "'
+        page.goto(url + pages["clauses"])
+        heard_change(page)
     finally:
         page.context.close()
 
@@ -222,7 +257,7 @@ def test_printed_pages_say_what_they_are(browser: Any, demo_site_dir: Path,
 
 def test_the_renewals_chart_tells_its_bars_apart_without_colour(
         browser: Any, demo: tuple[str, dict[str, str]]) -> None:
-    """Each kind of bar has its own colour and its own fill (plain, hatched, dotted), and the legend names it."""
+    """Each kind of bar has its own colour and fill (plain, hatched, dotted), and the legend names it."""
     url, pages = demo
     page = open_page(browser, url + pages["renewals"], DESKTOP)
     try:
@@ -237,3 +272,10 @@ def test_the_renewals_chart_tells_its_bars_apart_without_colour(
     assert len(colours) == len(fills) == 3
     assert sum(fill.startswith("url(#") for fill in fills) == 2, "two patterned, one plain"
     assert {"Adoptions", "Amendments", "Renewals"} <= set(legend)
+
+
+def test_with_site_url_the_printed_address_is_written_at_build(renamed_site_dir: Path) -> None:
+    """With `site_url` the address a printed page names needs no script: the build knows it."""
+    page = (renamed_site_dir / "agreements" / "water-commons" / "index.html").read_text(encoding="utf-8")
+    assert ('<p class="charter-printed">Printed from <span class="charter-printed__address">'
+            "https://charter.example.org/valley/agreements/water-commons/</span></p>") in page

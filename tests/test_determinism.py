@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.gitrepo import GitRepo
 from tests.project import agreement, write_project
 
@@ -67,3 +69,45 @@ def test_the_as_of_date_is_the_newest_commit_unless_source_date_epoch_says_other
     later = str(int(1893456000))  # 2030-01-01
     water = build(project, SOURCE_DATE_EPOCH=later) / "agreements" / "water" / "index.html"
     assert "charter-flag--overdue" in water.read_text(encoding="utf-8")
+
+
+def test_diffs_made_in_worker_processes_give_the_one_process_site(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers (forced to start on a small charter) make the site one process makes, byte for byte,
+    with no cache and with one; what they cache serves a one-process build the same."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.compose import compose
+    from generator.diffs import consecutive
+    from tests.test_pipeline import settings_for
+
+    project = project_in_order(tmp_path / "p", list(AGREEMENTS))
+    repo = GitRepo(project)
+    for number in range(3):
+        repo.commit(f"Amend seeds {number}", f"2025-0{number + 4}-01T09:00:00Z", **{
+            "agreements__food__seeds.md": agreement("Seed Exchange", amends="[water]",
+                                                    body=f"## Seeds\n\nGifts {number}, [[water#shares]].\n")})
+    started: list[int] = []
+    real = consecutive._parallel
+
+    def spied(*args: object, **options: object) -> object:
+        started.append(len(args[1]))  # type: ignore[arg-type]
+        return real(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(consecutive, "PARALLEL_VERSIONS", 0)
+    monkeypatch.setattr(consecutive, "_parallel", spied)
+    settings = settings_for(project)
+
+    def site(workers: int, cache: Path | None) -> object:
+        output = compose(dataclasses.replace(settings, workers=workers, cache_dir=cache),
+                         fallback_as_of=dt.date(2030, 1, 1))
+        assert output.site is not None, output.load.problems
+        return output.site
+
+    alone = site(1, None)
+    assert started == []
+    assert site(2, None) == alone and started == [3]
+    assert site(2, tmp_path / "cache") == alone and started == [3, 3]
+    assert site(1, tmp_path / "cache") == alone
+    assert site(2, tmp_path / "cache") == alone and started == [3, 3], "all cached: nothing to start"

@@ -448,3 +448,12 @@ def test_body_diff_reproduces_every_clause(old: str, new: str) -> None:
     old_clauses = reading_form(old, link_text).clauses
     assert sorted(old_side) == sorted(_side(c) for c in old_clauses if c.anchor or c.tokens)
     render_body_diff_html(diff, id_prefix="v1-")
+
+
+@given(BODIES)
+def test_an_unchanged_clause_is_what_matching_it_finds(body: str) -> None:
+    from generator.diffs.match import matched_tokens
+
+    for clause in reading_form(body, link_text).clauses:
+        assert diff_tokens(clause.tokens, list(clause.tokens)) == matched_tokens(clause.tokens, clause.tokens)
+    assert diff_tokens((), []) == matched_tokens((), ()) == ()

@@ -255,3 +255,21 @@ def test_the_plugin_option_sets_the_pattern(tmp_path: Path) -> None:
     config = load_config(str(root / "mkdocs.yml"))
     assert plugin_settings(config, config.plugins["charter"].config).edition_pattern == "release-*"
     assert Settings(root, root, root, root).edition_pattern == "edition-*"
+
+
+def test_a_text_only_reflowed_between_two_editions_is_not_amended_in_the_second(git_repo: GitRepo) -> None:
+    start(git_repo)
+    git_repo.commit("Adopt water", day("2020-01-10"),
+                    **files(water=water("By season, then by need, and in drought by turns.")))
+    git_repo.git("tag", "-a", "edition-2020", "-m", "First edition", date=day("2020-02-01"))
+    git_repo.commit("Re-wrap water", day("2020-03-01"),
+                    **files(water=water("By season,\nthen by need,\nand in drought by turns.")))
+    git_repo.git("tag", "-a", "edition-2021", "-m", "Second edition", date=day("2020-04-01"))
+    git_repo.commit("Amend water", day("2020-05-01"), **files(water=water("By turns.")))
+    git_repo.git("tag", "-a", "edition-2022", "-m", "Third edition", date=day("2020-06-01"))
+    output = build(git_repo.root)
+    second, third = page(output.site, "editions/edition-2021/"), page(output.site, "editions/edition-2022/")
+    assert "No agreement changed since the previous edition." in second
+    assert 'id="edition_changes_amended"' not in second and 'id="edition_changes_amended"' in third
+    index = page(output.site, "editions/")
+    assert "no changes" in index and "1 amended" in index

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.source.agreements import build_agreement
 from generator.source.documents import FieldsMemo, parse_document, read_document
@@ -213,3 +215,10 @@ def test_versions_build_the_full_agreement_when_asked() -> None:
     assert [clause.anchor for clause in version.agreement.clauses] == ["access"]
     assert [link.target for link in version.agreement.links] == ["wells"]
     assert version.agreement is version.agreement
+
+
+@given(st.text(alphabet=" \t\r\n\x0b\x0c\x1c\x85\u2028\xa0\u3000ab"))
+def test_a_body_is_normalised_line_by_line(body: str) -> None:
+    from generator.history.versions import _normalised_body
+
+    assert _normalised_body(body) == "\n".join(line.rstrip() for line in body.split("\n")).strip("\n")

@@ -50,6 +50,8 @@ FORBIDDEN_TAGS = frozenset(
 )
 THEME_TAGS = frozenset({"input", "button"})
 """The theme's own search and palette controls, in whole pages; the core's fragments hold none."""
+TEMPLATE_CONTROLS = frozenset({("input", "charter-asof-date")})
+"""The one control a core fragment holds: the as-of page's date picker, from its template, not from any text."""
 URL_ATTRIBUTES = frozenset("href src action formaction xlink:href data poster background srcset cite".split())
 FORBIDDEN_ATTRIBUTES = frozenset({"srcdoc", "http-equiv", "formaction"})
 BAD_SCHEME = re.compile(r"(javascript|vbscript|data):")
@@ -73,7 +75,8 @@ class _Scan(HTMLParser):
             self.in_body = True
         if tag == "script":
             self.script, self.script_text = values, []
-        elif tag in FORBIDDEN_TAGS and self.in_body and not (self.theme and tag in THEME_TAGS):
+        elif (tag in FORBIDDEN_TAGS and self.in_body and not (self.theme and tag in THEME_TAGS)
+              and (tag, values.get("id")) not in TEMPLATE_CONTROLS):
             self.found.append(f"<{tag}> element")
         for name, value in values.items():
             plain = INVISIBLE.sub("", value).lower()

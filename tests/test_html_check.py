@@ -42,14 +42,16 @@ THEME_ERRORS = (
 
 def theme_error(message: dict[str, str]) -> ThemeError | None:
     for known in THEME_ERRORS:
-        if re.search(known.message, message["message"]) and re.search(known.extract, message.get("extract", "")):
+        extract = message.get("extract", "")
+        if re.search(known.message, message["message"]) and re.search(known.extract, extract):
             return known
     return None
 
 
-def html_files(site: Path, *, every: bool = True) -> list[Path]:
+def html_files(site: Path, *, every: bool = True, site_name: str = "demo") -> list[Path]:
     """The file behind each page type (the search results are the home page, checked once)."""
-    paths = {path.split("?")[0] for path in pages_of_each_type(site, every=every).values()}
+    pages = pages_of_each_type(site, every=every, site_name=site_name)
+    paths = {re.split(r"[?#]", path)[0] for path in pages.values()}
     return sorted(site / (path + "index.html" if path.endswith("/") or not path else path) for path in paths)
 
 
@@ -59,9 +61,10 @@ BROKEN = """<!doctype html><html lang="en"><head><title>Broken</title></head>
 
 
 def test_no_html_error_comes_from_the_project(demo_site_dir: Path, sample_site_dir: Path,
-                                              tmp_path: Path) -> None:
+                                              renamed_site_dir: Path, tmp_path: Path) -> None:
     command = vnu_command()
-    files = [*html_files(demo_site_dir), *html_files(sample_site_dir, every=False)]
+    files = [*html_files(demo_site_dir), *html_files(sample_site_dir, every=False),
+             *html_files(renamed_site_dir, site_name="renamed")]
     # A page with an error of our kind shows that the checker runs and the allowlist lets it through.
     broken = tmp_path / "broken.html"
     broken.write_text(BROKEN, encoding="utf-8")
@@ -72,7 +75,8 @@ def test_no_html_error_comes_from_the_project(demo_site_dir: Path, sample_site_d
     ours = [message for message in messages if theme_error(message) is None]
     caught = [message for message in ours if message["url"].endswith("/broken.html")]
     assert [message["message"] for message in caught] == ["Duplicate ID “shares”."]
-    found = [f"{message['url']}:{message.get('lastLine')}: {message['message']}\n  {message.get('extract', '')}"
+    found = [f"{message['url']}:{message.get('lastLine')}: {message['message']}\n"
+             f"  {message.get('extract', '')}"
              for message in ours if message not in caught]
     assert found == [], "\n".join(found)
 

@@ -52,7 +52,8 @@ def intervals(git_repo: GitRepo) -> dict[str, tuple[Interval, ...]]:
         roads=agreement("Road Sharing", adopted="2019-05-01"),  # adopted long before it was recorded
         tools=agreement("Tool Library", adopted="2020-01-10"),
     ))
-    repo.commit("Adopt seeds", at("2020-02-01"), **files(seeds=agreement("Seed Exchange", adopted="2020-02-01")))
+    seeds = agreement("Seed Exchange", adopted="2020-02-01")
+    repo.commit("Adopt seeds", at("2020-02-01"), **files(seeds=seeds))
     repo.commit("Adopt water", at("2020-03-05"), **files(water=water("in-force", adopted="2020-03-01")))
     repo.git("rm", "-q", PATHS["seeds"])
     repo.commit("Remove seeds", at("2020-04-01"))
@@ -66,13 +67,15 @@ def intervals(git_repo: GitRepo) -> dict[str, tuple[Interval, ...]]:
                                                                                  adopted="2020-03-01")))
     repo.commit("Mend tools", at("2020-07-01"), **files(tools=agreement("Tool Library", adopted="2020-01-10",
                                                                         body="## Purpose\n\nTo lend.\n")))
-    repo.commit("Restore seeds", at("2020-08-01"), **files(seeds=agreement("Seed Exchange", adopted="2020-02-01")))
+    repo.commit("Restore seeds", at("2020-08-01"), **files(seeds=seeds))
     repo.commit("Forest supersedes roads", at("2020-09-01"), **files(
         forest=agreement("Forest Pact", adopted="2020-09-01", supersedes="[roads]"),
         roads=agreement("Road Sharing", "superseded", adopted="2019-05-01"),
     ))
-    repo.commit("Water lapsed", at("2021-01-01"), **files(water=water("lapsed", "By turns.", adopted="2020-03-01")))
-    repo.write(PATHS["forest"], agreement("Forest Pact", adopted="2020-09-01", body="## Purpose\n\nUncommitted.\n"))
+    repo.commit("Water lapsed", at("2021-01-01"),
+                **files(water=water("lapsed", "By turns.", adopted="2020-03-01")))
+    repo.write(PATHS["forest"],
+               agreement("Forest Pact", adopted="2020-09-01", body="## Purpose\n\nUncommitted.\n"))
     _, histories = read_histories(repo.root, PATHS, AS_OF)
     return charter_intervals(histories)
 
@@ -95,7 +98,8 @@ def test_each_version_is_current_until_the_next(intervals: dict[str, tuple[Inter
         (5, "2021-01-01", False)]
 
 
-def test_supersession_removal_restoration_and_unreadable_text(intervals: dict[str, tuple[Interval, ...]]) -> None:
+def test_supersession_removal_restoration_and_unreadable_text(
+        intervals: dict[str, tuple[Interval, ...]]) -> None:
     assert spans(intervals["roads"]) == [(1, "2019-05-01", "2020-09-01", "in-force", 2),
                                          (2, "2020-09-01", None, "superseded", None)]
     assert spans(intervals["seeds"]) == [(1, "2020-02-01", "2020-04-01", "in-force", 2),
@@ -104,8 +108,8 @@ def test_supersession_removal_restoration_and_unreadable_text(intervals: dict[st
     assert spans(intervals["tools"]) == [(1, "2020-01-10", "2020-07-01", "in-force", 3),  # 2 did not parse
                                          (3, "2020-07-01", None, "in-force", None)]
     assert spans(intervals["dam"]) == [(1, "2020-05-10", "2020-05-10", "in-force", 2),
-                                       (2, "2020-05-10", None, "in-force", None)]  # never before the one before
-    assert spans(intervals["forest"]) == [(1, "2020-09-01", None, "in-force", None)], "uncommitted: not on record"
+                                       (2, "2020-05-10", None, "in-force", None)]  # not before the one before
+    assert spans(intervals["forest"]) == [(1, "2020-09-01", None, "in-force", None)], "uncommitted: no record"
     assert [i.title for i in intervals["seeds"]] == ["Seed Exchange", "", "Seed Exchange"]
 
 

@@ -50,3 +50,14 @@ def test_ids_given_twice_on_one_page(tmp_path: Path) -> None:
         "other/index.html": '<p id="x">once here</p>',
     })
     assert repeated_ids(site) == ["index.html: 'x' ×2"]
+
+
+def test_a_page_that_reads_its_fragment_accepts_what_it_declares(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", {
+        "as-of/index.html": '<div data-fragment-pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"></div>'
+                            '<h2 id="years">Y</h2>',
+        "index.html": '<a href="as-of/#2015-06-01">day</a><a href="as-of/#years">years</a>'
+                      '<a href="as-of/#2015-06">month</a><a href="as-of/#x2015-06-01">not a day</a>',
+    })
+    assert broken_links(site) == ["index.html: as-of/#2015-06 (no id '2015-06' on the page)",
+                                  "index.html: as-of/#x2015-06-01 (no id 'x2015-06-01' on the page)"]

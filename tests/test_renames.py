@@ -16,8 +16,8 @@ import pytest
 
 from generator.cli import main
 from generator.compose import check
-from generator.history.renames import FormerId, former_ids, redirects
-from generator.pages.redirects import redirect_assets, redirect_html
+from generator.history.renames import FormerId, former_ids
+from generator.pages.redirects import agreement_redirects, redirect_assets, redirect_html
 from generator.source.loader import load_charter
 from tests.browser import screenshot, served_site, watched_page
 from tests.gitrepo import GitRepo, read_histories
@@ -77,6 +77,7 @@ def test_the_old_address_its_history_and_its_versions_redirect(built: tuple[Path
     assert [redirect_target(site, f"agreements/water/v/{n}/") for n in (1, 2)] == [
         "../../../water-commons/v/1/", "../../../water-commons/v/2/"]
     assert not (site / "agreements/water/v/3").exists(), "version 3 never had the old id"
+    assert redirect_target(site, "agreements/water/clauses/") == "../../water-commons/clauses/"
     new = (site / "agreements/water-commons/v/2/index.html").read_text(encoding="utf-8")
     assert "Talk first." in new and "Redirecting" not in new
     assert "Water Commons" in (site / "agreements/water/index.html").read_text(encoding="utf-8")
@@ -107,6 +108,8 @@ def test_the_agreement_page_names_its_former_ids(built: tuple[Path, str]) -> Non
     site, _ = built
     page = (site / "agreements/water-commons/index.html").read_text(encoding="utf-8")
     assert "<div><dt>Formerly</dt><dd><code>water</code></dd></div>" in page
+    cited = re.search(r'<div class="[^"]*charter-relations__cited"><dt>Cited by</dt><dd>(.*?)</dd></div>', page)
+    assert cited and "Seed Exchange" in cited[1], "a link by the former id cites the agreement"
     assert "<dt>Formerly</dt>" not in (site / "agreements/seeds/index.html").read_text(encoding="utf-8")
 
 
@@ -143,13 +146,19 @@ def test_the_history_stage_finds_each_former_id_and_its_last_version(tmp_path: P
     charter = load_charter(settings(repo.root)).charter
     found = former_ids(charter, histories)
     assert found == (FormerId("river-pact", "rivers", 0, True), FormerId("water", "water-commons", 2))
-    assert redirects(found) == {
+    pages = ["agreements/rivers/", "agreements/rivers/history/", "agreements/rivers/v/1/",
+             "agreements/water-commons/", "agreements/water-commons/history/",
+             *(f"agreements/water-commons/v/{number}/" for number in (1, 2, 3)),
+             "agreements/water-commons/clauses/",
+             "agreements/water-commons-2/", "agreements/seeds/"]
+    assert agreement_redirects(found, pages, {"rivers": 1, "water-commons": 3}) == {
         "agreements/river-pact/": "agreements/rivers/",
         "agreements/river-pact/history/": "agreements/rivers/history/",
         "agreements/water/": "agreements/water-commons/",
         "agreements/water/history/": "agreements/water-commons/history/",
         "agreements/water/v/1/": "agreements/water-commons/v/1/",
-        "agreements/water/v/2/": "agreements/water-commons/v/2/"}
+        "agreements/water/v/2/": "agreements/water-commons/v/2/",
+        "agreements/water/clauses/": "agreements/water-commons/clauses/"}
 
 
 def test_an_id_taken_again_stays_with_the_live_agreement_and_a_hostile_old_name_gets_no_address(

@@ -1,4 +1,5 @@
-"""Every page of the sample charter and of a 40-agreement demo: unique ids, no wiki-link markup shown."""
+"""Every page of the sample charter and of a 40-agreement demo: unique ids, no wiki-link markup shown,
+and every internal link and fragment leads somewhere."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.links import broken_links
 from tests.sites import DEMO_AGREEMENTS
 
 
@@ -67,6 +69,14 @@ def test_no_page_repeats_an_id_and_no_history_shows_link_markup(which: str,
     assert found["markup_shown"] == []
     assert found["histories"] >= (DEMO_AGREEMENTS if which == "demo" else 16)
     assert found["pages"] > found["histories"] * 2, "version pages are read too"
+
+
+@pytest.mark.parametrize("which", ["sample", "demo"])
+def test_every_internal_link_of_every_page_leads_somewhere(which: str,
+                                                            request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue("sample_site_dir" if which == "sample" else "demo_site_dir")
+    assert (site / "as-of" / "index.html").is_file() and list(site.glob("as-of/[0-9]*/index.html"))
+    assert broken_links(site) == []
 
 
 def test_the_check_would_catch_a_repeated_id_and_shown_markup(tmp_path: Path) -> None:

@@ -148,3 +148,37 @@ def test_a_reused_anchor_prints_no_warning(capfd: pytest.CaptureFixture[str]) ->
         warnings.simplefilter("error")
         assert load_mapping("a: &x 1\nb: &x 2\nc: *x\n")["c"].value == 2
     assert capfd.readouterr().err == ""
+
+
+# The one-line reader that spares the YAML parser: where it answers, it answers as the parser does.
+
+READ_WITHOUT_THE_PARSER = [
+    'title: "Water: a commons (1998 revision)"\nstatus: in-force\nparties: [river-folk, hill-folk]\n'
+    "adopted: 2019-04-12\nreview_by: 2031-02-30\nrenew_every: 5y\nsummary: Shares, by season.\n",
+    "title: Water\n\nthemes: []\nparties: [a,b, c-d,]\nlevel:  regional   \n",
+    'title: ""\nsummary: "It is \'ours\' and theirs"\nextra_note: Wörter sind Text\n',
+    'adopted: "2019-04-12"\nname: Nullarbor\nkey_2: A1\n',
+    "",
+]
+LEFT_TO_THE_PARSER = [
+    "parties:\n  - a\n", "title: Water # a comment\n", "title: 'single'\n", 'title: "esc\\u00e9"\n',
+    "flag: true\n", "flag: No\n", "count: 12\n", "ratio: 1e3\n", "when: 2019-04-12T10:00:00\n",
+    "title: a: b\n", "title: x\ntitle: y\n", "parties: [a, [b]]\n", "parties: [ a ]\n", "parties: [1, 2]\n",
+    "title: &anchor x\n", "title: !!str x\n", "<<: x\n", "title:\tx\n", "title: x\n  continued\n",
+    "renew_every: 5x\n", "- a\n", "title: [a, null]\n", "title: \"open\n",
+]
+
+
+@pytest.mark.parametrize("text", READ_WITHOUT_THE_PARSER)
+def test_simple_front_matter_reads_as_the_parser_reads_it(text: str) -> None:
+    from generator.source.yamlsafe import _fast_mapping, composed_mapping
+
+    fast = _fast_mapping(text)
+    assert fast is not None and fast == composed_mapping(text) == load_mapping(text)
+
+
+@pytest.mark.parametrize("text", LEFT_TO_THE_PARSER)
+def test_anything_less_simple_is_left_to_the_parser(text: str) -> None:
+    from generator.source.yamlsafe import _fast_mapping
+
+    assert _fast_mapping(text) is None

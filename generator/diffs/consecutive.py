@@ -9,7 +9,10 @@ as, and the diff code's fingerprint, so a rebuild after one commit reads and dif
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import multiprocessing
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +108,31 @@ def _encode(change: Change) -> list[Any]:
             change.summary, change.visible]
 
 
+def _decoder(version: Version) -> Callable[[list[Any]], Change]:
+    def decode(payload: list[Any]) -> Change:
+        reading, fields, blocks, summary, visible = payload
+        # Written by _encode from a Change that _compute escaped.
+        return Change(version, ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
+                      tuple(_decode_block(block) for block in blocks), str(summary), bool(visible))
+    return decode
+
+
+def _keys(history: AgreementHistory, link_text: LinkText | None) -> list[str | None]:
+    """Each version's cache key (None for the uncommitted one): the blobs compared, their links' words,
+    the version's number and the diff code, so any change to what a diff shows is a new key."""
+    keys: list[str | None] = []
+    previous_key = "none"
+    for version in history.versions:
+        if version.revision is None:
+            keys.append(None)
+            continue
+        key = f"{version.revision.blob or 'removed'}-{link_fingerprint(version.body, link_text)}"
+        keys.append(f"{previous_key}-{key}-{version.number}-{DIFF_CODE}")
+        if not version.is_removed:
+            previous_key = key
+    return keys
+
+
 def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
                       link_text: LinkText | None = None) -> list[Change]:
     """Newest first: each version against the one before it; `link_text` gives `[[links]]` their words.
@@ -113,35 +141,85 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
     the removal, so its diff shows what the agreement's life across the gap changed, as its events do."""
     found: list[Change] = []
     previous: Change | None = None
-    previous_key = "none"
-    for version in history.versions:
-        if version.revision is None:
+    for version, key in zip(history.versions, _keys(history, link_text), strict=True):
+        if key is None:
             change = _compute(previous, version, link_text)
-            key = "uncommitted"
         else:
-            key = f"{version.revision.blob or 'removed'}-{link_fingerprint(version.body, link_text)}"
-
             def compute(previous: Change | None = previous, version: Version = version) -> Change:
                 return _compute(previous, version, link_text)
 
-            def decode(payload: list[Any], version: Version = version) -> Change:
-                reading, fields, blocks, summary, visible = payload
-                # Written by _encode from a Change that _compute escaped.
-                return Change(version, ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
-                              tuple(_decode_block(block) for block in blocks), str(summary), bool(visible))
-
-            change = cache.get_or_compute("diffs", f"{previous_key}-{key}-{version.number}-{DIFF_CODE}",
-                                          compute, encode=_encode, decode=decode)
+            change = cache.get_or_compute("diffs", key, compute, encode=_encode, decode=_decoder(version))
         found.append(change)
         if not version.is_removed:
-            previous, previous_key = change, key
+            previous = change
     return list(reversed(found))
 
 
+PARALLEL_VERSIONS = 2_000
+"""Versions to diff below which one process does it all: starting workers costs more than diffing a
+small charter."""
+_WORK: dict[str, Any] = {}
+"""What forked workers inherit (the histories, the cache, the links' words): nothing is sent to them."""
+
+
+def _diff_in_worker(batch: list[str]) -> tuple[list[list[list[Any]]], int, int]:
+    cache: BlobCache = _WORK["cache"]
+    hits, misses = cache.hits, cache.misses
+    encoded = [[_encode(change) for change in consecutive_diffs(_WORK["histories"][agreement_id], cache,
+                                                                _WORK["link_text"])]
+               for agreement_id in batch]
+    return encoded, cache.hits - hits, cache.misses - misses
+
+
+def _missing(history: AgreementHistory, cache: BlobCache, link_text: LinkText | None) -> bool:
+    return any(key is not None and not cache.has("diffs", key) for key in _keys(history, link_text))
+
+
+def _parallel(histories: Mapping[str, AgreementHistory], pending: list[str], cache: BlobCache,
+              link_text: LinkText | None, workers: int) -> dict[str, tuple[Change, ...]]:
+    """The `pending` agreements in `workers` forked processes, in batches of about equal work; results are
+    decoded here, onto this process's versions, exactly as a cache hit is, so the pages cannot tell."""
+    batches: list[list[str]] = [[] for _ in range(workers * 4)]
+    loads = [0] * len(batches)
+    for agreement_id in sorted(pending, key=lambda key: -len(histories[key].versions)):
+        lightest = loads.index(min(loads))
+        batches[lightest].append(agreement_id)
+        loads[lightest] += len(histories[agreement_id].versions)
+    found: dict[str, tuple[Change, ...]] = {}
+    _WORK.update(histories=histories, cache=cache, link_text=link_text)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_diff_in_worker, batches)
+            for batch, (encoded, hits, misses) in zip(batches, results, strict=True):
+                cache.hits, cache.misses = cache.hits + hits, cache.misses + misses
+                for agreement_id, payloads in zip(batch, encoded, strict=True):
+                    versions = reversed(histories[agreement_id].versions)
+                    found[agreement_id] = tuple(_decoder(version)(payload)
+                                                for version, payload in zip(versions, payloads, strict=True))
+    finally:
+        _WORK.clear()
+    return found
+
+
+def can_fork() -> bool:
+    """Forking is safe only while this process runs one thread (`mkdocs serve` runs more: one process)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
-                  link_text: LinkText | None = None) -> dict[str, tuple[Change, ...]]:
-    """Agreement id -> its consecutive diffs, newest first: the one place a build computes diffs."""
-    return {agreement_id: tuple(consecutive_diffs(history, cache, link_text))
+                  link_text: LinkText | None = None, workers: int = 1) -> dict[str, tuple[Change, ...]]:
+    """Agreement id -> its consecutive diffs, newest first: the one place a build computes diffs.
+
+    With `workers` > 1 the agreements that have versions to diff afresh (not in the cache) are diffed in
+    that many forked processes, when there are enough of them to pay for the start and this process
+    runs one thread; the result is the same."""
+    pending: list[str] = [] if workers <= 1 or not can_fork() else [
+        agreement_id for agreement_id, history in histories.items()
+        if cache.directory is None or _missing(history, cache, link_text)]
+    worth = bool(pending) and sum(len(histories[key].versions) for key in pending) >= PARALLEL_VERSIONS
+    parallel = _parallel(histories, pending, cache, link_text, workers) if worth else {}
+    return {agreement_id: parallel[agreement_id] if agreement_id in parallel
+            else tuple(consecutive_diffs(history, cache, link_text))
             for agreement_id, history in histories.items()}
 
 

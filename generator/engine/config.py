@@ -58,6 +58,10 @@ class CharterConfig(base.Config):
     """Consent warnings read and accepted, each `<commit> <party-id>` (or `<commit>` for all of the commit's):
     a commit cannot be changed, so its warning would otherwise fail every strict build."""
 
+    workers = c.Type(int, default=0)
+    """Processes that diff the agreements' versions at once; 0 (the default) means one per core. A build
+    with few versions to diff uses one, whatever this says; the site is the same byte for byte."""
+
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
 
@@ -90,6 +94,7 @@ def settings_for(config: MkDocsConfig, options: CharterConfig) -> Settings:
         edition_pattern=options.edition_pattern,
         consent=options.consent,
         consent_acknowledged=parse_acknowledgements(options.consent_acknowledged),
+        workers=options.workers if options.workers > 0 else os.cpu_count() or 1,
     )
 
 

@@ -156,11 +156,12 @@ def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[s
 
 
 def _amendments(history: AgreementHistory | None, before: int, after: int) -> tuple[int, ...]:
-    numbers = tuple(
-        version.number for version in (history.versions if history is not None else ())
-        if before < version.number <= after and any(event.kind == AMENDED for event in version.events)
-    )
-    return numbers or (after,)
+    """The versions between two editions that amended the text: none when they only reformatted it (the
+    diffs stage settles that), and the edition's own version when the history is not known."""
+    if history is None:
+        return (after,)
+    return tuple(version.number for version in history.versions if before < version.number <= after
+                 and any(event.kind == AMENDED for event in version.events))
 
 
 def _kinds(before: Agreement | None, after: Agreement) -> Iterator[str]:
@@ -188,5 +189,7 @@ def edition_changes(previous: Edition | None, edition: Edition,
         new = edition.versions.get(agreement.id, 0)
         for kind in _kinds(before, agreement):
             numbers = _amendments(histories.get(agreement.id), old or 0, new) if kind == AMENDED else ()
+            if kind == AMENDED and not numbers:
+                continue  # re-wrapped or re-spaced between the two, and no reader sees a change
             found[kind].append(AgreementChange(agreement, old, new, numbers))
     return EditionChanges(**{kind: tuple(items) for kind, items in found.items()})

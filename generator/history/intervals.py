@@ -46,7 +46,8 @@ class Interval:
     title: str
     """The title the version gave the agreement ("" for a removal)."""
     recorded: dt.date
-    """The day it was committed; earlier than `start` never, later when the adoption was declared earlier."""
+    """The day it was committed. `start` differs from it when the adoption was declared earlier, or when
+    the version before it started later."""
     ended_by: int | None = None
     """The version whose start ended this one."""
 

@@ -9,7 +9,6 @@ agreement that holds an id now keeps its address.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -75,16 +74,3 @@ def former_ids(charter: Charter, histories: Mapping[str, AgreementHistory]) -> t
 def renamed(formers: tuple[FormerId, ...]) -> dict[str, str]:
     """Former id -> current id, as `Charter.renamed` holds it."""
     return {former.former: former.current for former in formers}
-
-
-def redirects(formers: tuple[FormerId, ...]) -> dict[str, str]:
-    """Old site path -> new site path: the agreement's page, its history page, and each version page that
-    existed under the former id."""
-    paths: dict[str, str] = {}
-    for former in formers:
-        old, new = f"agreements/{former.former}/", f"agreements/{former.current}/"
-        paths[old] = new
-        paths[posixpath.join(old, "history/")] = posixpath.join(new, "history/")
-        for number in range(1, former.versions + 1):
-            paths[f"{old}v/{number}/"] = f"{new}v/{number}/"
-    return paths

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -117,8 +119,15 @@ class AgreementHistory:
         return bool(self.versions) and self.versions[-1].is_uncommitted
 
 
+_TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
+"""What `str.rstrip` takes off each line (regular expressions' \\s is `str.isspace`), in one pass in C."""
+
+
+@functools.lru_cache(maxsize=8)
 def _normalised_body(body: str) -> str:
-    return "\n".join(line.rstrip() for line in body.split("\n")).strip("\n")
+    """Lines without trailing spaces, no blank lines around; kept for a few bodies, as each version is
+    compared first as the new text and then as the old one."""
+    return _TRAILING_SPACE.sub("", body).strip("\n")
 
 
 def _front_matter(agreement: Agreement) -> tuple[Agreement, dict[str, object]]:
@@ -158,7 +167,7 @@ def changes(
     if after.status == IN_FORCE and (before is None or before.status != IN_FORCE):
         found.append(("adopted", f"from {before.status}" if before is not None else ""))
     if before is not None:
-        if _normalised_body(before.body) != _normalised_body(after.body):
+        if before.body != after.body and _normalised_body(before.body) != _normalised_body(after.body):
             found.append((AMENDED, ""))
         if _renewed(before, after):
             period = duration_words(after.renew_every or "")
@@ -176,10 +185,19 @@ def changes(
     return tuple(found)
 
 
-def _light(document: SourceDocument) -> Agreement:
+Lights = dict[tuple[str, int], tuple[object, Agreement]]
+"""(path, identity of the parsed fields) -> (those fields, kept so the identity stays theirs; the light
+agreement without its body): versions that share a front matter share its parsed fields (the memo hands
+out one dict), so each is built once."""
+
+
+def _light(document: SourceDocument, built: Lights) -> Agreement:
     """The agreement without its Markdown parsed (no clauses or links): all that events compare."""
-    built = build_agreement(dataclasses.replace(document, body=""))
-    return dataclasses.replace(built, body=document.body, body_line=document.body_line)
+    key = (document.path, id(document.fields))
+    found = built.get(key)
+    if found is None or found[0] is not document.fields:
+        found = built[key] = (document.fields, build_agreement(dataclasses.replace(document, body="")))
+    return dataclasses.replace(found[1], body=document.body, body_line=document.body_line)
 
 
 def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDocument | None, str]:
@@ -195,13 +213,13 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
 
 def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
              uncommitted_date: dt.date, front_matters: FieldsMemo,
-             claimed: Collection[dt.date]) -> tuple[Version, Agreement | None]:
+             claimed: Collection[dt.date], lights: Lights) -> tuple[Version, Agreement | None]:
     revision = snapshot.revision
     date = revision.authored.date() if revision is not None else uncommitted_date
     if revision is not None and revision.is_deletion:
         return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
     text, document, problem = _parse(snapshot, front_matters)
-    agreement = _light(document) if document is not None else None
+    agreement = _light(document, lights) if document is not None else None
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
@@ -243,11 +261,12 @@ def build_history(
     versions: list[Version] = []
     last_good: Agreement | None = None
     claimed: set[dt.date] = set()
+    lights: Lights = {}
     front_matters = {} if front_matters is None else front_matters
     for number, snapshot in enumerate(snapshots, start=1):
         before = versions[-1] if versions else None
         version, agreement = _version(number, snapshot, before, last_good, uncommitted_date, front_matters,
-                                      claimed)
+                                      claimed, lights)
         versions.append(version)
         claimed.update(event.declared_date for event in version.events if event.declared_date is not None)
         last_good = agreement or last_good

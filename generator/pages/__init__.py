@@ -12,6 +12,7 @@ from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.diffs.lineage import ClauseHistory
 from generator.history.editions import Edition
+from generator.history.renames import FormerId
 from generator.history.versions import AgreementHistory
 from generator.model import Charter
 from generator.pages.agreement import agreement_page
@@ -24,7 +25,7 @@ from generator.pages.consent import consent_page
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
-from generator.pages.redirects import feed_copies, redirect_assets
+from generator.pages.redirects import agreement_redirects, feed_copies, redirect_assets
 from generator.pages.indexes import (
     all_agreements_page,
     level_page,
@@ -45,12 +46,12 @@ __all__ = ["Asset", "Page", "Site", "TocEntry", "build_site", "relative_url"]
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
-               ledger: Ledger | None = None, redirects: Mapping[str, str] | None = None,
+               ledger: Ledger | None = None, former_ids: Sequence[FormerId] = (),
                clause_histories: Mapping[str, Mapping[str, ClauseHistory]] | None = None,
                cache: BlobCache | None = None) -> Site:
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date.
 
-    `redirects` (old site path -> new) are the addresses agreements had under their former ids."""
+    `former_ids` leave a redirect at each address an agreement had under an id it no longer has."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger, clause_histories or {},
@@ -84,7 +85,9 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}
     titles = {page.url: page.title for page in pages}
-    assets += (*redirect_assets(redirects or {}, titles, taken, settings.site_url),
-               *feed_copies(redirects or {}, assets, urls.FEED, taken))
+    counts = {agreement_id: len(history.versions) for agreement_id, history in histories.items()}
+    redirects = agreement_redirects(former_ids, titles, counts)
+    assets += (*redirect_assets(redirects, titles, taken, settings.site_url),
+               *feed_copies(redirects, assets, urls.FEED, taken))
     return Site(tuple(pages), assets=assets, home_html=home_html(context),
                 versions=sum(len(history.versions) for history in histories.values()))

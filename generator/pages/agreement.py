@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator import urls
 from generator.model import Agreement, Heading
-from generator.pages.clauses import KIND_LABELS, clauses_url, split_at_clauses
+from generator.pages.clauses import split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
-from generator.vocabulary import RELATIONS
+from generator.vocabulary import CLAUSE_CHANGE_LABELS, RELATIONS
 
 
 _Node = tuple[Heading, list["_Node"]]
@@ -55,9 +56,9 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         successors=context.charter.successors(agreement.id),
         consent=current_consent(context, agreement),
         clauses=context.clause_histories.get(agreement.id, {}),
-        clauses_url=clauses_url(agreement),
+        clauses_url=urls.clauses(agreement.id),
         clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
-        kind_labels=KIND_LABELS,
+        kind_labels=CLAUSE_CHANGE_LABELS,
         cited=cited,
     )
     toc = agreement_toc(agreement.headings)

@@ -20,17 +20,18 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.history.editions import Edition
-from generator.history.intervals import REMOVED, Interval, Standing, first_day, standing_on
+from generator.history.intervals import REMOVED, Interval, first_day, standing_on
 from generator.model import Agreement
 from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
 from generator.pages.site import Asset, Page, TocEntry
+from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, PROPOSED, SUPERSEDED, WITHDRAWN
 
 URL = urls.AS_OF
 INDEX = urls.AS_OF_INDEX
-GROUPS = (("in-force", "In force"), ("proposed", "Proposed"), ("draft", "Drafts"), ("lapsed", "Lapsed"),
-          ("superseded", "Superseded"), ("withdrawn", "Withdrawn"))
+GROUPS = ((IN_FORCE, "In force"), (PROPOSED, "Proposed"), (DRAFT, "Drafts"), (LAPSED, "Lapsed"),
+          (SUPERSEDED, "Superseded"), (WITHDRAWN, "Withdrawn"))
 """The order and headings of the statuses an as-of list groups by; any other status (an old version's
 word) goes under OTHER."""
 OTHER = "Other"
@@ -76,7 +77,8 @@ def index_payload(context: SiteContext) -> dict[str, object]:
         "groups": [list(group) for group in GROUPS],
         "other": OTHER,
         "agreements": [{"id": agreement.id, "title": agreement.title, "url": agreement.url,
-                        "versions": [row(interval, agreement) for interval in context.intervals[agreement.id]]}
+                        "versions": [row(interval, agreement)
+                                     for interval in context.intervals[agreement.id]]}
                        for agreement in ordered(context)],
     }
 
@@ -84,7 +86,8 @@ def index_payload(context: SiteContext) -> dict[str, object]:
 def grouped(entries: Sequence[Entry]) -> list[tuple[str, str, list[Entry]]]:
     """(status, heading, entries) for each status that has any, in GROUPS order, then OTHER."""
     known = dict(GROUPS)
-    groups = [(status, heading, [e for e in entries if e.interval.status == status]) for status, heading in GROUPS]
+    groups = [(status, heading, [entry for entry in entries if entry.interval.status == status])
+              for status, heading in GROUPS]
     others = [entry for entry in entries if entry.interval.status not in known]
     return [group for group in groups if group[2]] + ([("other", OTHER, others)] if others else [])
 
@@ -101,7 +104,7 @@ def year_day(context: SiteContext, year: int) -> dt.date:
 
 def standing_entries(context: SiteContext, day: dt.date, agreements: Sequence[Agreement]) -> list[Entry]:
     by_id = {agreement.id: agreement for agreement in agreements}
-    standing: tuple[Standing, ...] = standing_on(context.intervals, day, by_id)
+    standing = standing_on(context.intervals, day, by_id)
     return [Entry(by_id[found.agreement_id], found.interval) for found in standing]
 
 
@@ -123,13 +126,16 @@ def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], in
                 "Which agreements stood on any day, each in the version current then, with its status then.")
 
 
-def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement], all_years: Sequence[int]) -> Page:
+def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
+              all_years: Sequence[int]) -> Page:
     url = year_url(year)
     day = year_day(context, year)
     html = context.render(
-        "as-of-year.html", url, year=year, day=day, groups=grouped(standing_entries(context, day, agreements)),
+        "as-of-year.html", url, year=year, day=day,
+        groups=grouped(standing_entries(context, day, agreements)),
         recorded=recorded_in(context, year, agreements), removed=REMOVED, year_url=year_url,
-        previous=year - 1 if year - 1 in all_years else None, following=year + 1 if year + 1 in all_years else None,
+        previous=year - 1 if year - 1 in all_years else None,
+        following=year + 1 if year + 1 in all_years else None,
     )
     toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
     return Page(url, f"The charter as of {day.isoformat()}", html, toc, searchable=False)

@@ -12,18 +12,13 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
+from generator import urls
 from generator.model import Agreement
 from generator.pages.history import version_label
 from generator.pages.render import SiteContext
 from generator.pages.site import Page, TocEntry
 from generator.source.markup import CLAUSE_LEVEL
-
-KIND_LABELS = {"added": "Added", "changed": "Amended", "renamed": "Renamed"}
-"""What a version did to a clause, in the reader's words ("renamed": its heading or anchor changed)."""
-
-
-def clauses_url(agreement: Agreement) -> str:
-    return f"{agreement.url}clauses/"
+from generator.vocabulary import CLAUSE_CHANGE_LABELS
 
 
 def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, str], ...]:
@@ -44,7 +39,7 @@ def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, s
 
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
-    url = clauses_url(agreement)
+    url = urls.clauses(agreement.id)
     clauses = context.clause_histories.get(agreement.id, {})
     shown = [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
     html_text = context.render(
@@ -52,7 +47,7 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
         agreement=agreement,
         clauses=shown,
         cited=context.citations.get(agreement.id),
-        kind_labels=KIND_LABELS,
+        kind_labels=CLAUSE_CHANGE_LABELS,
         version_label=lambda version: version_label(version, context),
     )
     toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)

@@ -176,7 +176,8 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
         span=spans.get(version.number), previous=history.versions[index - 1] if index else None,
         following=history.versions[index + 1] if index + 1 < len(history.versions) else None,
-        version_url=lambda number: urls.version(agreement.id, number), history_url=urls.history(agreement.id),
+        version_url=lambda number: urls.version(agreement.id, number),
+        history_url=urls.history(agreement.id),
         compare_url=compare_url(agreement, history, version),
         change_url=urls.change(agreement.id, version.number) if version.number in diffed else None,
     )

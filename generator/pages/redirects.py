@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping, Sequence
 
+from generator import urls
+from generator.history.renames import FormerId
 from generator.pages.history import json_for_script
 from generator.pages.site import Asset, relative_url
 
@@ -32,6 +34,22 @@ TEMPLATE = """<!doctype html>
 </body>
 </html>
 """
+
+
+def agreement_redirects(formers: Sequence[FormerId], page_urls: Collection[str],
+                        versions: Mapping[str, int]) -> dict[str, str]:
+    """Old site path -> new, for every page of each renamed agreement (its page, history, clauses...)
+    under its former id, except the version pages that came after it (`versions`: agreement id -> how
+    many it has): those never had an address under the former id."""
+    paths: dict[str, str] = {}
+    for former in formers:
+        old, new = urls.agreement(former.former), urls.agreement(former.current)
+        later = {urls.version(former.current, number)
+                 for number in range(former.versions + 1, versions.get(former.current, 0) + 1)}
+        for url in page_urls:
+            if url.startswith(new) and url not in later:
+                paths[old + url.removeprefix(new)] = url
+    return paths
 
 
 def redirect_html(old: str, new: str, title: str, site_url: str | None) -> str:

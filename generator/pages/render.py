@@ -13,6 +13,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from generator import urls, vocabulary
 from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
@@ -54,11 +55,11 @@ class SiteContext:
     latest_edition: Edition | None = None
     """The newest edition, which printed pages name (paper carries no link to the editions)."""
     cache: BlobCache | None = None
-    """The build's cache, for the bodies of versions (generator.pages.bodies); None renders every time."""
+    """The build's cache, for agreement and version bodies (generator.pages.bodies); None renders each."""
 
     @cached_property
     def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
-        """Agreement id -> when each of its versions was current: the as-of pages and version pages share it."""
+        """Agreement id -> when each of its versions was current, shared by the as-of and version pages."""
         return charter_intervals(self.histories)
 
     def review_state(self, agreement: Agreement) -> str:
@@ -158,5 +159,7 @@ def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None
     environment.filters["date"] = lambda value: value.isoformat() if value else ""
     environment.filters["label"] = lambda value: str(value).replace("-", " ").replace("_", " ")
     environment.filters["period"] = lambda value: duration_words(value) if value else ""
+    # The vocabulary and the address scheme, so no template spells a status or builds a path by hand.
+    environment.globals.update(urls=urls, vocabulary=vocabulary)
     environment.globals.update(globals_ or {})
     return environment

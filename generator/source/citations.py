@@ -53,7 +53,7 @@ def _cited(charter: Charter, source: Agreement) -> set[tuple[str, str]]:
     """(cited agreement id, clause anchor or WHOLE) for every link of `source` that leads to one."""
     found: set[tuple[str, str | None]] = set()
     for link in source.links:
-        target = charter.by_id.get(link.target)
+        target = charter.resolve(link.target)  # a link by a former id cites the agreement that had it
         if target is not None and (not link.anchor or link.anchor in target.anchors):
             found.add((target.id, link.anchor))
     for file_link in source.file_links:

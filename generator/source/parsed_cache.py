@@ -73,9 +73,9 @@ class PersistentFieldsMemo:
         payload = self._entries().get(self._key(front_matter))
         if payload is None:
             return None
-        try:
-            fields = {str(key): Located(decode_value(value), int(line), tuple(int(n) for n in item_lines),
-                                        int(column), tuple(int(n) for n in item_columns))
+        try:  # the file's digest vouches for its shape: only what this class wrote reads back
+            fields = {key: Located(value if type(value) is str else decode_value(value), line, item_lines,
+                                   column, item_columns)
                       for key, value, line, item_lines, column, item_columns in payload}
         except (TypeError, ValueError, IndexError, KeyError):
             return None

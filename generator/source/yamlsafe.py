@@ -232,8 +232,80 @@ def _syntax_hint(reason: str) -> str:
     return "check indentation and quoting; a value with ':' or '#' needs quotes"
 
 
+_FAST_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +(\S.*)\Z")
+_FAST_ITEM = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(, *)?")
+_PERIOD = re.compile(r"[1-9][0-9]{0,3}[ymwd]\Z")
+_NOT_TEXT = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n", "nan", "inf"})
+
+
+def _fast_scalar(raw: str) -> Any:
+    """A one-line value that YAML can only read as text (or a YYYY-MM-DD date), or ... for any other."""
+    if raw[0] == '"':
+        inner = raw[1:-1]
+        return inner if raw[-1] == '"' and len(raw) > 1 and '"' not in inner and "\\" not in inner else ...
+    if _DATE.match(raw):
+        return as_date(raw)
+    if _PERIOD.match(raw):  # `renew_every: 5y`: no YAML number or date ends in a unit letter
+        return raw
+    if not raw[0].isalpha() or "#" in raw or ": " in raw or raw.endswith(":") or raw.lower() in _NOT_TEXT:
+        return ...
+    return raw
+
+
+def _fast_list(raw: str, column: int) -> tuple[list[str], tuple[int, ...]] | None:
+    """`[id, id, ...]` of plain words, with each item's 1-based column; None for any other flow."""
+    if not raw.endswith("]"):
+        return None
+    inner, items, columns, position = raw[1:-1], [], [], 1
+    while position - 1 < len(inner):
+        match = _FAST_ITEM.match(inner, position - 1)
+        if match is None or match.group(1).lower() in _NOT_TEXT:
+            return None
+        items.append(match.group(1))
+        columns.append(column + position)
+        position = match.end() + 1
+        if match.group(2) is None and position - 1 < len(inner):
+            return None
+    return items, tuple(columns)
+
+
+def _fast_mapping(text: str) -> dict[str, Located] | None:
+    """The front matter almost every file has, read without a YAML parser: one `key: value` per line,
+    each value one line of plain text, a "quoted" text without escapes, a date, or `[id, id]`. Anything
+    else (None) goes to the full parser, whose results these match (tests/test_yamlsafe.py holds them
+    side by side); a file of thousands of versions parses in a fraction of the time."""
+    located: dict[str, Located] = {}
+    for line, content in enumerate(text.split("\n")):
+        if not content:
+            continue
+        match = _FAST_LINE.match(content)
+        if match is None or not content.isprintable():
+            return None
+        key, raw = match.group(1), match.group(2).rstrip(" ")
+        column = match.start(2) + 1
+        if key in located or key == "<<":
+            return None
+        if raw[0] == "[":
+            found = _fast_list(raw, column)
+            if found is None:
+                return None
+            located[key] = Located(found[0], line, (line,) * len(found[0]), column, found[1])
+            continue
+        value = _fast_scalar(raw)
+        if value is ...:
+            return None
+        located[key] = Located(value, line, (), column, ())
+    return located
+
+
 def load_mapping(text: str) -> dict[str, Located]:
     """Parse a YAML mapping into located values; raise YamlProblem for anything unsafe or broken."""
+    fast = _fast_mapping(text)
+    return fast if fast is not None else composed_mapping(text)
+
+
+def composed_mapping(text: str) -> dict[str, Located]:
+    """`load_mapping` through the YAML parser alone."""
     with warnings.catch_warnings():
         # A reused anchor is legal YAML; ruamel's warning would reach the reader's terminal raw.
         warnings.simplefilter("ignore", ReusedAnchorWarning)

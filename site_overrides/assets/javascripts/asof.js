@@ -116,15 +116,22 @@
     var form = container.querySelector(".charter-asof__form");
     var output = container.querySelector(".charter-asof__output");
     var data = container.querySelector(".charter-asof__index");
-    var input = form && form.elements.namedItem("date");
+    var label = form && form.querySelector(".charter-asof__label");
     var permalink = container.querySelector(".charter-asof__permalink");
-    if (!form || !output || !data || !input) return;
+    if (!form || !output || !data || !label) return;
     var index;
     try {
       index = JSON.parse(data.textContent);
     } catch (error) {
       return; // the year pages below still list the charter
     }
+    var input = element("input");
+    input.type = "date";
+    input.id = "charter-asof-date";
+    input.name = "date";
+    if (index.first) input.min = index.first;
+    input.value = index.built;
+    label.appendChild(input);
     var root = container.getAttribute("data-root") || "";
     var show = function (day) {
       input.value = day;
@@ -146,7 +153,7 @@
       if (day) show(day);
     });
     form.hidden = false;
-    show(fragmentDay() || (isDay(input.value) ? input.value : index.built));
+    show(fragmentDay() || index.built);
   }
 
   function init() {

@@ -1,31 +1,24 @@
-"""A demo charter: a real git repository with decades of dated, plausible history.
-
-Everything comes from one seeded `random.Random` (fixed authors and dates, no wall clock), so a seed
-always yields the same commit ids. The history is fed to one `git fast-import`, so even 50,000 commits
-take seconds; each event keeps the charter valid, so any revision of the demo can be built.
-"""
+"""The demo's story: the charter's life played forward from one seeded `random.Random`, one event per
+commit, each keeping the charter valid, written as a `git fast-import` stream."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import random
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import accumulate
-from pathlib import Path
 
-from generator.demo_consents import DemoKey, sign_consents
-from generator.errors import CharterError
+from generator.demo.consents import DemoKey
+from generator.demo.render import Doc, Event, Op, render_agreement, render_index, render_setup
+from generator.demo.words import (ADJECTIVES, AUTHORS, EDITORS, FORMS_OF_WORDS, KIND_WORDS, MAINTAINER,
+                                  MANNERS, OBJECTS, PEOPLE, PLACES, REGIONS, SHORT, SUBJECTS, TOPICS, VERBS,
+                                  Length)
 from generator.model import Party
 from generator.vocabulary import (DRAFT, IN_FORCE, LAPSED, LEVELS, LIVE_STATUSES, PROPOSED, SUPERSEDED,
                                   WITHDRAWN)
 
-PARTY_COUNT, SIGNED_CONSENTS = 20, 8
+PARTY_COUNT = 20
 WEIGHTS = {"rewrite": 6.0, "add": 1.0, "strike": 1.5, "open": 4.0, "adopt": 4.0, "renew": 5.0,
            "lapse": 1.0, "withdraw": 0.3}
 EVENT_STATUSES = {"open": {DRAFT}, "adopt": {PROPOSED}, "withdraw": {DRAFT, PROPOSED},
@@ -34,147 +27,9 @@ STATUS_CHANGES = {"open": (PROPOSED, "Open {doc.id} for consent"),
                   "lapse": (LAPSED, "Record that {doc.id} has lapsed\n\nIt was due for review."),
                   "withdraw": (WITHDRAWN, "Withdraw {doc.id}\n\nThe parties could not reach consent.")}
 LIVE, MAIN = frozenset(LIVE_STATUSES), "refs/heads/main"
-MKDOCS_YML = ("site_name: Demo Charter\ndocs_dir: charter\ntheme:\n  name: material\n  font: false\n"
-              "  custom_dir: site_overrides\n  features: [navigation.tabs]\n"
-              "  palette: {scheme: default, primary: custom, accent: custom}\n"
-              "plugins:\n  - search\n  - charter\nnav:\n  - Home: index.md\n"
-              "  - The Charter: charter/index.md\n  - Agreements: agreements/index.md\n"
-              "  - Changes: changes/index.md\n  - Consent: consent/index.md\n"
-              "  - Editions: editions/index.md\n  - As of a date: as-of/index.md\n")
 
 
-def _words(text: str, separator: str = "|") -> tuple[str, ...]:
-    return tuple(word.strip() for word in text.split(separator))
-
-
-THEMES = {key: title for key, title in (_words(entry, ":") for entry in _words(
-    "gender: Gender | north-south: North and South | agriculture-industry: Agriculture and Industry | "
-    "state-society: State and Society | labour-capital: Labour and Capital | colonialism: Colonialism | "
-    "nature-diversity: Nature and Diversity"))}
-TOPICS = tuple((title, tuple(themes.split())) for title, themes in (_words(entry, ":") for entry in _words(
-    "Water Commons: nature-diversity state-society | Seed Sharing: agriculture-industry north-south | "
-    "Care Work: gender labour-capital | River Rights: nature-diversity colonialism | Land Return: "
-    "colonialism state-society | Fair Wages: labour-capital | Debt Relief: north-south state-society | "
-    "Forest Stewardship: nature-diversity agriculture-industry | Housing Cooperatives: state-society "
-    "labour-capital | Food Sovereignty: agriculture-industry colonialism | Safe Streets: gender")))
-FORMS_OF_WORDS = _words("Accord|Compact|Pact|Covenant|Agreement")
-PLACES = _words("of the Upper Valley|of the Delta|of the Two Rivers|of the Highlands|across the Border")
-ADJECTIVES = _words("Riverside|Highland|Coastal|Southern|Northern|Delta|Valley|Border|Island|Urban|Forest")
-PEOPLE = _words("Fisherfolk|Seed Keepers|Weavers|Tenants|Farmworkers|Midwives|Dock Workers|Elders")
-KIND_WORDS = {"community": ("Community", "Commune"), "collective": ("Collective", "Cooperative"),
-              "movement": ("Movement", "Front"), "organisation": ("Union", "Association"),
-              "network": ("Network", "Alliance")}
-REGIONS = _words("Andes|Sahel|Mekong|Great Lakes|Balkans|Pacific|Arctic|Rhine|Deccan|Pampas|Maghreb")
-CLAUSES = _words("Shares|Decisions|Stewardship|Care|Mediation|Exit|Reparations|Wages|Time|Voice|Remedies|"
-                 "Memory|Access|Boundaries|Seasons|Knowledge|Accounts|Hospitality|Disputes")
-SUBJECTS = _words("The parties|All assemblies|The signatories|Together, the communities")
-VERBS = _words("share|hold in common|care for|decide together on|keep open|protect|restore|pay fairly for")
-OBJECTS = _words("the water of the valley|the seed stocks|the common kitchen|working hours|the forest edge|"
-                 "the grain store|the river crossings|childcare|the fishing grounds|the land titles")
-MANNERS = _words("in equal parts|by consent of every assembly|before any sale|across the border|each season|"
-                 "with priority for the displaced|in the language of each party|as the elders taught|"
-                 "without asking leave of the state|until the next review")
-AUTHORS = tuple(_words(pair, ",") for pair in _words(
-    "Amina Diallo,amina|Tomás Quispe,tomas|Mei Lin Chen,meilin|Ingrid Sørensen,ingrid|Kwame Mensah,kwame|"
-    "Lucía Herrera,lucia|Priya Raman,priya|Jonas Weber,jonas"))
-EDITORS, MAINTAINER = "Charter Editors <editors@example.org>", "Amina Diallo <amina@example.org>"
-
-
-@dataclass(frozen=True)
-class Length:
-    """How long agreements run: the clauses a new one starts with, the bounds amendments keep, the titles."""
-
-    start: tuple[int, int]
-    bounds: tuple[int, int]
-    sentences: tuple[int, int]
-    """Sentences per clause, three to a paragraph."""
-    titles: tuple[str, ...]
-
-
-SHORT = Length((3, 5), (3, 7), (2, 2), CLAUSES)
-LONG = Length((90, 150), (60, 180), (2, 6), tuple(f"{title} of {thing.removeprefix('the ')}"
-                                                  for title in CLAUSES for thing in OBJECTS))
-"""Tens of kilobytes and a hundred clauses or more, as real laws and policies run."""
-
-Op = tuple[str, str, str]  # ("M", path, text) writes a file; ("R", old, new) moves one
-Event = tuple[str, list[Op]]  # a commit message and its file operations
-
-
-class DemoError(CharterError):
-    """The demo cannot be written where or as asked; the message says which argument to change."""
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    target: Path
-    head: str
-    commits: int
-    merges: int
-    renames: int
-    agreements: int
-    tags: tuple[str, ...]
-    first: dt.date
-    last: dt.date
-
-
-@dataclass(frozen=True)
-class _Doc:
-    """One agreement as the simulation holds it; rendered to Markdown on every change."""
-
-    id: str
-    title: str
-    path: str
-    status: str
-    parties: tuple[str, ...]
-    themes: tuple[str, ...]
-    level: str
-    preamble: str
-    clauses: tuple[tuple[str, tuple[str, ...]], ...]
-    renew_every: str
-    mediators: tuple[str, ...] = ()
-    adopted: dt.date | None = None
-    review_by: dt.date | None = None
-    supersedes: tuple[str, ...] = ()
-    amends: tuple[str, ...] = ()
-    relates_to: tuple[str, ...] = ()
-
-
-def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
-
-
-def render_agreement(doc: _Doc) -> str:
-    fields: list[tuple[str, object]] = [
-        ("title", _quoted(doc.title)), ("status", doc.status), ("parties", doc.parties),
-        ("mediators", doc.mediators), ("themes", doc.themes), ("level", doc.level),
-        ("adopted", doc.adopted), ("review_by", doc.review_by), ("renew_every", doc.renew_every),
-        ("supersedes", doc.supersedes), ("amends", doc.amends), ("relates_to", doc.relates_to),
-        ("summary", _quoted(doc.clauses[0][1][0]))]  # the first sentence of its purpose
-    lines = ["---"] + [f"{key}: " + ("[" + ", ".join(value) + "]" if isinstance(value, tuple) else str(value))
-                       for key, value in fields if value] + ["---", "", doc.preamble]
-    for title, sentences in doc.clauses:
-        lines += ["", f"## {title}", *("\n" + " ".join(sentences[at:at + 3]) for at in range(0, len(sentences), 3))]
-    return "\n".join(lines) + "\n"
-
-
-def render_setup(parties: tuple[Party, ...], seed: int, day: dt.date, theme_files: Mapping[str, str],
-                 keys: Mapping[str, str]) -> list[Op]:
-    party_lines = (f"{p.id}:\n  name: {_quoted(p.name)}\n  kind: {p.kind}\n  region: {_quoted(p.region)}\n"
-                   f"  signing_keys: [{_quoted(keys[p.id])}]\n" for p in parties)
-    theme_lines = (f"{key}:\n  title: {_quoted(title)}\n" for key, title in THEMES.items())
-    return [("M", ".gitignore", "/site/\n/.cache/\n"), ("M", "mkdocs.yml", MKDOCS_YML), render_index(seed, 0, day),
-            ("M", "charter/parties.yml", "".join(party_lines)),
-            ("M", "charter/themes.yml", "".join(theme_lines)),
-            *(("M", f"site_overrides/{path}", text) for path, text in sorted(theme_files.items()))]
-
-
-def render_index(seed: int, session: int, day: dt.date) -> Op:
-    text = (f"# Demo Charter\n\nA composite of agreements between communities, collectives and movements; "
-            f"a demonstration generated from seed {seed}.\n\nLast reviewed on {day} (session {session}).\n")
-    return ("M", "charter/index.md", text)
-
-
-def allowed(kind: str, doc: _Doc, today: dt.date, length: Length = SHORT) -> bool:
+def allowed(kind: str, doc: Doc, today: dt.date, length: Length = SHORT) -> bool:
     """Whether an event fits an agreement's state: only live ones change, only due ones are renewed."""
     if doc.status not in EVENT_STATUSES.get(kind, LIVE):
         return False
@@ -187,7 +42,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return day.replace(year=day.year + years, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
-def _date(epoch: int) -> dt.date:
+def day_of(epoch: int) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
 
 
@@ -213,7 +68,7 @@ def _data(text: str) -> bytes:
     return b"data %d\n%s\n" % (len(raw := text.encode()), raw)
 
 
-class _History:
+class History:
     """Plays the charter's life forward, one event per commit, writing the fast-import stream."""
 
     def __init__(self, rng: random.Random, agreements: int, times: list[int], seed: int,
@@ -221,15 +76,15 @@ class _History:
         self.theme_files, self.length = theme_files, length
         self.rng, self.count, self.times, self.seed = rng, agreements, times, seed
         self.at = self.mark = self.main = self.pr = self.merges = self.renames = self.superseded = 0
-        self.docs, self.stream, self.tags = dict[str, _Doc](), list[bytes](), list[str]()
+        self.docs, self.stream, self.tags = dict[str, Doc](), list[bytes](), list[str]()
         self.versions: dict[str, int] = {}
         self.parties, self.reorganised = make_parties(rng), False
         self.keys = {party.id: DemoKey(seed, party.id) for party in self.parties}
-        self.decade, self.last_day = _date(times[0]).year // 10, _date(times[-1])
+        self.decade, self.last_day = day_of(times[0]).year // 10, day_of(times[-1])
 
     @property
     def today(self) -> dt.date:
-        return _date(self.times[self.at])
+        return day_of(self.times[self.at])
 
     def run(self) -> None:
         total = len(self.times)
@@ -311,12 +166,12 @@ class _History:
         low, high = self.length.sentences
         return tuple(self._sentence() for _ in range(low if low == high else self.rng.randint(low, high)))
 
-    def _save(self, doc: _Doc) -> Op:
+    def _save(self, doc: Doc) -> Op:
         self.docs[doc.id] = doc
         self.versions[doc.id] = self.versions.get(doc.id, 0) + 1  # each save: one commit's change to the file
         return ("M", doc.path, render_agreement(doc))
 
-    def _adopt(self, doc: _Doc, period: int, message: str) -> Event:
+    def _adopt(self, doc: Doc, period: int, message: str) -> Event:
         doc = replace(doc, status=IN_FORCE, adopted=self.today, review_by=add_years(self.today, period),
                       renew_every=f"{period}y")
         trailers = "\n".join(f"Consented-by: {party}" for party in doc.parties)
@@ -339,7 +194,7 @@ class _History:
             preamble += rng.choice((f" It builds on [[{target}]].", f" See [[{target}#purpose]]."))
         titles = ("Purpose", *rng.sample(self.length.titles, rng.randint(*self.length.start) - 1))
         clauses = tuple((title, self._sentences()) for title in titles)
-        doc = _Doc(f"{slug}-{number}", f"{topic} {rng.choice(FORMS_OF_WORDS)} {rng.choice(PLACES)}",
+        doc = Doc(f"{slug}-{number}", f"{topic} {rng.choice(FORMS_OF_WORDS)} {rng.choice(PLACES)}",
                    f"agreements/{slug}-{number}.md", rng.choice((DRAFT, PROPOSED, PROPOSED)), parties,
                    themes, rng.choice(LEVELS), preamble, clauses, f"{rng.choice((3, 5, 5, 10))}y", mediators,
                    amends=(rng.choice(older),) if older and rng.random() < 0.1 else (),
@@ -385,7 +240,7 @@ class _History:
         status, message = STATUS_CHANGES[kind]
         return message.format(doc=doc), [self._save(replace(doc, status=status))]
 
-    def _renew(self, doc: _Doc) -> Event:
+    def _renew(self, doc: Doc) -> Event:
         assert doc.review_by is not None
         period = int(doc.renew_every[:-1]) if self.rng.random() < 0.8 else self.rng.choice((3, 5, 10))
         review_by = add_years(max(self.today, doc.review_by), period)
@@ -393,7 +248,7 @@ class _History:
         message = f"Renew {doc.id} until {review_by.isoformat()}\n\nReviewed at the assembly of {self.today}."
         return message, [op]
 
-    def _amend(self, kind: str, doc: _Doc) -> Event:
+    def _amend(self, kind: str, doc: Doc) -> Event:
         rng, clauses = self.rng, list(doc.clauses)
         if kind == "add":
             title = rng.choice([name for name in self.length.titles if name not in {t for t, _ in clauses}])
@@ -410,70 +265,3 @@ class _History:
         trailer = f"\n\nConsented-by: {rng.choice(doc.parties)}" if rng.random() < 0.15 else ""
         op = self._save(replace(doc, clauses=tuple(clauses)))
         return f"Amend {doc.id}: {kind} clause '{title}'{trailer}", [op]
-
-
-def _check(target: Path, agreements: int, commits: int, start_year: int, end_year: int) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise DemoError(f"{target} exists and is not an empty directory; choose a new or empty one, so that "
-                        "nothing is overwritten")
-    if agreements < 5:
-        raise DemoError(f"a demo needs at least 5 agreements, not {agreements}")
-    if not 1970 <= start_year < end_year <= 2200:
-        raise DemoError(f"years {start_year}-{end_year}: the start must lie before the end, within 1970-2200")
-    if commits < 4 * agreements:
-        raise DemoError(f"{commits} commits are too few for {agreements} agreements; give at least "
-                        f"{4 * agreements}, or fewer agreements")
-
-
-def _git(git: str, target: Path, *args: str, stdin: bytes | None = None, **environment: str) -> str:
-    """Git without the user's configuration or an outer repository, so the result is the same anywhere."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, LC_ALL="C", TZ="UTC", **environment)
-    result = subprocess.run([git, *args], cwd=target, env=env, input=stdin, capture_output=True, check=False)
-    if result.returncode != 0:
-        error = result.stderr.decode(errors="replace").strip()
-        raise DemoError(f"git {args[0]} failed in {target}: {error}")
-    return result.stdout.decode(errors="replace").strip()
-
-
-def theme_files(overrides: Path) -> dict[str, str]:
-    """A project's theme overrides (path under the folder -> text), for `write_demo(theme_files=...)`."""
-    return {path.relative_to(overrides).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(overrides.rglob("*")) if path.is_file()}
-
-
-def write_demo(target: Path, *, seed: int = 1, agreements: int = 40, commits: int | None = None,
-               start_year: int = 1990, end_year: int = 2026, theme_files: Mapping[str, str] | None = None,
-               long: bool = False) -> DemoSummary:
-    """Write a demo charter repository into `target` (new or empty) and say what it holds.
-
-    `theme_files` (path under site_overrides/ -> text) are committed with the registries, so that
-    the demo builds with the same templates as the project that wrote it. `long` writes agreements
-    of `LONG` length, so that builds and diffs are tried on texts of real size.
-    """
-    total = commits if commits is not None else agreements * 12
-    _check(target, agreements, total, start_year, end_year)
-    git = shutil.which("git")
-    if git is None:
-        raise DemoError("git is not installed or not on PATH; the demo is a git repository")
-    if shutil.which("ssh-keygen") is None:
-        raise DemoError("ssh-keygen is not installed or not on PATH; the demo's parties sign their consents "
-                        "with it (install OpenSSH's client)")
-    rng = random.Random(seed)
-    signed = min(SIGNED_CONSENTS, total // 20)  # the last commits: consents signed after the import
-    history = _History(rng, agreements, commit_times(rng, total - signed, start_year, end_year), seed,
-                       theme_files or {}, LONG if long else SHORT)
-    history.run()
-    target.mkdir(parents=True, exist_ok=True)
-    _git(git, target, "init", "-q", "-b", "main")
-    _git(git, target, "fast-import", "--quiet", "--done", stdin=b"".join([*history.stream, b"done\n"]))
-    last = history.times[-1]  # consents follow the history a few minutes apart, on its last day
-    consents = [(*consent, last + 600 * number)
-                for number, consent in enumerate(history.consents(signed), start=1)]
-    with tempfile.TemporaryDirectory(prefix="charter-demo-keys-") as keys:
-        head = sign_consents(lambda *args, **env: _git(git, target, *args, **env), Path(keys), consents)
-    edition = history.final_edition(head, last + 600 * signed)
-    _git(git, target, "fast-import", "--quiet", "--done", stdin=edition)
-    _git(git, target, "checkout", "-q", "-f", "main")
-    return DemoSummary(target, head, history.mark + signed, history.merges, history.renames,
-                       len(history.docs), tuple(history.tags), _date(history.times[0]), history.last_day)
