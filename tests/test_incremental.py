@@ -115,7 +115,8 @@ def test_a_cached_body_is_rendered_again_when_a_heading_it_links_to_is_reworded(
     assert ">Seed Exchange, Exchange</a>" in first
     bodies = cache_entries(project, "bodies")
     assert version_body(project, "agreements/water/v/1/") == first  # from the cache
-    amend(repo, "seeds", SEEDS.replace("## Exchange", "## Spring exchange {#exchange}"), "2024-05-01T12:00:00Z")
+    reworded = SEEDS.replace("## Exchange", "## Spring exchange {#exchange}")
+    amend(repo, "seeds", reworded, "2024-05-01T12:00:00Z")
     again = version_body(project, "agreements/water/v/1/")
     assert again == first.replace("Seed Exchange, Exchange", "Seed Exchange, Spring exchange")
     # The seeds' new text, on its page and in the composite charter; the water accord's are replaced.

@@ -124,7 +124,8 @@ def version_body(context: SiteContext, cache: BlobCache, agreement: Agreement, v
     entry = cached_entry(cache, key, links, context.file_resolver(cast(Agreement, unbuilt), url, ""),
                          ("title", "status"))
     if entry is not None:
-        return Shown(entry["title"], entry["status"], version.path, built), Markup(entry["html"])  # noqa: S704
+        named = Shown(entry["title"], entry["status"], version.path, built)
+        return named, Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
     shown = built()
 
     def rendered(links: Resolver, files: FileResolver) -> Markup:
@@ -151,7 +152,8 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
     spans = {interval.version: interval for interval in context.intervals.get(agreement.id, ())}
     diffed = frozenset(change.version.number for change in context.diffs.get(agreement.id, ()))
     for index, version in enumerate(history.versions):
-        yield Page(urls.version(agreement.id, version.number), f"{agreement.title} (version {version.number})",
+        title = f"{agreement.title} (version {version.number})"
+        yield Page(urls.version(agreement.id, version.number), title,
                    partial(version_html, context, agreement, history, index, spans, diffed), searchable=False,
                    standalone=True)
 
