@@ -117,7 +117,7 @@ def test_the_link_sets_the_picker_and_the_picker_sets_the_link(browser: Any, dat
 
         choose(page, "2020-06-01")
         page.locator(".charter-asof__output a", has_text="Water Accord").click()
-        page.wait_for_load_state()
+        page.wait_for_load_state("networkidle")
         assert page.url == dated_site + "agreements/water/v/4/"
         assert current_text(page).startswith("Current from 2020-06-01 until 2021-01-01")
     assert watch.problems == []
@@ -130,7 +130,7 @@ def test_without_a_fragment_the_page_shows_the_build_date_and_links_each_year(br
         assert page.input_value("#charter-asof-date") == "2026-01-01", "the build's date (SOURCE_DATE_EPOCH)"
         assert page.evaluate("location.hash") == ""
         page.locator(".charter-asof__years a", has_text="2020").click()
-        page.wait_for_load_state()
+        page.wait_for_load_state("networkidle")  # the theme's own requests end before the next click
         assert page.url == dated_site + "as-of/2020/"
         page.locator(".charter-pager a", has_text="Choose another date").click()
         page.wait_for_load_state("networkidle")
@@ -146,10 +146,11 @@ def current_text(page: Any) -> str:
 def test_walk_the_versions_of_an_agreement_and_compare_one_with_today(browser: Any, dated_site: str) -> None:
     with watched_page(browser) as (page, watch):
         page.goto(dated_site + "agreements/water/v/1/")
+        page.wait_for_load_state("networkidle")
         walked = [(page.url.removeprefix(dated_site), current_text(page).split(".")[0])]
         while page.locator(".charter-version__nav a[rel=next]").count():
             page.locator(".charter-version__nav a[rel=next]").click()
-            page.wait_for_load_state()
+            page.wait_for_load_state("networkidle")
             walked.append((page.url.removeprefix(dated_site), current_text(page).split(".")[0]))
         assert walked == [
             ("agreements/water/v/1/", "Current from 2020-01-10 until 2020-03-01, when version 2 replaced it"),
@@ -162,17 +163,19 @@ def test_walk_the_versions_of_an_agreement_and_compare_one_with_today(browser: A
         back = [page.url.removeprefix(dated_site)]
         while page.locator(".charter-version__nav a[rel=prev]").count():
             page.locator(".charter-version__nav a[rel=prev]").click()
-            page.wait_for_load_state()
+            page.wait_for_load_state("networkidle")
             back.append(page.url.removeprefix(dated_site))
         assert back == [f"agreements/water/v/{number}/" for number in (5, 4, 3, 2, 1)]
 
         page.goto(dated_site + "agreements/water/v/2/")
+        page.wait_for_load_state("networkidle")
         page.locator(".charter-version__nav a", has_text="What changed in this version").click()
-        page.wait_for_load_state()
+        page.wait_for_load_state("networkidle")
         assert page.url == dated_site + "agreements/water/history/#change-2"
         assert page.locator("#change-2 h3").text_content().startswith("Version 2, 2020-03-05")
 
         page.goto(dated_site + "agreements/water/v/2/")
+        page.wait_for_load_state("networkidle")
         page.locator(".charter-version__nav a", has_text="Compare with the current text").click()
         page.wait_for_load_state("networkidle")
         assert page.url == dated_site + "agreements/water/history/?from=2&to=5#compare"

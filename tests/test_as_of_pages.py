@@ -231,6 +231,7 @@ def test_without_history_the_page_says_there_is_no_record(project: Path) -> None
     output = compose(settings_for(project, history=False), fallback_as_of=AS_OF)
     assert [p.url for p in site_of(output).pages if p.url.startswith("as-of/")] == ["as-of/"]
     assert "No version of any agreement is on record" in page(output, "as-of/")
+    assert "<script" not in page(output, "as-of/"), "nothing to pick from"
     index = json.loads(next(a for a in site_of(output).assets if a.path == "as-of/index.json").content)
     assert index["agreements"] == [] and index["first"] is None
 

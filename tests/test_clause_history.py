@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from generator.cache import BlobCache
+from generator.compose import compose
 from generator.diffs.consecutive import consecutive_diffs
 from generator.diffs.lineage import ClauseHistory, clause_histories
 from generator.source.citations import WHOLE, CitedBy, citations
 from generator.source.loader import load_charter
 from tests.browser import screenshot, served_site, watched_page
+from tests.golden import assert_golden
 from tests.gitrepo import GitRepo, read_histories
 from tests.links import broken_links, repeated_ids
 from tests.project import agreement, site_settings, write_project
@@ -115,7 +117,8 @@ def test_a_cached_rebuild_follows_the_clauses_the_same_way(project: Path, tmp_pa
 def test_removed_and_restored_text_keeps_the_clause_history_across_the_gap(tmp_path: Path) -> None:
     root = write_project(tmp_path, {})
     repo = GitRepo(root)
-    repo.commit("Water", "2020-01-01T10:00:00Z", **{"agreements__water.md": agreement("W", body=SHARES.format("two"))})
+    first = agreement("W", body=SHARES.format("two"))
+    repo.commit("Water", "2020-01-01T10:00:00Z", **{"agreements__water.md": first})
     repo.git("rm", "-q", "agreements/water.md")
     repo.commit("Gone", "2020-02-01T10:00:00Z")
     repo.commit("Back", "2020-03-01T10:00:00Z",
@@ -126,15 +129,60 @@ def test_removed_and_restored_text_keeps_the_clause_history_across_the_gap(tmp_p
         "shares": [(1, "added", "")], "records": [(3, "added", "")]}
 
 
+def test_uncommitted_changes_are_the_last_amendment_of_the_clauses_they_touch(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    GitRepo(root).commit("Water", "2020-01-01T10:00:00Z",
+                         **{"agreements__water.md": agreement("W", body=SHARES.format("two") + RECORDS)})
+    (root / "agreements" / "water.md").write_text(agreement("W", body=SHARES.format("four") + RECORDS),
+                                                 encoding="utf-8")
+    (root / "agreements" / "new.md").write_text(agreement("New", body=RECORDS), encoding="utf-8")
+    output = compose(site_settings(root), fallback_as_of=AS_OF)
+    assert output.site is not None
+    pages = {page.url: page.html for page in output.site.pages}
+    water, new = (re.sub(r"<[^>]+>", "", pages[f"agreements/{name}/"]) for name in ("water", "new"))
+    assert "Last amended in version 2 (uncommitted)" in water
+    assert "Unchanged since version 1, 2020-01-01" in water
+    assert "Added in version 1 (uncommitted)" in new
+    assert 'id="v2-shares"' in pages["agreements/water/history/"]
+
+
+def test_a_clause_anchored_like_a_change_leaves_no_id_twice_on_the_clauses_page(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    body = SHARES.format("two") + "## Twin {#v1-shares}\n\nNamed like a change.\n"
+    GitRepo(root).commit("Water", "2020-01-01T10:00:00Z",
+                         **{"agreements__water.md": agreement("W", body=body)})
+    output = compose(site_settings(root), fallback_as_of=AS_OF)
+    assert output.site is not None
+    pages = {page.url: page.html for page in output.site.pages}
+    clauses = pages["agreements/water/clauses/"]
+    assert clauses.count('id="v1-shares"') == 1
+    assert '<section class="charter-clause-history" id="v1-shares">' in clauses
+    assert 'id="v1-v1-shares"' in clauses, "the other change keeps its id"
+    assert pages["agreements/water/history/"].count('id="v1-shares"') == 1
+
+
 def test_links_that_lead_nowhere_cite_nothing(tmp_path: Path) -> None:
     root = write_project(tmp_path, {
         "water.md": agreement("Water", body=SHARES.format("two")),
-        "seeds.md": agreement("Seeds", body="## Seeds\n\n[[water#nowhere]], [[gone]], [x](water.md#Shares).\n"),
+        "seeds.md": agreement("Seeds",
+                              body="## Seeds\n\n[[water#nowhere]], [[gone]], [x](water.md#Shares).\n"),
     })
     result = load_charter(site_settings(root), AS_OF)
     assert {problem.code for problem in result.problems} == {"link-anchor-unknown", "link-unknown"}
     cited = citations(result.charter)
-    assert {target: dict(found.by_clause) for target, found in cited.items()} == {"water": {"shares": ("seeds",)}}
+    assert {target: dict(found.by_clause) for target, found in cited.items()} == {
+        "water": {"shares": ("seeds",)}}, "a relative link may name a heading by its words"
+
+
+def test_a_link_by_a_former_id_cites_the_agreement_that_has_it_now(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {
+        "water.md": agreement("Water", body=SHARES.format("two"), former_ids="[river]"),
+        "seeds.md": agreement("Seeds", body="## Seeds\n\nAs in [[river#shares]].\n"),
+    })
+    result = load_charter(site_settings(root), AS_OF)
+    assert not result.errors, result.errors
+    assert {target: dict(found.by_clause) for target, found in citations(result.charter).items()} == {
+        "water": {"shares": ("seeds",)}}
 
 
 def cited_by(project: Path) -> dict[str, CitedBy]:
@@ -154,6 +202,14 @@ def test_citations_by_clause_from_wiki_links_relative_links_and_sub_headings(pro
     }
     assert cited["water"].sources == ("forest", "seeds")
     assert cited["water"].clauses_cited_by("seeds") == ("records", "shares", "seasons")
+
+
+@pytest.mark.parametrize("url, golden", [("agreements/water/", "agreement-clause-notes.html"),
+                                         ("agreements/water/clauses/", "clauses.html")])
+def test_pages_match_golden(project: Path, url: str, golden: str) -> None:
+    output = compose(site_settings(project), fallback_as_of=AS_OF)
+    assert output.site is not None
+    assert_golden(f"pages/{golden}", next(page.html for page in output.site.pages if page.url == url))
 
 
 class _Notes(HTMLParser):
@@ -203,18 +259,22 @@ def notes(site: Path, url: str) -> dict[str, tuple[str, list[str]]]:
 def test_each_clause_of_the_page_says_when_it_last_changed_and_who_cites_it(site: Path) -> None:
     history = "history/#"
     assert notes(site, "agreements/water") == {
-        "records": ("Unchanged since version 1, 2020-01-10 · History of this clause · Cited by Seed Exchange",
+        "records": ("Unchanged since version 1, 2020-01-10 · History of this clause · "
+                    "Cited by Seed Exchange",
                     [history + "v1-records", "clauses/#records", "../seeds/"]),
         "shares": ("Last amended in version 2, 2020-06-01 · History of this clause · Cited by Forest Pact, "
-                   "Seed Exchange", [history + "v2-shares", "clauses/#shares", "../forest/", "../seeds/"]),
+                   "Seed Exchange",
+                   [history + "v2-shares", "clauses/#shares", "../forest/", "../seeds/"]),
         "disputes-rule": ("Last amended in version 4, 2022-02-01 · History of this clause",
                           [history + "v4-disputes-rule", "clauses/#disputes-rule"]),
-        "seasons": ("Last amended in version 3, 2021-03-01 · History of this clause · Cited by Seed Exchange",
+        "seasons": ("Last amended in version 3, 2021-03-01 · History of this clause · "
+                    "Cited by Seed Exchange",
                     [history + "v3-seasons", "clauses/#seasons", "../seeds/"]),
         "drought": ("Added in version 5, 2023-05-01 · History of this clause",
                     [history + "v5-drought", "clauses/#drought"]),
     }
-    assert notes(site, "agreements/seeds")["seeds"][0] == "Unchanged since version 1, 2023-05-01 · History of this clause"
+    seeds = notes(site, "agreements/seeds")["seeds"][0]
+    assert seeds == "Unchanged since version 1, 2023-05-01 · History of this clause"
 
 
 def test_the_page_shows_who_cites_it_beside_the_typed_backlinks(site: Path) -> None:
@@ -246,6 +306,7 @@ def test_the_clause_history_page_lists_each_clause_with_only_its_versions(site: 
     assert "<h3><del>Seasons</del> <ins>Dry and wet seasons</ins></h3>" in seasons
     assert "Anchor changed from #disputes to #disputes-rule." in dict(sections)["disputes-rule"]
     assert "Cited by" in dict(sections)["shares"] and "Cited by" not in dict(sections)["drought"]
+    assert '<a href="../clauses/">clause by clause</a>' in read(site, "agreements/water/history")
 
 
 def test_every_link_of_the_site_resolves_and_no_page_repeats_an_id(site: Path) -> None:
@@ -293,3 +354,55 @@ def test_a_reader_opens_a_clause_history_from_the_agreement_page(browser: Any, s
         page.wait_for_url("**/agreements/water/history/#v3-seasons")
         assert "Dry and wet seasons" in page.locator("#v3-seasons h3").inner_text()
     assert watch.problems == []
+
+
+def test_every_clause_of_the_demo_charter_has_its_note_and_its_history(demo_site_dir: Path) -> None:
+    pages = sorted(demo_site_dir.glob("agreements/**/clauses/index.html"))
+    assert len(pages) >= 40
+    clauses = amended = 0
+    for clauses_page in pages:
+        agreement_page = clauses_page.parent.parent / "index.html"
+        agreement_html = agreement_page.read_text(encoding="utf-8")
+        headings = re.findall(r'<h2 id="([^"]+)">', agreement_html.split('<div class="charter-body">')[1]
+                              .split("</div>\n<h2 id=\"relations\">")[0])
+        noted = _Notes()
+        noted.feed(agreement_html)
+        assert list(noted.notes) == headings, agreement_page
+        sections = re.findall(r'<section class="charter-clause-history" id="([^"]+)">',
+                              clauses_page.read_text(encoding="utf-8"))
+        assert sections == headings, clauses_page
+        clauses += len(headings)
+        amended += sum("Last amended" in text for text, _ in noted.notes.values())
+    assert amended and amended < clauses, "some clauses changed since they were written, some did not"
+    assert broken_links(demo_site_dir) == []
+
+
+AMEND = re.compile(r"Amend (?P<id>[a-z0-9-]+): (?P<kind>rewrite|add|strike) clause '(?P<title>[^']+)'")
+
+
+def test_the_demo_clause_histories_agree_with_the_commits_that_made_them(demo_site_dir: Path) -> None:
+    """The demo's commits say which clause each amendment rewrote, added or struck: the clause histories,
+    found from the texts alone, must list exactly those versions (and the one that first wrote each)."""
+    project = demo_site_dir.parent
+    load = load_charter(site_settings(project), AS_OF)
+    _, histories = read_histories(project, {a.id: a.path for a in load.charter.agreements}, AS_OF, "charter")
+    checked = 0
+    for agreement_id, history in histories.items():
+        expected: dict[str, list[int]] = {}
+        for version in history.versions:
+            if version.number == 1:
+                first = version.agreement.clauses if version.agreement else ()
+                expected = {clause.title: [1] for clause in first}
+                continue
+            for said in AMEND.finditer(version.revision.message if version.revision else ""):
+                title = said["title"]
+                if said["kind"] == "strike":
+                    del expected[title]
+                else:
+                    expected[title] = [version.number] if said["kind"] == "add" else [
+                        *expected[title], version.number]
+        found = clause_histories(consecutive_diffs(history, BlobCache(None)))
+        assert {clause.title: [r.version.number for r in reversed(clause.revisions)]
+                for clause in found.values()} == expected, agreement_id
+        checked += sum(len(numbers) > 1 for numbers in expected.values())
+    assert checked > 40, "many clauses were amended"

@@ -69,10 +69,6 @@ class Change:
         # Each block was escaped by generator.diffs.render.
         return Markup("".join(f"{block.html}\n" for block in self.blocks))  # noqa: S704
 
-    @property
-    def steps(self) -> tuple[ClauseStep, ...]:
-        return tuple(block.step for block in self.blocks if block.step is not None)
-
 
 def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
     reading = reading_form(version.body, link_text)
@@ -94,7 +90,8 @@ def _encode_block(block: DiffBlock) -> list[Any]:
     step = block.step
     if step is None:
         return [str(block.html)]
-    return [str(block.html), step.kind, step.anchor, step.old_anchor, step.title, step.old_title, step.section_id]
+    return [str(block.html), step.kind, step.anchor, step.old_anchor, step.title, step.old_title,
+            step.section_id]
 
 
 def _decode_block(data: list[Any]) -> DiffBlock:

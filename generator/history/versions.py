@@ -156,18 +156,21 @@ def _renewed(before: Agreement, after: Agreement) -> bool:
 
 
 def changes(
-    before: Agreement | None, after: Agreement, moved_from: str | None = None
+    before: Agreement | None, after: Agreement, moved_from: str | None = None,
+    bodies: tuple[str, str] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """(kind, detail) pairs, in the documented order, for a version compared with the last good one.
 
     `before` is None for the first appearance (or when no earlier version parsed); `moved_from` is
-    the previous version's path when the file moved.
+    the previous version's path when the file moved. `bodies` (before, after) stand in for the two
+    agreements' own, so the history can compare light agreements that share one built model.
     """
     found: list[tuple[str, str]] = []
     if after.status == IN_FORCE and (before is None or before.status != IN_FORCE):
         found.append(("adopted", f"from {before.status}" if before is not None else ""))
     if before is not None:
-        if before.body != after.body and _normalised_body(before.body) != _normalised_body(after.body):
+        old, new = bodies if bodies is not None else (before.body, after.body)
+        if old != new and _normalised_body(old) != _normalised_body(new):
             found.append((AMENDED, ""))
         if _renewed(before, after):
             period = duration_words(after.renew_every or "")
@@ -192,12 +195,17 @@ out one dict), so each is built once."""
 
 
 def _light(document: SourceDocument, built: Lights) -> Agreement:
-    """The agreement without its Markdown parsed (no clauses or links): all that events compare."""
+    """The agreement without its Markdown (no body, clauses or links): with the body beside it, all that
+    events compare. Built once for all the versions that share a front matter."""
     key = (document.path, id(document.fields))
     found = built.get(key)
     if found is None or found[0] is not document.fields:
         found = built[key] = (document.fields, build_agreement(dataclasses.replace(document, body="")))
-    return dataclasses.replace(found[1], body=document.body, body_line=document.body_line)
+    return found[1]
+
+
+LastGood = tuple[Agreement, str]
+"""The last version that parsed: its light agreement and its body."""
 
 
 def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDocument | None, str]:
@@ -211,15 +219,16 @@ def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDo
         return text, None, error.problem.format()
 
 
-def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: Agreement | None,
+def _version(number: int, snapshot: Snapshot, before: Version | None, last_good: LastGood | None,
              uncommitted_date: dt.date, front_matters: FieldsMemo,
-             claimed: Collection[dt.date], lights: Lights) -> tuple[Version, Agreement | None]:
+             claimed: Collection[dt.date], lights: Lights) -> tuple[Version, LastGood | None]:
     revision = snapshot.revision
     date = revision.authored.date() if revision is not None else uncommitted_date
     if revision is not None and revision.is_deletion:
         return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
     text, document, problem = _parse(snapshot, front_matters)
     agreement = _light(document, lights) if document is not None else None
+    body = document.body if document is not None else ""
     moved_from = before.path if before is not None and before.path != snapshot.path else None
     found: list[tuple[str, str]] = []
     if before is None:
@@ -231,11 +240,13 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
         if moved_from is not None:
             found.append(("moved", f"from {moved_from} to {snapshot.path}"))
     else:
-        found.extend(changes(last_good, agreement, moved_from))
+        found.extend(changes(last_good[0], agreement, moved_from, (last_good[1], body))
+                     if last_good is not None else changes(None, agreement, moved_from))
     adopted_on = agreement.adopted if agreement is not None and agreement.adopted not in claimed else None
     events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
                    for kind, detail in found)
-    return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), agreement
+    good = (agreement, body) if agreement is not None else None
+    return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), good
 
 
 def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:
@@ -259,7 +270,7 @@ def build_history(
     `front_matters` may outlive the call (a cache between builds); by default it is this call's.
     """
     versions: list[Version] = []
-    last_good: Agreement | None = None
+    last_good: LastGood | None = None
     claimed: set[dt.date] = set()
     lights: Lights = {}
     front_matters = {} if front_matters is None else front_matters
@@ -271,4 +282,5 @@ def build_history(
         claimed.update(event.declared_date for event in version.events if event.declared_date is not None)
         last_good = agreement or last_good
     log.debug("%s: %d versions", agreement_id, len(versions))
-    return AgreementHistory(agreement_id, tuple(versions), declared_events(last_good))
+    current = last_good[0] if last_good is not None else None
+    return AgreementHistory(agreement_id, tuple(versions), declared_events(current))

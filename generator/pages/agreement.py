@@ -46,12 +46,13 @@ def backlinks(context: SiteContext, agreement: Agreement) -> list[tuple[str, tup
 def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
     url = agreement.url
     cited = context.citations.get(agreement.id)
+    body = context.body_html(agreement, url)
     html = context.render(
         "agreement.html",
         url,
         agreement=agreement,
-        body_parts=split_at_clauses(context.body_html(agreement, url),
-                                    [clause.anchor for clause in agreement.clauses]),
+        body=body,  # whole, for templates copied before the notes under each clause
+        body_parts=split_at_clauses(body, [clause.anchor for clause in agreement.clauses]),
         backlinks=backlinks(context, agreement),
         successors=context.charter.successors(agreement.id),
         consent=current_consent(context, agreement),

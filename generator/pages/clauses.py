@@ -8,11 +8,12 @@ each version's diff of a clause stands once on it, as on the history page.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from markupsafe import Markup
 
 from generator import urls
+from generator.diffs.lineage import ClauseRevision
 from generator.model import Agreement
 from generator.pages.history import version_label
 from generator.pages.render import SiteContext
@@ -38,10 +39,20 @@ def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, s
     return tuple(parts)
 
 
+def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
+    """The clause's section of the version's diff, without its history-page id where a clause of this
+    page has that anchor (a clause may pin `{#v1-shares}`): an id stands once on a page."""
+    if revision.step.section_id not in taken:
+        return revision.html
+    own_id = f' id="{html.escape(revision.step.section_id)}"'
+    return Markup(str(revision.html).replace(own_id, "", 1))  # noqa: S704 - the id of escaped diff HTML
+
+
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
     url = urls.clauses(agreement.id)
     clauses = context.clause_histories.get(agreement.id, {})
     shown = [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
+    anchors = {clause.anchor for clause in shown}
     html_text = context.render(
         "clauses.html", url,
         agreement=agreement,
@@ -49,6 +60,7 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
         cited=context.citations.get(agreement.id),
         kind_labels=CLAUSE_CHANGE_LABELS,
         version_label=lambda version: version_label(version, context),
+        section_html=lambda revision: _section_html(revision, anchors),
     )
     toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)
     return Page(url, f"Clauses of {agreement.title}: their history", html_text, toc, searchable=False)

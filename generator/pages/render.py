@@ -125,6 +125,7 @@ class SiteContext:
                 relations=RELATIONS,
                 relation_labels=RELATION_LABELS,
                 histories=self.histories,
+                clause_histories=self.clause_histories,
                 ledger=self.ledger,
                 latest_edition=self.latest_edition,
                 page_url=page_url,

@@ -292,12 +292,12 @@ def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[st
     """Raw facts for the files now at `paths`; `pathspecs` (the agreements folder and the registries)
     bound what is read. Every path is relative to the project folder `root`, which may sit below the
     repository's top. The log's records are kept in `cache_dir`, so a rebuild reads only new commits."""
-    from git import SymbolicReference
-
     with open_repository(root) as repo:
         if repo is None:
             working = {path: data for path in paths if (data := _read_working(root, path)) is not None}
             return RepositoryFacts(False, working=working)
+        from git import SymbolicReference  # only now: open_repository turns a missing git into its own error
+
         if (Path(repo.common_dir) / "shallow").is_file():
             raise ShallowCloneError()
         unfinished = _unfinished(Path(repo.git_dir))
