@@ -20,7 +20,7 @@ from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
 from generator.engine.publish import discard, publish, stage
-from generator.engine.shell import StandalonePages, charter_step, toc_links
+from generator.engine.shell import StandalonePages, charter_step, page_meta, toc_links
 from generator.settings import REGISTRY_FILES, Settings
 
 if TYPE_CHECKING:
@@ -90,21 +90,14 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
             files.append(File.generated(config, asset.path, **source))
         pages = len(files.documentation_pages()) + len(self.standalone.pages)
-        self.report.start_writing(pages, self.site.versions,
-                                  len(output.load.charter.agreements))
+        self.report.start_writing(pages, self.site.versions, len(output.load.charter.agreements))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         page.update_date = self.as_of  # the sitemap's dates: the build's, not the machine's
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            page.meta["title"] = html.escape(generated.title)
-            if generated.description:
-                page.meta["description"] = html.escape(generated.description)
-            if not generated.searchable:
-                page.meta["search"] = {"exclude": True}
-            if not generated.toc:
-                page.meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+            page.meta.update(page_meta(generated))
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

@@ -64,6 +64,19 @@ def _segments(url: str) -> list[str]:
     return [part for part in url.split("/") if part]
 
 
+def page_meta(page: Page) -> dict[str, Any]:
+    """What the theme reads of a generated page besides its body: its title (HTML in MkDocs), description,
+    whether search indexes it, and whether it has a contents list to show."""
+    meta: dict[str, Any] = {"title": html.escape(page.title)}
+    if page.description:
+        meta["description"] = html.escape(page.description)
+    if not page.searchable:
+        meta["search"] = {"exclude": True}
+    if not page.toc:
+        meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+    return meta
+
+
 def _shared(url: str, others: Sequence[str]) -> str:
     """The leading folders of `url` that some address in the nav shares: the rest never shows in a link."""
     parts, longest = _segments(url), 0
@@ -143,11 +156,11 @@ class Renderer:
     def layout(self, page: Page) -> Layout:
         return _shared(page.url, self.nav_urls), page.url.count("/"), page.toc
 
-    def _whole(self, url: str, title: str, content: str, toc: tuple[TocEntry, ...]) -> str:
+    def _whole(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> str:
         file = File.generated(self.config, f"{url}index.md", content="")
         page = MkDocsPage(None, file, self.config)
         page.markdown, page.content = "", content
-        page.meta = {"title": title, "search": {"exclude": True}, **({} if toc else {"hide": ["toc"]})}
+        page.meta = meta
         page.toc = TableOfContents(toc_links(toc))
         page.update_date = self.update_date
         page.active = True
@@ -160,12 +173,12 @@ class Renderer:
             self.config._current_page = None
 
     def render_whole(self, page: Page) -> str:
-        return self._whole(page.url, html.escape(page.title), _body(page), page.toc)
+        return self._whole(page.url, page_meta(page), _body(page), page.toc)
 
     def _shell(self, page: Page) -> Shell | None:
         shared, depth, toc = self.layout(page)
         carrier = _carrier_url(shared, depth)
-        shell = Shell.parse(self._whole(carrier, TITLE, CONTENT, toc), carrier)
+        shell = Shell.parse(self._whole(carrier, {**page_meta(page), "title": TITLE}, CONTENT, toc), carrier)
         if shell.pour(page) == self.render_whole(page):
             return shell
         log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
