@@ -148,7 +148,7 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
                       ledger=ledger, former_ids=formers,
-                      clause_histories=agreement_clause_histories(diffs))
+                      clause_histories=agreement_clause_histories(diffs), cache=cache)
     log.debug("built %d pages as of %s; cache: %d hits, %d misses", len(site.pages), as_of, cache.hits,
               cache.misses)
     return BuildOutput(load, site, as_of, warnings, ledger)

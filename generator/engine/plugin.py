@@ -11,33 +11,27 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.structure.toc import TableOfContents
 
 from generator.compose import compose
 from generator.errors import CharterError
-from generator.pages import Page, Site, TocEntry
+from generator.pages import Page, Site
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
 from generator.engine.publish import discard, publish, stage
+from generator.engine.shell import StandalonePages, charter_step, page_meta, toc_links
 from generator.settings import REGISTRY_FILES, Settings
 
 if TYPE_CHECKING:
+    import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page as MkDocsPage
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.NOTICE: logging.INFO}
-
-
-def _toc(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
-    links = []
-    for entry in entries:
-        anchor = AnchorLink(html.escape(entry.title), entry.anchor, entry.level)
-        anchor.children = _toc(entry.children)
-        links.append(anchor)
-    return links
 
 
 class CharterPlugin(BasePlugin[CharterConfig]):
@@ -48,6 +42,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.built = False
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
+        self.standalone = StandalonePages()
+        self.kept: set[str] = set()
         self.site = Site(())
         self.as_of = ""
         self.report = BuildReport()
@@ -86,36 +82,31 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             registry = files.get_file_from_path(name)
             if registry is not None:
                 files.remove(registry)
-        self.pages = {page.src_uri: page for page in self.site.pages}
-        for page in self.site.pages:
+        self.pages = {page.src_uri: page for page in self.standalone.take(self.site.pages)}
+        for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         for asset in self.site.assets:  # a file beside the agreements is copied, not read into memory
             source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
             files.append(File.generated(config, asset.path, **source))
-        self.report.start_writing(len(files.documentation_pages()), self.site.versions,
-                                  len(output.load.charter.agreements))
+        pages = len(files.documentation_pages()) + len(self.standalone.pages)
+        self.report.start_writing(pages, self.site.versions, len(output.load.charter.agreements))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         page.update_date = self.as_of  # the sitemap's dates: the build's, not the machine's
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            page.meta["title"] = html.escape(generated.title)
-            if generated.description:
-                page.meta["description"] = html.escape(generated.description)
-            if not generated.searchable:
-                page.meta["search"] = {"exclude": True}
-            if not generated.toc:
-                page.meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+            page.meta.update(page_meta(generated))
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            page.toc = TableOfContents(_toc(generated.toc))
-            page.present_anchor_ids = (page.present_anchor_ids or set()) | generated.ids  # for MkDocs' link check
-            return generated.html
+            page.toc = TableOfContents(toc_links(generated.toc))
+            content = charter_step(lambda: generated.html)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | Page(page.url, "", content).ids
+            return content
         if page.is_homepage:
             return content + self.site.home_html
         return content
@@ -124,7 +115,16 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.report.page_written()
         return output
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
+        self.standalone.nav = nav
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        self.standalone.prepare(config, files, env, self.as_of)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Versions and histories, outside MkDocs' page loop: the theme's chrome rendered once per layout."""
+        published = self.site_dir if self.staging is not None else None
+        self.kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written)
         self.built = True
         log.info("%s", self.report.finish())
 
@@ -135,7 +135,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_shutdown(self) -> None:
         if self.staging is not None and self.site_dir is not None:
             if self.built:
-                publish(self.staging, self.site_dir)
+                publish(self.staging, self.site_dir, self.kept)
             else:
                 discard(self.staging)
             self.staging = None
@@ -145,3 +145,4 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             server.watch(str(self.settings.agreements_dir))
             server.watch(str(self.settings.templates_dir))
         return server
+

@@ -1,4 +1,11 @@
-"""Build into a staging folder and swap it in, so a failed or killed build leaves the old site whole."""
+"""Build into a staging folder, then update the site folder with only the files whose bytes changed.
+
+A failed or killed build never touches the site. Publishing replaces each changed file with one
+rename, so a reader (or a web server) sees every file whole, old or new; a file whose bytes did not
+change keeps its inode and its time, so a rebuild after one commit rewrites only what that commit
+changed, and a deploy that compares times or sums uploads only that. Publishing cut short by a kill
+leaves a mix of whole old and new files, which the next build completes.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -16,7 +24,8 @@ def _names(site_dir: Path) -> tuple[str, Path]:
 
 
 def recover(site_dir: Path) -> None:
-    """Finish a swap that a crash cut between its two renames: the previous site comes back."""
+    """Finish a swap of whole folders that a crash cut between its two renames (as earlier versions of
+    the generator published): the previous site comes back."""
     _, previous = _names(site_dir)
     if previous.is_dir() and not site_dir.exists():
         os.rename(previous, site_dir)
@@ -26,7 +35,7 @@ def recover(site_dir: Path) -> None:
 
 
 def stage(site_dir: Path) -> Path:
-    """A fresh staging folder beside the site (same file system, so the swap is a rename)."""
+    """A fresh staging folder beside the site (same file system, so each update is a rename)."""
     prefix, _ = _names(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(site_dir)
@@ -35,15 +44,100 @@ def stage(site_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
 
 
-def publish(staging: Path, site_dir: Path) -> None:
-    """Swap the staged build in; the old site is removed only once the new one is in place."""
-    _, previous = _names(site_dir)
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(staged: Path, published: Path) -> bool:
+    try:
+        if staged.stat().st_size != published.stat().st_size:
+            return False
+        with staged.open("rb") as one, published.open("rb") as other:
+            while chunk := one.read(1 << 20):
+                if chunk != other.read(len(chunk)):
+                    return False
+        return True
+    except OSError:
+        return False
+
+
+def _files(root: Path) -> set[str]:
+    return {os.path.relpath(os.path.join(folder, name), root)
+            for folder, _, names in os.walk(root) for name in names}
+
+
+def _make_room(target: Path, site_dir: Path) -> None:
+    """Clear the way for a file: a folder where it goes, or a file where one of its folders goes."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    parent = target.parent
+    while parent != site_dir and not parent.is_dir():
+        if parent.exists() or parent.is_symlink():
+            parent.unlink()
+            break
+        parent = parent.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def publish(staging: Path, site_dir: Path, kept: Collection[str] = ()) -> None:
+    """Bring the site folder to the staged build. `kept` names files (relative, with `/`) that the build
+    did not stage because the site already holds them byte for byte."""
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
-    if site_dir.exists():
-        os.rename(site_dir, previous)
-    os.rename(staging, site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+    if not site_dir.is_dir():
+        if site_dir.exists() or site_dir.is_symlink():
+            site_dir.unlink()
+        os.rename(staging, site_dir)  # the first build: one rename
+        return
+    staged = _files(staging)
+    changed = 0
+    for name in sorted(staged):
+        source, target = staging / name, site_dir / name
+        if not _same_file(source, target):
+            _make_room(target, site_dir)
+            os.replace(source, target)
+            changed += 1
+    keep = staged | {name.replace("/", os.sep) for name in kept}
+    removed = 0
+    for name in sorted(_files(site_dir) - keep):
+        (site_dir / name).unlink(missing_ok=True)
+        removed += 1
+    for folder, _, _ in os.walk(site_dir, topdown=False):  # folders the build no longer fills
+        if folder != str(site_dir) and not os.listdir(folder):
+            os.rmdir(folder)
+    shutil.rmtree(staging, ignore_errors=True)
+    log.debug("published %d changed files, removed %d, of %d", changed, removed, len(keep))
 
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place: readers of the folder see it whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class SiteWriter:
+    """Writes the pages the adapter writes itself: into the staging folder, unless the published site
+    already holds the same bytes (then only noted as kept); without staging (`serve`, `gh-deploy`), into
+    the site folder directly, and again only when the bytes differ."""
+
+    def __init__(self, output: Path, published: Path | None) -> None:
+        self.output, self.published = output, published
+        self.kept: set[str] = set()
+
+    def __call__(self, name: str, data: bytes) -> None:
+        if self.published is not None and same_bytes(self.published / name, data):
+            self.kept.add(name)
+        elif self.published is not None:
+            target = self.output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        elif not same_bytes(self.output / name, data):
+            write_file(self.output / name, data)

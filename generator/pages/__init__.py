@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
+from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.diffs.lineage import ClauseHistory
@@ -46,14 +47,15 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
                histories: Mapping[str, AgreementHistory] | None = None,
                diffs: Mapping[str, Sequence[Change]] | None = None, editions: Sequence[Edition] = (),
                ledger: Ledger | None = None, former_ids: Sequence[FormerId] = (),
-               clause_histories: Mapping[str, Mapping[str, ClauseHistory]] | None = None) -> Site:
+               clause_histories: Mapping[str, Mapping[str, ClauseHistory]] | None = None,
+               cache: BlobCache | None = None) -> Site:
     """Every page from the stages before: nothing here reads git, opens a cache or picks a date.
 
     `former_ids` leave a redirect at each address an agreement had under an id it no longer has."""
     histories = histories or {}
     context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger, clause_histories or {},
-                          citations(charter), editions[-1] if editions else None)
+                          citations(charter), editions[-1] if editions else None, cache)
     pages = [
         composite_page(context),
         all_agreements_page(context),

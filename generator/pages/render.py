@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import urls, vocabulary
+from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
 from generator.diffs.consecutive import Change
 from generator.diffs.lineage import ClauseHistory
@@ -23,8 +24,9 @@ from generator.history.editions import Edition
 from generator.history.versions import AgreementHistory
 from generator.source.attachments import find_anchor, linked_path
 from generator.source.citations import CitedBy
-from generator.source.markup import FileResolver, LinkTarget, render
+from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
+from generator.pages.bodies import body_key, cached_body
 from generator.pages.site import relative_url
 from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
 
@@ -52,6 +54,8 @@ class SiteContext:
     """Agreement id -> the agreements whose text links to it."""
     latest_edition: Edition | None = None
     """The newest edition, which printed pages name (paper carries no link to the editions)."""
+    cache: BlobCache | None = None
+    """The build's cache, for agreement and version bodies (generator.pages.bodies); None renders each."""
 
     @cached_property
     def intervals(self) -> Mapping[str, tuple[Interval, ...]]:
@@ -98,10 +102,18 @@ class SiteContext:
         return resolve
 
     def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
-        html = render(agreement.body, self.resolver(page_url),
-                      resolve_file=self.file_resolver(agreement, page_url, prefix),
-                      trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
-        return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+        """The agreement's body on a page, from the cache when there is one (generator.pages.bodies)."""
+        links, files = self.resolver(page_url), self.file_resolver(agreement, page_url, prefix)
+
+        def rendered(links: Resolver, files: FileResolver) -> Markup:
+            html = render(agreement.body, links, resolve_file=files,
+                          trusted_html=self.trusted_html, anchor_prefix=prefix, heading_shift=shift)
+            return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
+
+        if self.cache is None:
+            return rendered(links, files)
+        key = body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
+        return cached_body(self.cache, key, agreement.path, links, files, rendered)
 
     def render(self, template: str, page_url: str, **values: Any) -> str:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,17 +21,36 @@ class TocEntry:
     children: tuple[TocEntry, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
     url: str
     """Directory-style site path such as `agreements/water-commons/`; links are relative to it."""
     title: str
     """Plain text; every consumer escapes it."""
-    html: str
+    source: str | Callable[[], str]
+    """The body's HTML, or what renders it when the page is written: thousands of version pages are never
+    all held in memory at once."""
     toc: tuple[TocEntry, ...] = ()
     description: str = ""
     searchable: bool = True
     """Old versions and diffs stay out of the search index: a search should find the text in force."""
+    standalone: bool = False
+    """Laid out as every other standalone page with its depth and contents list, out of the nav and the
+    search index: an engine may pour its body into the site's chrome rendered once, outside its own loop."""
+
+    @property
+    def html(self) -> str:
+        return self.source if isinstance(self.source, str) else self.source()
+
+    def _compared(self) -> tuple[object, ...]:
+        return self.url, self.title, self.html, self.toc, self.description, self.searchable, self.standalone
+
+    def __eq__(self, other: object) -> bool:
+        """Pages are equal when they read alike: two builds' renderers are never the same object."""
+        return isinstance(other, Page) and self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash((self.url, self.title))
 
     @property
     def src_uri(self) -> str:

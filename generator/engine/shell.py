@@ -1,0 +1,241 @@
+"""Standalone pages (versions, histories) poured into the theme's chrome, rendered once per layout.
+
+Most pages of a charter with a long history are old versions. Through MkDocs' page loop each one
+would be parsed as Markdown, run through every plugin and rendered through the whole of the theme's
+`main.html` (header, nav, footer), though all that chrome is the same on every page at one depth with
+one contents list. Here the chrome is rendered once per such layout, around markers, with MkDocs' own
+template context; each page's title, address and body are then put in its place. The result is
+checked once per layout against the same page rendered whole: a theme or option that makes pages
+differ elsewhere (a per-page link, say) renders that layout's pages whole instead, still correct.
+
+These pages stay out of MkDocs' files, so out of the search index (as before) and the sitemap: the
+sitemap lists the charter as it reads today, and at 50,000 old versions it would exceed a sitemap's
+limit.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from markupsafe import Markup, escape
+from mkdocs.commands.build import get_context
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from generator.engine.publish import SiteWriter
+from generator.errors import CharterError
+from generator.pages import Page, TocEntry
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+MARK = "charter-shell-d41c7"
+TITLE = f"{MARK}-title"
+CONTENT = f"<!--{MARK}-content \u003ch1 -->"
+"""Holds `<h1` so that the theme adds no heading of its own: the page's body has its own."""
+
+Layout = tuple[str, int, tuple[TocEntry, ...]]
+"""What the chrome of a page depends on: the part of its address that the nav's links share (they are
+written relative to the page), its depth, and its contents list."""
+
+
+def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
+    links = []
+    for entry in entries:
+        anchor = AnchorLink(html.escape(entry.title), entry.anchor, entry.level)
+        anchor.children = toc_links(entry.children)
+        links.append(anchor)
+    return links
+
+
+def _segments(url: str) -> list[str]:
+    return [part for part in url.split("/") if part]
+
+
+def page_meta(page: Page) -> dict[str, Any]:
+    """What the theme reads of a generated page besides its body: its title (HTML in MkDocs), description,
+    whether search indexes it, and whether it has a contents list to show."""
+    meta: dict[str, Any] = {"title": html.escape(page.title)}
+    if page.description:
+        meta["description"] = html.escape(page.description)
+    if not page.searchable:
+        meta["search"] = {"exclude": True}
+    if not page.toc:
+        meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+    return meta
+
+
+def _shared(url: str, others: Sequence[str]) -> str:
+    """The leading folders of `url` that some address in the nav shares: the rest never shows in a link."""
+    parts, longest = _segments(url), 0
+    for other in others:
+        common = 0
+        for mine, theirs in zip(parts, _segments(other)):
+            if mine != theirs:
+                break
+            common += 1
+        longest = max(longest, common)
+    return "".join(f"{part}/" for part in parts[:longest])
+
+
+def _carrier_url(shared: str, depth: int) -> str:
+    return shared + "".join(f"{MARK}{level}/" for level in range(shared.count("/"), depth))
+
+
+def _title_text(title: str) -> str:
+    """The title as the `<title>` element holds it (site_overrides/main.html: `striptags | e`)."""
+    return str(escape(Markup(html.escape(title)).striptags()))  # noqa: S704 - the title escaped first
+
+
+def _body(page: Page) -> str:
+    content = page.html
+    return content if "<h1" in content else f"<h1>{html.escape(page.title)}</h1>\n{content}"
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The chrome of one layout: text around the places of the title, the address and the body."""
+
+    parts: tuple[str, ...]
+    slots: tuple[str, ...]
+    carrier_url: str
+
+    @classmethod
+    def parse(cls, output: str, carrier_url: str) -> Shell:
+        parts: list[str] = []
+        slots: list[str] = []
+        rest = output
+        markers = {TITLE: "title", CONTENT: "content", carrier_url: "url"}
+        while True:
+            found = [(rest.find(marker), marker) for marker in markers if marker in rest]
+            if not found:
+                break
+            at, marker = min(found)
+            before = rest[:at]
+            slot = markers[marker]
+            if slot == "title" and before.rstrip().endswith("<title>"):
+                slot = "title-text"
+            parts.append(before)
+            slots.append(slot)
+            rest = rest[at + len(marker):]
+        parts.append(rest)
+        return cls(tuple(parts), tuple(slots), carrier_url)
+
+    def pour(self, page: Page) -> str:
+        values = {"title": html.escape(page.title), "title-text": _title_text(page.title), "url": page.url}
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:]):
+            out.append(_body(page) if slot == "content" else values[slot])
+            out.append(part)
+        return "".join(out)
+
+
+class Renderer:
+    """Renders standalone pages with the theme, as MkDocs' loop would, but without running it per page."""
+
+    def __init__(self, config: MkDocsConfig, nav: Navigation, files: Files, env: jinja2.Environment,
+                 update_date: str) -> None:
+        self.config, self.nav, self.files, self.env = config, nav, files, env
+        self.update_date = update_date
+        self.shells: dict[Layout, Shell | None] = {}
+        found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
+        self.nav_urls = [url for url in found if isinstance(url, str)]
+
+    def layout(self, page: Page) -> Layout:
+        return _shared(page.url, self.nav_urls), page.url.count("/"), page.toc
+
+    def _whole(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> str:
+        file = File.generated(self.config, f"{url}index.md", content="")
+        page = MkDocsPage(None, file, self.config)
+        page.markdown, page.content = "", content
+        page.meta = meta
+        page.toc = TableOfContents(toc_links(toc))
+        page.update_date = self.update_date
+        page.active = True
+        self.config._current_page = page
+        try:
+            context = get_context(self.nav, self.files, self.config, page)
+            return self.env.get_template("main.html").render(context)
+        finally:
+            page.active = False
+            self.config._current_page = None
+
+    def render_whole(self, page: Page) -> str:
+        return self._whole(page.url, page_meta(page), _body(page), page.toc)
+
+    def _shell(self, page: Page) -> Shell | None:
+        shared, depth, toc = self.layout(page)
+        carrier = _carrier_url(shared, depth)
+        shell = Shell.parse(self._whole(carrier, {**page_meta(page), "title": TITLE}, CONTENT, toc), carrier)
+        if shell.pour(page) == self.render_whole(page):
+            return shell
+        log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
+        return None
+
+    def render(self, page: Page) -> str:
+        key = self.layout(page)
+        if key not in self.shells:
+            self.shells[key] = self._shell(page)
+        shell = self.shells[key]
+        return shell.pour(page) if shell is not None else self.render_whole(page)
+
+
+def _nav_items(items: Sequence[Any]) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or ())
+
+
+class StandalonePages:
+    """The adapter's side of MkDocs' build for the pages it writes itself."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self.nav: Navigation | None = None
+        self.renderer: Renderer | None = None
+
+    def take(self, pages: Sequence[Page]) -> list[Page]:
+        """Keeps the standalone pages (those without a description of their own to put in the chrome) and
+        returns the others, for MkDocs' loop."""
+        self.pages = [page for page in pages if page.standalone and not page.description]
+        return [page for page in pages if not page.standalone or page.description]
+
+    def prepare(self, config: MkDocsConfig, files: Files, env: jinja2.Environment, update_date: str) -> None:
+        assert self.nav is not None, "MkDocs gives the nav before the environment"
+        self.renderer = Renderer(config, self.nav, files, env, update_date)
+
+    def write(self, site_dir: Path, published: Path | None, written: Callable[[], None]) -> set[str]:
+        """Each page's HTML produced as it is written, encoded as MkDocs encodes its own; returns the
+        files left out of the staging folder because the published site holds them already."""
+        assert self.renderer is not None, "MkDocs gives the environment before the build ends"
+        renderer, writer = self.renderer, SiteWriter(site_dir, published)
+        for page in self.pages:
+            data = charter_step(lambda: renderer.render(page)).encode("utf-8", errors="xmlcharrefreplace")
+            writer(f"{page.url}index.html", data)
+            written()
+        self.pages, self.renderer = [], None  # `serve` keeps the plugin between builds
+        return writer.kept
+
+
+T = TypeVar("T")
+
+
+def charter_step(step: Callable[[], T]) -> T:
+    """A page rendered late (when it is written) fails as the build's own steps do: a message, not a
+    traceback."""
+    try:
+        return step()
+    except CharterError as error:
+        raise PluginError(f"charter: {error}") from None
