@@ -1,8 +1,10 @@
-"""Version and history pages poured into the theme's chrome read byte for byte as MkDocs renders them."""
+"""Version and history pages poured into the theme's chrome read as MkDocs renders them, but for the chrome's
+indentation; their bodies byte for byte."""
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -14,17 +16,19 @@ from generator.pages import Page
 from tests.gitrepo import GitRepo
 from tests.project import agreement, mkdocs_yml, write_project
 
+CODE = "```\nkeep   this\n\n    indented\n```\n"
+"""A body's whitespace, which compacting the chrome must leave as it is."""
 TITLE = 'Rivers &amp; "Seeds" <em>now</em>   and  </title><script>alert(1)</script>'
 
 
 def project_with_history(root: Path) -> Path:
     config = mkdocs_yml() + "site_url: https://example.org/charter/\n"
-    write_project(root, {"water.md": agreement(f"'{TITLE}'", body="## Shares\n\nA share.\n"),
+    write_project(root, {"water.md": agreement(f"'{TITLE}'", body=f"## Shares\n\nA share.\n\n{CODE}"),
                          "seeds.md": agreement("Seeds", body="## Seeds\n\nKept.\n")}, config=config)
     repo = GitRepo(root)
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "Adopt", date="2021-01-10T12:00:00Z")
-    repo.write("agreements/water.md", agreement(f"'{TITLE}'", body="## Shares\n\nAn equal share.\n"))
+    repo.write("agreements/water.md", agreement(f"'{TITLE}'", body=f"## Shares\n\nAn equal share.\n\n{CODE}"))
     repo.git("commit", "-q", "-am", "Amend", date="2022-01-10T12:00:00Z")
     return root
 
@@ -32,6 +36,11 @@ def project_with_history(root: Path) -> Path:
 def files(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes()
             for path in site.rglob("*") if path.is_file()}
+
+
+def compact(data: bytes) -> bytes:
+    """Both sites with every run of whitespace that holds a line break read as one line break."""
+    return re.sub(rb"[ \t]*\n\s*", b"\n", data)
 
 
 def built(project: Path, site: Path) -> dict[str, bytes]:
@@ -57,8 +66,17 @@ def test_poured_pages_are_the_pages_mkdocs_renders(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(StandalonePages, "take", every_page_to_mkdocs)
     whole = built(project, tmp_path / "whole")
     sitemaps = {"sitemap.xml", "sitemap.xml.gz"}  # the sitemap lists only the pages MkDocs renders
-    assert {name: data for name, data in poured.items() if name not in sitemaps} == {
-        name: data for name, data in whole.items() if name not in sitemaps}
+    assert poured.keys() - sitemaps == whole.keys() - sitemaps
+    assert {name: compact(data) for name, data in poured.items() if name not in sitemaps} == {
+        name: compact(data) for name, data in whole.items() if name not in sitemaps}
+    standalone = {name for name in poured if re.fullmatch(r"agreements/[^/]+/(v/\d+/|history/)index\.html", name)}
+    assert len(standalone) == 5
+    for name in standalone:
+        assert len(poured[name]) < 0.9 * len(whole[name]), "the chrome's indentation is gone"
+    for name in ("agreements/water/v/1/index.html", "agreements/water/v/2/index.html"):
+        assert b"<pre><code>keep   this\n\n    indented\n</code></pre>" in poured[name], "the body is untouched"
+    assert [name for name in sorted(poured.keys() - sitemaps) if name.endswith(".html")
+            and name not in standalone and poured[name] != whole[name]] == [], "MkDocs' own pages are as they were"
     assert b"/agreements/water/v/2/" in whole["sitemap.xml"] and b"/v/2/" not in poured["sitemap.xml"]
     version = poured["agreements/water/v/2/index.html"].decode()
     assert '<link rel="canonical" href="https://example.org/charter/agreements/water/v/2/">' in version
