@@ -131,10 +131,10 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
     cache = BlobCache(settings.cache_dir)
     histories: dict[str, AgreementHistory] = {}
-    formers = former_ids(load.charter, histories)
     if facts is not None:
         load, histories, formers = with_history(settings, facts, load, as_of, cache)
-    else:
+    else:  # only declared `former_ids:` are known
+        formers = former_ids(load.charter, histories)
         load = with_renames(load, renamed(formers))
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)

@@ -130,15 +130,17 @@ def _keys(history: AgreementHistory, link_text: LinkText | None) -> list[str | N
     return keys
 
 
-def consecutive_diffs(history: AgreementHistory, cache: BlobCache,
-                      link_text: LinkText | None = None) -> list[Change]:
+def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: LinkText | None = None,
+                      keys: list[str | None] | None = None) -> list[Change]:
     """Newest first: each version against the one before it; `link_text` gives `[[links]]` their words.
+    `keys` are the versions' cache keys when the caller has them already (`_keys`).
 
     A removal shows the whole text removed; the restoration after it is compared with the text before
     the removal, so its diff shows what the agreement's life across the gap changed, as its events do."""
     found: list[Change] = []
     previous: Change | None = None
-    for version, key in zip(history.versions, _keys(history, link_text), strict=True):
+    keys = _keys(history, link_text) if keys is None else keys
+    for version, key in zip(history.versions, keys, strict=True):
         if key is None:
             change = _compute(previous, version, link_text)
         else:
@@ -166,10 +168,6 @@ def _diff_in_worker(batch: list[str]) -> tuple[list[list[list[Any]]], int, int]:
                                                                 _WORK["link_text"])]
                for agreement_id in batch]
     return encoded, cache.hits - hits, cache.misses - misses
-
-
-def _missing(history: AgreementHistory, cache: BlobCache, link_text: LinkText | None) -> bool:
-    return any(key is not None and not cache.has("diffs", key) for key in _keys(history, link_text))
 
 
 def _parallel(histories: Mapping[str, AgreementHistory], pending: list[str], cache: BlobCache,
@@ -210,13 +208,15 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
     With `workers` > 1 the agreements that have versions to diff afresh (not in the cache) are diffed in
     that many forked processes, when there are enough of them to pay for the start and this process
     runs one thread; the result is the same."""
+    keys = {agreement_id: _keys(history, link_text) for agreement_id, history in histories.items()}
     pending: list[str] = [] if workers <= 1 or not can_fork() else [
-        agreement_id for agreement_id, history in histories.items()
-        if cache.directory is None or _missing(history, cache, link_text)]
+        agreement_id for agreement_id in histories
+        if cache.directory is None or any(key is not None and not cache.has("diffs", key)
+                                          for key in keys[agreement_id])]
     worth = bool(pending) and sum(len(histories[key].versions) for key in pending) >= PARALLEL_VERSIONS
     parallel = _parallel(histories, pending, cache, link_text, workers) if worth else {}
     return {agreement_id: parallel[agreement_id] if agreement_id in parallel
-            else tuple(consecutive_diffs(history, cache, link_text))
+            else tuple(consecutive_diffs(history, cache, link_text, keys[agreement_id]))
             for agreement_id, history in histories.items()}
 
 
