@@ -47,6 +47,11 @@ def change(agreement_id: str, number: int) -> str:
     return f"{history(agreement_id)}#change-{number}"
 
 
+def comparison(agreement_id: str, first: int, second: int) -> str:
+    """The history page's comparison of two versions (its script reads `from` and `to`)."""
+    return f"{history(agreement_id)}?from={first}&to={second}#compare"
+
+
 def version(agreement_id: str, number: int) -> str:
     """The text as it read at version `number`."""
     return f"{agreement(agreement_id)}v/{number}/"

@@ -143,7 +143,7 @@ def compare_url(agreement: Agreement, history: AgreementHistory, version: Versio
     current = history.current
     if current is None or current is version or version.document is None or current.document is None:
         return None
-    return f"{urls.history(agreement.id)}?from={version.number}&to={current.number}#compare"
+    return urls.comparison(agreement.id, version.number, current.number)
 
 
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:
