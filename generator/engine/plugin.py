@@ -145,4 +145,3 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             server.watch(str(self.settings.agreements_dir))
             server.watch(str(self.settings.templates_dir))
         return server
-
