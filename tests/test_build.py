@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -92,6 +93,16 @@ def test_composite_holds_only_in_force_agreements(site: Path) -> None:
         assert f">{title}</a></h3>" in composite
     for title in ("Old Deal", "A Proposed Dream", "&lt;script&gt;"):
         assert f">{title}" not in composite
+
+
+def test_search_finds_each_agreement_once_on_its_own_page(site: Path) -> None:
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {document["location"].split("#")[0] for document in search["docs"]}
+    assert {"agreements/water/", "agreements/seeds/", "agreements/new-deal/"} <= pages
+    assert "charter/" not in pages, "the composite repeats every agreement's text"
+    assert not any(page.startswith(("editions/edition-", "agreements/water/v/")) for page in pages)
+    hits = [document for document in search["docs"] if "Talk first" in document["text"]]
+    assert [hit["location"] for hit in hits] == ["agreements/water/#disputes"]
 
 
 def test_hostile_metadata_is_escaped_in_every_page(site: Path) -> None:

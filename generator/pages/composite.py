@@ -72,5 +72,7 @@ def composite_page(context: SiteContext, charter: Charter | None = None, url: st
                  tuple(TocEntry(agreement.id, agreement.title, 3) for agreement in placed.agreements))
         for placed in parts
     )
-    return Page(url, title, html, toc, "The full text of every agreement in force.")
+    # Each agreement's own page is searched; the whole charter again (or as an edition had it) would only
+    # repeat each hit, and on pages of thousands of headings cost the search index most of its build.
+    return Page(url, title, html, toc, "The full text of every agreement in force.", searchable=False)
 

@@ -33,7 +33,8 @@ class Page:
     toc: tuple[TocEntry, ...] = ()
     description: str = ""
     searchable: bool = True
-    """Old versions and diffs stay out of the search index: a search should find the text in force."""
+    """Old versions, diffs and editions stay out of the search index: a search should find the text in
+    force, once, on the agreement's own page."""
     standalone: bool = False
     """Laid out as every other standalone page with its depth and contents list, out of the nav and the
     search index: an engine may pour its body into the site's chrome rendered once, outside its own loop."""
