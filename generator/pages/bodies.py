@@ -65,7 +65,7 @@ def _link_answer(found: LinkTarget | None) -> list[str] | None:
     return [found.href, found.text] if found is not None else None
 
 
-def _still_true(asked: Any, links: Resolver, files: FileResolver) -> bool:
+def still_true(asked: Any, links: Resolver, files: FileResolver) -> bool:
     """Whether every link to another agreement or file that the cached body resolved resolves the same way
     in this build."""
     if not isinstance(asked, list):
@@ -95,20 +95,21 @@ def cached_entry(cache: BlobCache, key: str, links: Resolver, files: FileResolve
     """The entry for `key` while each link it resolved still resolves the same way; None to render again."""
     entry = cache.read(NAMESPACE, key)
     if (not isinstance(entry, dict) or not all(isinstance(entry.get(name), str) for name in ("html", *fields))
-            or not _still_true(entry.get("asked"), links, files)):
+            or not still_true(entry.get("asked"), links, files)):
         return None
     cache.hits += 1
     return entry
 
 
 def render_and_keep(cache: BlobCache, key: str, path: str, links: Resolver, files: FileResolver,
-                    render: Render, **fields: str) -> Markup:
-    """Renders the body (from the file at `path`), recording the links it resolves, and keeps the entry."""
+                    render: Render, **fields: str) -> tuple[Markup, list[Any]]:
+    """Renders the body (from the file at `path`), recording the links it resolves, and keeps the entry;
+    the links and their answers are returned too, for a page cached around the body (generator.pages.rendered)."""
     cache.misses += 1
     recording = _Recording(links, files, path)
     html = render(recording.link, recording.file)
     cache.write(NAMESPACE, key, {"html": str(html), "asked": recording.asked, **fields})
-    return html
+    return html, recording.asked
 
 
 def cached_body(cache: BlobCache, key: str, path: str, links: Resolver, files: FileResolver,
@@ -116,4 +117,4 @@ def cached_body(cache: BlobCache, key: str, path: str, links: Resolver, files: F
     entry = cached_entry(cache, key, links, files)
     if entry is not None:
         return Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
-    return render_and_keep(cache, key, path, links, files, render)
+    return render_and_keep(cache, key, path, links, files, render)[0]

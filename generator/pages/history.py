@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -16,7 +17,9 @@ from generator.diffs.payload import comparison_payload
 from generator.history.intervals import Interval
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
+from generator.consent.ledger import Proof, VersionConsent
 from generator.pages.bodies import body_key, cached_entry, render_and_keep
+from generator.pages.rendered import cached_page, keep_page, page_key
 from generator.pages.render import SiteContext
 from generator.source.markup import FileResolver, Resolver, render
 from generator.pages.site import Page, TocEntry, relative_url
@@ -100,41 +103,40 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
 
 
 class Shown:
-    """The version's agreement as its page names it: title and status from the cache entry, and anything
-    else a template asks for from the agreement itself, built (its Markdown parsed) only then."""
+    """The version's agreement for its body's file links: its path now, anything else (its anchors, for a
+    link within the text) from the agreement itself, built (its Markdown parsed) only then."""
 
-    def __init__(self, title: str, status: str, path: str, build: Callable[[], Agreement]) -> None:
-        self.title, self.status, self.path, self._build = title, status, path, build
+    def __init__(self, path: str, build: Callable[[], Agreement]) -> None:
+        self.path, self._build = path, build
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._build(), name)
 
 
-def version_body(context: SiteContext, cache: BlobCache, agreement: Agreement, version: Version,
-                 url: str) -> tuple[Agreement | Shown, Markup]:
-    """The version's agreement and its body, as `context.body_html` renders it; served from the cache, it
-    parses no Markdown at all. For a committed version whose text reads as an agreement."""
-    def built() -> Agreement:
-        return version.agreement or agreement
+Body = tuple[Mapping[str, str], Markup, list[Any]]
+"""The title and status a version's text gives, its body, and the links the body resolved (as the body
+cache records them)."""
 
+
+def version_body(context: SiteContext, cache: BlobCache, version: Version, url: str, links: Resolver,
+                 files: FileResolver) -> Body:
+    """A committed version's body, as `context.body_html` renders it; served from the cache, it parses no
+    Markdown at all. For a committed version whose text reads as an agreement."""
     key = body_key(version.text, version.path, url, context.trusted_html)
-    links = context.resolver(url)
-    unbuilt = Shown("", "", version.path, built)
-    # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
-    entry = cached_entry(cache, key, links, context.file_resolver(cast(Agreement, unbuilt), url, ""),
-                         ("title", "status"))
+    entry = cached_entry(cache, key, links, files, ("title", "status"))
     if entry is not None:
-        named = Shown(entry["title"], entry["status"], version.path, built)
-        return named, Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
-    shown = built()
+        html = Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
+        return {"title": entry["title"], "status": entry["status"]}, html, entry["asked"]
+    shown = version.agreement
+    assert shown is not None
 
     def rendered(links: Resolver, files: FileResolver) -> Markup:
         html = render(shown.body, links, resolve_file=files, trusted_html=context.trusted_html)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
-    body = render_and_keep(cache, key, version.path, links, context.file_resolver(shown, url, ""), rendered,
-                           title=shown.title, status=shown.status)
-    return shown, body
+    body, asked = render_and_keep(cache, key, version.path, links, context.file_resolver(shown, url, ""),
+                                  rendered, title=shown.title, status=shown.status)
+    return {"title": shown.title, "status": shown.status}, body, asked
 
 
 def compare_url(agreement: Agreement, history: AgreementHistory, version: Version) -> str | None:
@@ -160,26 +162,105 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
 
 def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
                  spans: Mapping[int, Interval], diffed: frozenset[int]) -> str:
+    """The page from its record (`version_record`), and from the cache when its record, its body and the
+    templates are those of a page an earlier build rendered (generator.pages.rendered)."""
     version = history.versions[index]
-    url = urls.version(agreement.id, version.number)
-    shown: Agreement | Shown = agreement
-    if version.document is None:  # removed, or not readable as an agreement
-        body = Markup.escape(version.text)
-    elif context.cache is not None and version.revision is not None:  # a committed text: rendered once
-        shown, body = version_body(context, context.cache, agreement, version, url)
-    else:
-        shown = version.agreement or agreement
-        body = context.body_html(shown, url)
+    record = version_record(context, agreement, history, index, spans, diffed)
+    url = record["page_url"]
+    cache = context.cache
+    if cache is None or version.is_uncommitted:  # an uncommitted text is the working copy's: never kept
+        text = version.agreement or agreement
+        body = Markup.escape(version.text) if version.document is None else context.body_html(text, url)
+        return render_version(context, record, {"title": text.title, "status": text.status}, body)
+    links = context.resolver(url)
+    # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
+    files = context.file_resolver(cast(Agreement, Shown(version.path, lambda: version.agreement or agreement)),
+                                  url, "")
+    if version.document is None:  # removed, or not readable as an agreement: the page names today's title
+        record["shown"] = {"title": agreement.title, "status": agreement.status}
+        key = page_key(record, ["text", version.text], context.templates_code)
+        found = cached_page(cache, key, links, files)
+        html = found if found is not None else keep_page(
+            cache, key, render_version(context, record, record["shown"], Markup.escape(version.text)), [])
+        return html
+    # The title and status shown are the text's own: its body's key holds them.
+    key = page_key(record, ["body", body_key(version.text, version.path, url, context.trusted_html)],
+                   context.templates_code)
+    found = cached_page(cache, key, links, files)
+    if found is not None:
+        return found
+    shown, body, asked = version_body(context, cache, version, url, links, files)
+    return keep_page(cache, key, render_version(context, record, shown, body), asked)
+
+
+def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str], body: Markup) -> str:
+    values = {name: value for name, value in record.items() if name != "shown"}
+    return context.render_only("version.html", record["page_url"], **values, shown=shown, body=body,
+                               labels=EVENT_LABELS, version_url=partial(urls.version, record["agreement"]["id"]))
+
+
+def version_record(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
+                   spans: Mapping[int, Interval], diffed: frozenset[int]) -> dict[str, Any]:
+    """Every value version.html is given, as plain data, besides its body and the title and status the text
+    gives (and the code's own: the event labels, the address of a version): the page's cache key."""
+    version = history.versions[index]
+    is_current = version is history.current
     ledger = context.ledger.agreements.get(agreement.id) if context.ledger is not None else None
-    return context.render(
-        "version.html", url,
-        agreement=agreement, shown=shown, version=version, body=body,
-        label=version_label(version, context), is_current=version is history.current,
-        labels=EVENT_LABELS, consent=ledger.version(version.number) if ledger is not None else None,
-        span=spans.get(version.number), previous=history.versions[index - 1] if index else None,
-        following=history.versions[index + 1] if index + 1 < len(history.versions) else None,
-        version_url=lambda number: urls.version(agreement.id, number),
-        history_url=urls.history(agreement.id),
-        compare_url=compare_url(agreement, history, version),
-        change_url=urls.change(agreement.id, version.number) if version.number in diffed else None,
-    )
+    consent = ledger.version(version.number) if ledger is not None else None
+    span = spans.get(version.number)
+    edition = context.latest_edition
+    held = edition.versions.get(agreement.id) if edition is not None else None
+    previous = history.versions[index - 1] if index else None
+    following = history.versions[index + 1] if index + 1 < len(history.versions) else None
+    record: dict[str, Any] = {
+        "page_url": urls.version(agreement.id, version.number),
+        "agreement": {"id": agreement.id, "url": agreement.url},
+        "version": {"number": version.number, "date": version.date, "is_removed": version.is_removed,
+                    "is_uncommitted": version.is_uncommitted, "document": version.document is not None,
+                    "problem": version.problem, "events": [{"kind": event.kind} for event in version.events]},
+        "label": version_label(version, context),
+        "is_current": is_current,
+        "previous": {"number": previous.number} if previous is not None else None,
+        "following": {"number": following.number} if following is not None else None,
+        "span": None if span is None else {**dataclasses.asdict(span), "is_empty": span.is_empty},
+        "consent": consent_record(consent),
+        "charter": {"parties": parties_record(context, consent)},
+        "latest_edition": None if edition is None else {"name": edition.name,
+                                                         "versions": {agreement.id: held} if held else {}},
+        "compare_url": compare_url(agreement, history, version),
+        "change_url": urls.change(agreement.id, version.number) if version.number in diffed else None,
+    }
+    if is_current:  # only the current text's printed stamp names the build's date (`print_stamp(dated=...)`)
+        record["as_of"] = context.as_of
+    return record
+
+
+def proof_record(proof: Proof) -> dict[str, str]:
+    return {"verdict": proof.verdict, "reason": proof.reason, "how": proof.how, "key": proof.key}
+
+
+def consent_record(consent: VersionConsent | None) -> dict[str, Any] | None:
+    """A version's consent as the page reads it, with what the ledger works out from it (who is missing)."""
+    if consent is None:
+        return None
+    return {
+        "agreement_id": consent.agreement_id, "number": consent.number, "parties": list(consent.parties),
+        "uncommitted": consent.uncommitted, "removed": consent.removed, "missing": list(consent.missing),
+        "declared_only": list(consent.declared_only), "contested": list(consent.contested),
+        "all_consented": consent.all_consented, "all_verified": consent.all_verified,
+        "consents": [{
+            "party": given.party, "agreement_id": given.agreement_id, "version": given.version,
+            "verdict": given.verdict, "date": given.date, "commit": {"commit": given.commit.commit},
+            "proof": proof_record(given.proof), "with_version": given.with_version,
+            "withdrawn": None if given.withdrawn is None else {
+                "date": given.withdrawn.date, "commit": {"commit": given.withdrawn.commit.commit},
+                "proof": proof_record(given.withdrawn.proof)},
+        } for given in consent.consents],
+    }
+
+
+def parties_record(context: SiteContext, consent: VersionConsent | None) -> dict[str, dict[str, str]]:
+    """The registry's entries for every party the consent names, as `party_ref` reads them (id and name)."""
+    named = {*consent.parties, *(given.party for given in consent.consents)} if consent is not None else set()
+    found = {party_id: context.charter.parties.get(party_id) for party_id in sorted(named)}
+    return {party_id: {"id": party.id, "name": party.name} for party_id, party in found.items() if party is not None}

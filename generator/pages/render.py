@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -62,6 +63,18 @@ class SiteContext:
         """Agreement id -> when each of its versions was current, shared by the as-of and version pages."""
         return charter_intervals(self.histories)
 
+    @cached_property
+    def templates_code(self) -> str:
+        """A digest of every template the pages can load (and of Jinja's version): a page cached by its
+        inputs (generator.pages.rendered) is rendered again after any template changes."""
+        digest = hashlib.sha256(f"jinja2 {jinja2.__version__}".encode())
+        loader = self.templates.loader
+        assert loader is not None, "template_environment gives every environment a loader"
+        for name in sorted(loader.list_templates()):
+            source, _, _ = loader.get_source(self.templates, name)
+            digest.update(f"{name}\0{source}\0".encode())
+        return digest.hexdigest()
+
     def review_state(self, agreement: Agreement) -> str:
         """'overdue', 'due-soon' or '' for an in-force agreement's next review."""
         if agreement.review_by is None or agreement.status != IN_FORCE:
@@ -116,21 +129,26 @@ class SiteContext:
         return cached_body(self.cache, key, agreement.path, links, files, rendered)
 
     def render(self, template: str, page_url: str, **values: Any) -> str:
+        return self.render_only(
+            template, page_url,
+            charter=self.charter,
+            as_of=self.as_of,
+            review_state=self.review_state,
+            relations=RELATIONS,
+            relation_labels=RELATION_LABELS,
+            histories=self.histories,
+            clause_histories=self.clause_histories,
+            ledger=self.ledger,
+            latest_edition=self.latest_edition,
+            page_url=page_url,
+            **values,
+        )
+
+    def render_only(self, template: str, page_url: str, /, **values: Any) -> str:
+        """Rendered from `values` and `link` alone, none of the build's globals: what a page cached by its
+        inputs renders with, so that reading anything outside them fails instead of going stale."""
         try:
-            return self.templates.get_template(template).render(
-                charter=self.charter,
-                as_of=self.as_of,
-                link=partial(relative_url, page_url),
-                review_state=self.review_state,
-                relations=RELATIONS,
-                relation_labels=RELATION_LABELS,
-                histories=self.histories,
-                clause_histories=self.clause_histories,
-                ledger=self.ledger,
-                latest_edition=self.latest_edition,
-                page_url=page_url,
-                **values,
-            )
+            return self.templates.get_template(template).render(link=partial(relative_url, page_url), **values)
         except jinja2.TemplateError as error:
             raise TemplateFailure(template, page_url, error) from None
 

@@ -1,0 +1,60 @@
+"""Rendered pages from the build cache: a page whose inputs did not change is not rendered again.
+
+Most pages of a charter with a long history are its old versions, and a rebuild after one commit
+changes a handful of them; rendering every template again made the rebuild's cost grow with the
+number of versions. A page is cached under a key made of exactly the values its template is given
+(a record of plain data: strings, numbers, booleans, dates, lists and dicts of them, which the key's
+encoder checks), the identity of the body it holds (the body cache's own key, or the text itself),
+every template the pages can load, and the code that builds the record and renders it. The template
+is rendered from the record alone, without the build's globals, so a template that reads anything
+the key does not hold fails the build (the templates' undefined values are strict) instead of being
+served stale. The body's links to other agreements and files are checked as the body cache checks them
+(generator.pages.bodies): the entry is served only while each still resolves the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from generator.cache import BlobCache, fingerprint
+from generator.pages.bodies import BODY_CODE, still_true
+from generator.source.markup import FileResolver, Resolver
+
+PAGE_CODE = fingerprint("pages.rendered", "pages.history", "pages.render", "pages.site", "urls",
+                        "vocabulary") + BODY_CODE
+NAMESPACE = "pages"
+
+
+def _plain(value: object) -> str:
+    """Dates (and times, with their offset) as ISO text; any other object is no plain data, and no key."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"a cached page's record holds a {type(value).__name__}, which is not plain data")
+
+
+def page_key(record: Mapping[str, Any], body: object, templates: str) -> str:
+    """The key of a page rendered from `record` around the body `body` names, with these templates."""
+    text = json.dumps([record, body, templates, PAGE_CODE], sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_page(cache: BlobCache, key: str, links: Resolver, files: FileResolver) -> str | None:
+    """The page kept under `key` while every link of its body still resolves the same way; None to render."""
+    entry = cache.read(NAMESPACE, key)
+    if (not isinstance(entry, dict) or not isinstance(entry.get("html"), str)
+            or not still_true(entry.get("asked"), links, files)):
+        return None
+    cache.hits += 1
+    html: str = entry["html"]
+    return html
+
+
+def keep_page(cache: BlobCache, key: str, html: str, asked: list[Any]) -> str:
+    """Keeps a page just rendered, with the links its body resolved (`asked`, as the body cache records them)."""
+    cache.misses += 1
+    cache.write(NAMESPACE, key, {"html": html, "asked": asked})
+    return html
