@@ -180,9 +180,10 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         record["shown"] = {"title": agreement.title, "status": agreement.status}
         key = page_key(record, ["text", version.text], context.templates_code)
         found = cached_page(cache, key, links, files)
-        html = found if found is not None else keep_page(
-            cache, key, render_version(context, record, record["shown"], Markup.escape(version.text)), [])
-        return html
+        if found is not None:
+            return found
+        return keep_page(cache, key, url, render_version(context, record, record["shown"],
+                                                         Markup.escape(version.text)), [])
     # The title and status shown are the text's own: its body's key holds them.
     key = page_key(record, ["body", body_key(version.text, version.path, url, context.trusted_html)],
                    context.templates_code)
@@ -190,7 +191,7 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     if found is not None:
         return found
     shown, body, asked = version_body(context, cache, version, url, links, files)
-    return keep_page(cache, key, render_version(context, record, shown, body), asked)
+    return keep_page(cache, key, url, render_version(context, record, shown, body), asked)
 
 
 def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str], body: Markup) -> str:
@@ -248,14 +249,15 @@ def consent_record(consent: VersionConsent | None) -> dict[str, Any] | None:
         "uncommitted": consent.uncommitted, "removed": consent.removed, "missing": list(consent.missing),
         "declared_only": list(consent.declared_only), "contested": list(consent.contested),
         "all_consented": consent.all_consented, "all_verified": consent.all_verified,
-        "consents": [{
-            "party": given.party, "agreement_id": given.agreement_id, "version": given.version,
-            "verdict": given.verdict, "date": given.date, "commit": {"commit": given.commit.commit},
-            "proof": proof_record(given.proof), "with_version": given.with_version,
-            "withdrawn": None if given.withdrawn is None else {
+        # Keyword names, as the attributes the macros read (one of them is also a status's name).
+        "consents": [dict(
+            party=given.party, agreement_id=given.agreement_id, version=given.version, verdict=given.verdict,
+            date=given.date, commit={"commit": given.commit.commit}, proof=proof_record(given.proof),
+            with_version=given.with_version,
+            withdrawn=None if given.withdrawn is None else {
                 "date": given.withdrawn.date, "commit": {"commit": given.withdrawn.commit.commit},
                 "proof": proof_record(given.withdrawn.proof)},
-        } for given in consent.consents],
+        ) for given in consent.consents],
     }
 
 

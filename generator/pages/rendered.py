@@ -53,8 +53,9 @@ def cached_page(cache: BlobCache, key: str, links: Resolver, files: FileResolver
     return html
 
 
-def keep_page(cache: BlobCache, key: str, html: str, asked: list[Any]) -> str:
-    """Keeps a page just rendered, with the links its body resolved (`asked`, as the body cache records them)."""
+def keep_page(cache: BlobCache, key: str, url: str, html: str, asked: list[Any]) -> str:
+    """Keeps the page at `url` just rendered, with the links its body resolved (`asked`, as the body cache
+    records them); the address only names the entry for whoever reads the cache."""
     cache.misses += 1
-    cache.write(NAMESPACE, key, {"html": html, "asked": asked})
+    cache.write(NAMESPACE, key, {"page": url, "html": html, "asked": asked})
     return html

@@ -1,0 +1,171 @@
+"""Version pages are rendered again only when something they show changed (generator.pages.rendered).
+
+A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
+build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.compose import compose
+from generator.pages.render import TemplateFailure
+from generator.settings import Settings
+from tests.gitrepo import GitRepo
+from tests.project import REPO_ROOT, agreement
+from tests.sites import mkdocs_build
+from tests.test_incremental import SEEDS, TITLES, WATER_3, amend, charter_with_history, stamps
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+def page_entries(project: Path) -> dict[str, tuple[int, int]]:
+    folder = project / ".cache" / "charter" / "pages"
+    return stamps(folder) if folder.is_dir() else {}
+
+
+def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[str]:
+    """The pages whose entries were written since `before`: the pages rendered."""
+    folder = project / ".cache" / "charter" / "pages"
+    return sorted(json.loads((folder / name).read_text(encoding="utf-8"))["payload"]["page"]
+                  for name, stamp in page_entries(project).items() if before.get(name) != stamp)
+
+
+def version_pages(project: Path, templates: Path = REPO_ROOT / "site_overrides" / "charter") -> dict[str, str]:
+    """Every version page's body (before the theme's chrome), from a build with the project's cache."""
+    settings = Settings(project, project / "agreements", project / "charter", templates, as_of=AS_OF,
+                        cache_dir=project / ".cache" / "charter")
+    output = compose(settings, fallback_as_of=AS_OF)
+    assert output.site is not None
+    return {page.url: page.html for page in output.site.pages if "/v/" in page.url}
+
+
+def test_a_rebuild_renders_only_the_version_pages_whose_inputs_changed(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    mkdocs_build(project)
+    first = page_entries(project)
+    assert rendered_pages(project, {}) == ["agreements/forest/v/1/", "agreements/forest/v/2/",
+                                           "agreements/seeds/v/1/", "agreements/water/v/1/",
+                                           "agreements/water/v/2/"]
+    mkdocs_build(project)  # nothing changed: no version page is rendered
+    assert page_entries(project) == first
+
+    amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
+    mkdocs_build(project)
+    assert rendered_pages(project, first) == [
+        "agreements/water/v/1/",  # its comparison with the current text names the new version
+        "agreements/water/v/2/",  # no longer current: replaced on a day, by a version it now links to
+        "agreements/water/v/3/",  # the new version
+    ]
+    site = project / "site" / "agreements" / "water" / "v"
+    assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
+    assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_is_rendered_again_when_an_agreement_it_links_to_is_retitled(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    first = version_pages(project)
+    assert ">Seed Exchange, Exchange</a>" in first["agreements/water/v/1/"]
+    assert version_pages(project) == first  # from the cache
+    entries = page_entries(project)
+    repo.write("agreements/seeds.md", agreement("Seed Commons", body=SEEDS))
+    repo.git("commit", "-q", "-am", "Retitle the seeds", date="2024-05-01T12:00:00Z")
+    again = version_pages(project)
+    assert again["agreements/water/v/1/"] == first["agreements/water/v/1/"].replace(
+        "Seed Exchange, Exchange", "Seed Commons, Exchange")
+    # The pages whose text links to the seeds' (both versions of the water accord), and the seeds' new one.
+    assert rendered_pages(project, entries) == ["agreements/seeds/v/1/", "agreements/seeds/v/2/",
+                                                "agreements/water/v/1/", "agreements/water/v/2/"]
+
+
+def test_a_version_that_cannot_be_read_names_the_agreement_by_its_title_today(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    repo.write("agreements/forest.md", "---\ntitle: [unclosed\n---\nBroken.\n")
+    repo.git("commit", "-q", "-am", "Break the forest paths", date="2024-01-01T12:00:00Z")
+    repo.write("agreements/forest.md", agreement(TITLES["forest"], body="## Paths\n\nOpen.\n"))
+    repo.git("commit", "-q", "-am", "Mend the forest paths", date="2024-02-01T12:00:00Z")
+    broken = version_pages(project)["agreements/forest/v/3/"]
+    assert "could not be read as an agreement" in broken and "<h1>Forest Paths</h1>" in broken
+    repo.write("agreements/forest.md", agreement("Open Forest Paths", body="## Paths\n\nOpen.\n"))
+    repo.git("commit", "-q", "-am", "Retitle the forest paths", date="2024-03-01T12:00:00Z")
+    pages = version_pages(project)
+    assert pages["agreements/forest/v/3/"] == broken.replace("<h1>Forest Paths</h1>", "<h1>Open Forest Paths</h1>")
+    assert "<h1>Forest Paths</h1>" in pages["agreements/forest/v/2/"]  # a readable text keeps its own title
+
+
+def test_a_consent_renders_again_only_the_version_it_consents_to(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    first = version_pages(project)
+    entries = page_entries(project)
+    repo.git("commit", "-q", "--allow-empty", "-m", "Consent", "--trailer", "Consented-by: valley-farmers",
+             "--trailer", "Consent-to: water v1", date="2024-06-01T12:00:00Z")
+    again = version_pages(project)
+    assert rendered_pages(project, entries) == ["agreements/water/v/1/"]
+    row = "charter-consents__row--declared"
+    assert row not in first["agreements/water/v/1/"]
+    assert "Valley Farmers&#39; Assembly</a></td>" in again["agreements/water/v/1/"].split(row, 1)[1]
+    assert {url: html for url, html in again.items() if url != "agreements/water/v/1/"} == {
+        url: html for url, html in first.items() if url != "agreements/water/v/1/"}
+
+
+def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO_ROOT / "site_overrides" / "charter", templates)
+    first = version_pages(project, templates)
+    macros = templates / "macros.html"  # imported by version.html: a template it reads, not its own file
+    macros.write_text(macros.read_text(encoding="utf-8").replace("No edition has been made.",
+                                                                 "No edition yet."), encoding="utf-8")
+    again = version_pages(project, templates)
+    assert again == {url: html.replace("No edition has been made.", "No edition yet.")
+                     for url, html in first.items()}
+    assert all("No edition yet." in html for html in again.values())
+
+
+def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_stale(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO_ROOT / "site_overrides" / "charter", templates)
+    version = templates / "version.html"
+    version.write_text(version.read_text(encoding="utf-8") + "{{ histories | length }}\n", encoding="utf-8")
+    with pytest.raises(TemplateFailure, match="histories"):
+        version_pages(project, templates)
+
+
+def test_a_corrupt_or_foreign_page_entry_is_rendered_again(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    first = version_pages(project)
+    entries = sorted((project / ".cache" / "charter" / "pages").rglob("*.json"))
+    assert len(entries) == len(first)
+    for number, entry in enumerate(entries):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("Seeds", "<script>alert(1)</script>") if number % 2 else text[:20],
+                         encoding="utf-8")
+    assert version_pages(project) == first
+
+
+def test_a_page_without_a_cache_reads_as_one_from_the_cache(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    repo.git("commit", "-q", "--allow-empty", "-m", "Consent", "--trailer", "Consented-by: valley-farmers",
+             "--trailer", "Consent-to: water v2", date="2024-06-01T12:00:00Z")
+    cached = version_pages(project)
+    assert version_pages(project) == cached
+    settings = Settings(project, project / "agreements", project / "charter",
+                        REPO_ROOT / "site_overrides" / "charter", as_of=AS_OF)
+    output = compose(settings, fallback_as_of=AS_OF)
+    assert output.site is not None
+    assert {page.url: page.html for page in output.site.pages if "/v/" in page.url} == cached
+    assert "Built as of" in cached["agreements/water/v/2/"] and "Built as of" not in cached["agreements/water/v/1/"]
