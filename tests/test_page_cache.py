@@ -36,7 +36,10 @@ def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[st
                   for name, stamp in page_entries(project).items() if before.get(name) != stamp)
 
 
-def version_pages(project: Path, templates: Path = REPO_ROOT / "site_overrides" / "charter") -> dict[str, str]:
+TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
+
+
+def version_pages(project: Path, templates: Path = TEMPLATES) -> dict[str, str]:
     """Every version page's body (before the theme's chrome), from a build with the project's cache."""
     settings = Settings(project, project / "agreements", project / "charter", templates, as_of=AS_OF,
                         cache_dir=project / ".cache" / "charter")
@@ -97,7 +100,8 @@ def test_a_version_that_cannot_be_read_names_the_agreement_by_its_title_today(tm
     repo.write("agreements/forest.md", agreement("Open Forest Paths", body="## Paths\n\nOpen.\n"))
     repo.git("commit", "-q", "-am", "Retitle the forest paths", date="2024-03-01T12:00:00Z")
     pages = version_pages(project)
-    assert pages["agreements/forest/v/3/"] == broken.replace("<h1>Forest Paths</h1>", "<h1>Open Forest Paths</h1>")
+    retitled = broken.replace("<h1>Forest Paths</h1>", "<h1>Open Forest Paths</h1>")
+    assert pages["agreements/forest/v/3/"] == retitled
     assert "<h1>Forest Paths</h1>" in pages["agreements/forest/v/2/"]  # a readable text keeps its own title
 
 
@@ -121,7 +125,7 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
     project = tmp_path / "charter"
     charter_with_history(project)
     templates = tmp_path / "templates"
-    shutil.copytree(REPO_ROOT / "site_overrides" / "charter", templates)
+    shutil.copytree(TEMPLATES, templates)
     first = version_pages(project, templates)
     macros = templates / "macros.html"  # imported by version.html: a template it reads, not its own file
     macros.write_text(macros.read_text(encoding="utf-8").replace("No edition has been made.",
@@ -136,7 +140,7 @@ def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_st
     project = tmp_path / "charter"
     charter_with_history(project)
     templates = tmp_path / "templates"
-    shutil.copytree(REPO_ROOT / "site_overrides" / "charter", templates)
+    shutil.copytree(TEMPLATES, templates)
     version = templates / "version.html"
     version.write_text(version.read_text(encoding="utf-8") + "{{ histories | length }}\n", encoding="utf-8")
     with pytest.raises(TemplateFailure, match="histories"):
@@ -163,9 +167,36 @@ def test_a_page_without_a_cache_reads_as_one_from_the_cache(tmp_path: Path) -> N
              "--trailer", "Consent-to: water v2", date="2024-06-01T12:00:00Z")
     cached = version_pages(project)
     assert version_pages(project) == cached
-    settings = Settings(project, project / "agreements", project / "charter",
-                        REPO_ROOT / "site_overrides" / "charter", as_of=AS_OF)
+    settings = Settings(project, project / "agreements", project / "charter", TEMPLATES, as_of=AS_OF)
     output = compose(settings, fallback_as_of=AS_OF)
     assert output.site is not None
     assert {page.url: page.html for page in output.site.pages if "/v/" in page.url} == cached
-    assert "Built as of" in cached["agreements/water/v/2/"] and "Built as of" not in cached["agreements/water/v/1/"]
+    assert "Built as of" in cached["agreements/water/v/2/"]  # the current text's printed stamp names the date
+    assert "Built as of" not in cached["agreements/water/v/1/"]
+
+
+def test_a_new_edition_is_named_on_every_version_page(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    first = version_pages(project)
+    assert all("No edition has been made." in html for html in first.values())
+    repo.git("tag", "-a", "edition-2024", "-m", "The charter as of 2024", date="2024-01-01T12:00:00Z")
+    again = version_pages(project)
+    assert "It reads as at the latest edition, edition-2024." in again["agreements/water/v/2/"]
+    assert "The latest edition, edition-2024, holds version 2." in again["agreements/water/v/1/"]
+
+
+def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    mkdocs_build(project)
+    entries = page_entries(project)
+    repo.write("agreements/water.md", agreement("Valley Water Commons", body=WATER_3))
+    repo.git("commit", "-q", "-am", "Retitle the water accord", date="2024-04-01T12:00:00Z")
+    mkdocs_build(project)
+    assert rendered_pages(project, entries) == ["agreements/water/v/1/", "agreements/water/v/2/",
+                                                "agreements/water/v/3/"]
+    old = (project / "site" / "agreements" / "water" / "v" / "1" / "index.html").read_text(encoding="utf-8")
+    new = (project / "site" / "agreements" / "water" / "v" / "3" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Valley Water Commons (version 1)" in old and "<h1>Water Accord</h1>" in old
+    assert "<h1>Valley Water Commons</h1>" in new

@@ -25,9 +25,10 @@ from generator.source.attachments import linked_path
 from generator.source.markup import FileResolver, LinkTarget, Resolver
 
 
-def _libraries() -> str:
+def libraries(*names: str) -> str:
+    """The installed versions of the libraries that compute an entry, for its key."""
     found = []
-    for name in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+    for name in names:
         try:
             found.append(f"{name}={package_version(name)}")
         except PackageNotFoundError:
@@ -35,8 +36,9 @@ def _libraries() -> str:
     return ",".join(found)
 
 
-BODY_CODE = fingerprint("pages.bodies", "pages.render", "source.markup", "source.notation", "source.sanitise",
-                        "source.attachments", "source.agreements") + _libraries()
+BODY_CODE = (fingerprint("pages.bodies", "pages.render", "source.markup", "source.notation", "source.sanitise",
+                         "source.attachments", "source.agreements")
+             + libraries("markdown-it-py", "mdit-py-plugins", "nh3"))
 NAMESPACE = "bodies"
 Render = Callable[[Resolver, FileResolver], Markup]
 

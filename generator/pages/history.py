@@ -174,30 +174,32 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         return render_version(context, record, {"title": text.title, "status": text.status}, body)
     links = context.resolver(url)
     # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
-    files = context.file_resolver(cast(Agreement, Shown(version.path, lambda: version.agreement or agreement)),
-                                  url, "")
+    unbuilt = Shown(version.path, lambda: version.agreement or agreement)
+    files = context.file_resolver(cast(Agreement, unbuilt), url, "")
+    body_of: Callable[[], Body]
     if version.document is None:  # removed, or not readable as an agreement: the page names today's title
-        record["shown"] = {"title": agreement.title, "status": agreement.status}
-        key = page_key(record, ["text", version.text], context.templates_code)
-        found = cached_page(cache, key, links, files)
-        if found is not None:
-            return found
-        return keep_page(cache, key, url, render_version(context, record, record["shown"],
-                                                         Markup.escape(version.text)), [])
-    # The title and status shown are the text's own: its body's key holds them.
-    key = page_key(record, ["body", body_key(version.text, version.path, url, context.trusted_html)],
-                   context.templates_code)
+        shown = record["shown"] = {"title": agreement.title, "status": agreement.status}
+        identity = ["text", version.text]
+        body_of = lambda: (shown, Markup.escape(version.text), [])  # noqa: E731
+    else:  # the title and status shown are the text's own, which its body's key holds
+        identity = ["body", body_key(version.text, version.path, url, context.trusted_html)]
+        body_of = partial(version_body, context, cache, version, url, links, files)
+    key = page_key(record, identity, context.templates_code)
     found = cached_page(cache, key, links, files)
     if found is not None:
         return found
-    shown, body, asked = version_body(context, cache, version, url, links, files)
-    return keep_page(cache, key, url, render_version(context, record, shown, body), asked)
+    named, body, asked = body_of()
+    return keep_page(cache, key, url, render_version(context, record, named, body), asked)
 
 
-def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str], body: Markup) -> str:
+def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str],
+                   body: Markup) -> str:
+    """version.html given the record and nothing else of the build's but code (the event labels, the
+    address of a version), the body, and the title and status shown."""
     values = {name: value for name, value in record.items() if name != "shown"}
+    version_url = partial(urls.version, record["agreement"]["id"])
     return context.render_only("version.html", record["page_url"], **values, shown=shown, body=body,
-                               labels=EVENT_LABELS, version_url=partial(urls.version, record["agreement"]["id"]))
+                               labels=EVENT_LABELS, version_url=version_url)
 
 
 def version_record(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
@@ -265,4 +267,5 @@ def parties_record(context: SiteContext, consent: VersionConsent | None) -> dict
     """The registry's entries for every party the consent names, as `party_ref` reads them (id and name)."""
     named = {*consent.parties, *(given.party for given in consent.consents)} if consent is not None else set()
     found = {party_id: context.charter.parties.get(party_id) for party_id in sorted(named)}
-    return {party_id: {"id": party.id, "name": party.name} for party_id, party in found.items() if party is not None}
+    return {party_id: {"id": party.id, "name": party.name}
+            for party_id, party in found.items() if party is not None}

@@ -65,9 +65,9 @@ class SiteContext:
 
     @cached_property
     def templates_code(self) -> str:
-        """A digest of every template the pages can load (and of Jinja's version): a page cached by its
-        inputs (generator.pages.rendered) is rendered again after any template changes."""
-        digest = hashlib.sha256(f"jinja2 {jinja2.__version__}".encode())
+        """A digest of every template the pages can load: a page cached by its inputs
+        (generator.pages.rendered) is rendered again after any template changes."""
+        digest = hashlib.sha256()
         loader = self.templates.loader
         assert loader is not None, "template_environment gives every environment a loader"
         for name in sorted(loader.list_templates()):

@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.cache import BlobCache, fingerprint
-from generator.pages.bodies import BODY_CODE, still_true
+from generator.pages.bodies import BODY_CODE, libraries, still_true
 from generator.source.markup import FileResolver, Resolver
 
 PAGE_CODE = fingerprint("pages.rendered", "pages.history", "pages.render", "pages.site", "urls",
-                        "vocabulary") + BODY_CODE
+                        "vocabulary") + BODY_CODE + "," + libraries("jinja2", "markupsafe")
 NAMESPACE = "pages"
 
 
@@ -38,7 +38,8 @@ def _plain(value: object) -> str:
 
 def page_key(record: Mapping[str, Any], body: object, templates: str) -> str:
     """The key of a page rendered from `record` around the body `body` names, with these templates."""
-    text = json.dumps([record, body, templates, PAGE_CODE], sort_keys=True, ensure_ascii=False, default=_plain)
+    text = json.dumps([record, body, templates, PAGE_CODE], sort_keys=True, ensure_ascii=False,
+                      default=_plain)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
