@@ -8,6 +8,8 @@ shift, the `trusted_html` setting, and the rendering code and the libraries unde
 anchors of the agreements it links to and the files beside it are not in the key: the entry records
 each link to another file the body resolved and what it resolved to, and is served only while every
 one resolves the same way, so rewording a heading elsewhere re-renders exactly the bodies that link to it.
+A version page is cached around its body the same way (generator.pages.rendered), keyed by this key and
+checked by these links.
 """
 
 from __future__ import annotations

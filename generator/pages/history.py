@@ -1,8 +1,15 @@
-"""Each agreement's history page and its per-version pages, from the versions git holds."""
+"""Each agreement's history page and its per-version pages, from the versions git holds.
+
+A version page is most of a long history's pages, and one commit changes few of them: each is rendered
+from a record of plain data (`version_record`: everything version.html is given) and kept in the build
+cache under it (generator.pages.rendered), so a rebuild renders only the pages whose record, body or
+templates changed: the new version's, and the other versions of its agreement, which link to the
+current text. The history page is rendered on every build: it shows the whole history, its diffs and a
+timeline that runs to the build's date.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -225,7 +232,9 @@ def version_record(context: SiteContext, agreement: Agreement, history: Agreemen
         "is_current": is_current,
         "previous": {"number": previous.number} if previous is not None else None,
         "following": {"number": following.number} if following is not None else None,
-        "span": None if span is None else {**dataclasses.asdict(span), "is_empty": span.is_empty},
+        "span": None if span is None else {
+            "version": span.version, "start": span.start, "end": span.end, "status": span.status,
+            "title": span.title, "recorded": span.recorded, "ended_by": span.ended_by, "is_empty": span.is_empty},
         "consent": consent_record(consent),
         "charter": {"parties": parties_record(context, consent)},
         "latest_edition": None if edition is None else {"name": edition.name,
