@@ -66,6 +66,7 @@ def test_a_rebuild_renders_only_the_version_pages_whose_inputs_changed(tmp_path:
         "agreements/water/v/2/",  # no longer current: replaced on a day, by a version it now links to
         "agreements/water/v/3/",  # the new version
     ]
+    assert len(page_entries(project)) == 6  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")

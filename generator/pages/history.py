@@ -192,11 +192,11 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         identity = ["body", body_key(version.text, version.path, url, context.trusted_html)]
         body_of = partial(version_body, context, cache, version, url, links, files)
     key = page_key(record, identity, context.templates_code)
-    found = cached_page(cache, key, links, files)
+    found = cached_page(cache, url, key, links, files)
     if found is not None:
         return found
     named, body, asked = body_of()
-    return keep_page(cache, key, url, render_version(context, record, named, body), asked)
+    return keep_page(cache, url, key, render_version(context, record, named, body), asked)
 
 
 def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str],

@@ -2,7 +2,7 @@
 
 Most pages of a charter with a long history are its old versions, and a rebuild after one commit
 changes a handful of them; rendering every template again made the rebuild's cost grow with the
-number of versions. A page is cached under a key made of exactly the values its template is given
+number of versions. A page is kept with a key made of exactly the values its template is given
 (a record of plain data: strings, numbers, booleans, dates, lists and dicts of them, which the key's
 encoder checks), the identity of the body it holds (the body cache's own key, or the text itself),
 every template the pages can load, and the code that builds the record and renders it. The template
@@ -10,6 +10,10 @@ is rendered from the record alone, without the build's globals, so a template th
 the key does not hold fails the build (the templates' undefined values are strict) instead of being
 served stale. The body's links to other agreements and files are checked as the body cache checks them
 (generator.pages.bodies): the entry is served only while each still resolves the same way.
+
+Each page has one entry, filed under its address and holding its key: a page rendered again replaces
+it. Filed under the key alone, the cache would keep every page as it ever was, and the current texts'
+pages, which name the build's date, would leave a new entry each day.
 """
 
 from __future__ import annotations
@@ -43,10 +47,15 @@ def page_key(record: Mapping[str, Any], body: object, templates: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached_page(cache: BlobCache, key: str, links: Resolver, files: FileResolver) -> str | None:
-    """The page kept under `key` while every link of its body still resolves the same way; None to render."""
-    entry = cache.read(NAMESPACE, key)
-    if (not isinstance(entry, dict) or not isinstance(entry.get("html"), str)
+def _slot(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()
+
+
+def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver) -> str | None:
+    """The page at `url` when it was kept with `key` and every link of its body still resolves the same way;
+    None to render it."""
+    entry = cache.read(NAMESPACE, _slot(url))
+    if (not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("html"), str)
             or not still_true(entry.get("asked"), links, files)):
         return None
     cache.hits += 1
@@ -54,9 +63,9 @@ def cached_page(cache: BlobCache, key: str, links: Resolver, files: FileResolver
     return html
 
 
-def keep_page(cache: BlobCache, key: str, url: str, html: str, asked: list[Any]) -> str:
-    """Keeps the page at `url` just rendered, with the links its body resolved (`asked`, as the body cache
-    records them); the address only names the entry for whoever reads the cache."""
+def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any]) -> str:
+    """Keeps the page at `url` just rendered from `key`, with the links its body resolved (`asked`, as the
+    body cache records them), in place of the one kept before."""
     cache.misses += 1
-    cache.write(NAMESPACE, key, {"page": url, "html": html, "asked": asked})
+    cache.write(NAMESPACE, _slot(url), {"page": url, "key": key, "html": html, "asked": asked})
     return html
