@@ -16,7 +16,6 @@ import pytest
 from generator.compose import compose
 from generator.pages.render import TemplateFailure
 from generator.settings import Settings
-from tests.gitrepo import GitRepo
 from tests.project import REPO_ROOT, agreement
 from tests.sites import mkdocs_build
 from tests.test_incremental import SEEDS, TITLES, WATER_3, amend, charter_with_history, stamps
