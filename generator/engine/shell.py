@@ -9,6 +9,12 @@ checked once per layout against the same page rendered whole: a theme or option 
 differ elsewhere (a per-page link, say) renders that layout's pages whole instead, still correct.
 Once checked, the chrome's indentation is dropped (`Shell.compacted`); the body is never touched.
 
+The chrome is the one the core's page asks for (`Page.chrome`), as the theme's template that
+`TEMPLATES` names: `main.html` with the site's navigation, or `light.html` for old versions, the
+header bar alone (their nav drawer, tabs, search and footer were half of each page's bytes, and a
+long charter's versions most of its site). The template is also the page's `template` meta, so MkDocs'
+own loop, which the check stands in for, would lay the page out the same way.
+
 These pages stay out of MkDocs' files, so out of the search index (as before) and the sitemap: the
 sitemap lists the charter as it reads today, and at 50,000 old versions it would exceed a sitemap's
 limit.
