@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,12 @@ _IGNORED = {"thead_open", "thead_close", "tbody_open", "tbody_close"}
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 COLLAPSED = re.compile(r"[ \t\n\r\f\v]+")
 """The spaces HTML shows as one; a no-break space is kept, as the page keeps it."""
+
+
+def interned(tokens: Iterable[str]) -> tuple[str, ...]:
+    """One string object per distinct token: a build holds every version's reading until its history page is
+    written, and the same words recur from version to version, so this keeps a few copies, not millions."""
+    return tuple(map(sys.intern, tokens))
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ class ReadingForm:
     @classmethod
     def from_json(cls, data: Any) -> ReadingForm:
         clauses, links, digest = data
-        return cls(tuple(ClauseText(str(a), str(t), tuple(tokens)) for a, t, tokens in clauses),
+        return cls(tuple(ClauseText(str(a), str(t), interned(tokens)) for a, t, tokens in clauses),
                    tuple(Link(str(text), str(target), str(kind)) for text, target, kind in links),
                    str(digest))
 
@@ -247,7 +254,7 @@ class _Flattener:
         return list(reader.tokens())
 
     def clause(self, anchor: str, title: str) -> None:
-        self.clauses.append(ClauseText(self.anchor, self.title, tuple(self.tokens)))
+        self.clauses.append(ClauseText(self.anchor, self.title, interned(self.tokens)))
         self.anchor, self.title, self.tokens = anchor, title, []
         for container in self.containers:
             container[1] = False  # a clause that starts inside a list opens the list again
@@ -285,7 +292,7 @@ class _Flattener:
                 self.block("hr", ())
             elif kind in {"fence", "code_block", "html_block"} or token.content:
                 self.block("html" if kind == "html_block" else "pre", _literal_tokens(token.content))
-        self.clauses.append(ClauseText(self.anchor, self.title, tuple(self.tokens)))
+        self.clauses.append(ClauseText(self.anchor, self.title, interned(self.tokens)))
         return tuple(self.clauses), tuple(self.links)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from generator import urls
 from generator.model import Agreement, Heading
@@ -44,10 +45,19 @@ def backlinks(context: SiteContext, agreement: Agreement) -> list[tuple[str, tup
 
 
 def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
-    url = agreement.url
+    """Rendered when the page is written, so thousands of agreements' pages are never all in memory."""
+    toc = agreement_toc(agreement.headings)
     cited = context.citations.get(agreement.id)
+    if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement) or cited:
+        toc += (TocEntry("relations", "Relations", 2),)
+    return Page(agreement.url, agreement.title, partial(agreement_html, context, agreement), toc,
+                agreement.summary)
+
+
+def agreement_html(context: SiteContext, agreement: Agreement) -> str:
+    url = agreement.url
     body = context.body_html(agreement, url)
-    html = context.render(
+    return context.render(
         "agreement.html",
         url,
         agreement=agreement,
@@ -60,9 +70,5 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
         clauses_url=urls.clauses(agreement.id),
         clause_titles={clause.anchor: clause.title for clause in agreement.clauses},
         kind_labels=CLAUSE_CHANGE_LABELS,
-        cited=cited,
+        cited=context.citations.get(agreement.id),
     )
-    toc = agreement_toc(agreement.headings)
-    if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement) or cited:
-        toc += (TocEntry("relations", "Relations", 2),)
-    return Page(url, agreement.title, html, toc, agreement.summary)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup
 
@@ -128,17 +129,21 @@ def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], in
 
 def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
               all_years: Sequence[int]) -> Page:
-    url = year_url(year)
+    """Rendered when the page is written: a long history has a page per year, each listing the charter."""
+    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
+    return Page(year_url(year), f"The charter as of {year_day(context, year).isoformat()}",
+                partial(year_html, context, year, agreements, all_years), toc, searchable=False)
+
+
+def year_html(context: SiteContext, year: int, agreements: Sequence[Agreement], all_years: Sequence[int]) -> str:
     day = year_day(context, year)
-    html = context.render(
-        "as-of-year.html", url, year=year, day=day,
+    return context.render(
+        "as-of-year.html", year_url(year), year=year, day=day,
         groups=grouped(standing_entries(context, day, agreements)),
         recorded=recorded_in(context, year, agreements), removed=REMOVED, year_url=year_url,
         previous=year - 1 if year - 1 in all_years else None,
         following=year + 1 if year + 1 in all_years else None,
     )
-    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
-    return Page(url, f"The charter as of {day.isoformat()}", html, toc, searchable=False)
 
 
 def as_of_pages(context: SiteContext, editions: Sequence[Edition]) -> tuple[list[Page], Asset]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Sequence
+from functools import partial
 
 from markupsafe import Markup
 
 from generator import urls
-from generator.diffs.lineage import ClauseRevision
+from generator.diffs.lineage import ClauseHistory, ClauseRevision
 from generator.model import Agreement
 from generator.pages.history import version_label
 from generator.pages.render import SiteContext
@@ -49,12 +50,23 @@ def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
 
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
+    """Rendered when the page is written, as the agreement's own page is."""
     url = urls.clauses(agreement.id)
+    toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in _shown(context, agreement))
+    return Page(url, f"Clauses of {agreement.title}: their history", partial(clauses_html, context, agreement),
+                toc, searchable=False)
+
+
+def _shown(context: SiteContext, agreement: Agreement) -> list[ClauseHistory]:
     clauses = context.clause_histories.get(agreement.id, {})
-    shown = [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
+    return [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
+
+
+def clauses_html(context: SiteContext, agreement: Agreement) -> str:
+    shown = _shown(context, agreement)
     anchors = {clause.anchor for clause in shown}
-    html_text = context.render(
-        "clauses.html", url,
+    return context.render(
+        "clauses.html", urls.clauses(agreement.id),
         agreement=agreement,
         clauses=shown,
         cited=context.citations.get(agreement.id),
@@ -62,5 +74,3 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
         version_label=lambda version: version_label(version, context),
         section_html=lambda revision: _section_html(revision, anchors),
     )
-    toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)
-    return Page(url, f"Clauses of {agreement.title}: their history", html_text, toc, searchable=False)
