@@ -103,6 +103,30 @@ def test_every_page_fits_a_phone(browser: Any, demo: tuple[str, dict[str, str]],
     assert wide == [], "a table a reader would have to scroll sideways"
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_old_version_looks_like_the_site_and_leads_home(browser: Any, demo: tuple[str, dict[str, str]],
+                                                           viewport: dict[str, int]) -> None:
+    """A version's light page: the same header bar and the same column as its history page, the site's
+    name (the first thing a keyboard reaches) leading home, and no drawer to open."""
+    url, pages = demo
+    version = open_page(browser, url + pages["version"], viewport)
+    history = open_page(browser, url + pages["history"], viewport)
+    try:
+        looks = """() => [getComputedStyle(document.querySelector(".md-header")).backgroundColor,
+            getComputedStyle(document.querySelector("article h1")).fontFamily,
+            document.querySelector("article h1").getBoundingClientRect().left]"""
+        assert version.evaluate(looks) == history.evaluate(looks)
+        version.keyboard.press("Tab")
+        focused = version.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.href]")
+        assert focused == ["Demo Charter", url]
+        assert version.locator(".md-header .charter-header__home").is_visible()
+        assert version.locator(".md-header label[for=__drawer], .md-sidebar, .md-tabs, .md-search").count() == 0
+        assert history.locator(".md-header label[for=__drawer]").count() == 1, "the history keeps its drawer"
+    finally:
+        version.context.close()
+        history.context.close()
+
+
 @pytest.mark.parametrize("page_type", [page_type.name for page_type in types_in("renamed")])
 def test_axe_finds_nothing_serious_on_a_redirect(browser: Any, renamed_site_dir: Path,
                                                  page_type: str) -> None:

@@ -4,7 +4,9 @@ indentation; their bodies byte for byte."""
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from mkdocs.config import load_config
 from generator.engine.shell import Shell, StandalonePages
 from generator.pages import Page
 from tests.gitrepo import GitRepo
-from tests.project import agreement, mkdocs_yml, write_project
+from tests.project import REPO_ROOT, agreement, mkdocs_yml, write_project
 
 CODE = "```\nkeep   this\n\n    indented\n```\n"
 """A body's whitespace, which compacting the chrome must leave as it is."""
@@ -91,3 +93,64 @@ def test_a_shell_finds_each_place_of_the_title_the_address_and_the_body() -> Non
     page = Page("agreements/a/v/1/", "A & B", "<h1>A &amp; B</h1>", standalone=True)
     assert shell.pour(page) == ("<title>A &amp; B - Site</title><a href='agreements/a/v/1/'>A &amp; B</a>"
                                 "<main><h1>A &amp; B</h1></main>")
+
+
+LINKS = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+
+
+def _resolved(page: str, href: str) -> str:
+    """A relative address on the page `page` (a site path such as `agreements/water/`) as a site path."""
+    resolved = posixpath.normpath(posixpath.join(page, href))
+    return "" if resolved == "." else resolved
+
+
+def chrome_of(html_text: str) -> set[str]:
+    """Which parts of the theme's chrome a page carries, by the classes Material gives them."""
+    parts = {"tabs": 'class="md-tabs"', "nav drawer": "md-nav--primary", "drawer button": 'md-icon" for="__drawer"',
+             "contents sidebar": "md-sidebar--secondary", "search": 'class="md-search"', "footer": 'class="md-footer"',
+             "theme bundle": "assets/javascripts/bundle.", "header": 'class="md-header'}
+    return {name for name, mark in parts.items() if mark in html_text}
+
+
+def test_old_versions_are_laid_out_light_and_every_other_page_in_the_full_chrome(tmp_path: Path) -> None:
+    project = project_with_history(tmp_path / "charter")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font: false\n  features: [navigation.tabs]\n"), encoding="utf-8")
+    site = built(project, tmp_path / "site")
+    full = {"tabs", "nav drawer", "drawer button", "contents sidebar", "search", "footer", "theme bundle", "header"}
+    agreement_page = site["agreements/water/index.html"].decode()
+    assert chrome_of(agreement_page) == full
+    assert chrome_of(site["agreements/water/history/index.html"].decode()) == full
+    assert chrome_of(site["agreements/water/clauses/index.html"].decode()) == full
+    sheets = {_resolved("agreements/water/", href) for href in LINKS.findall(agreement_page)}
+    assert "assets/stylesheets/charter.css" in sheets and any(sheet.startswith("assets/stylesheets/main.")
+                                                              for sheet in sheets)
+    for number in (1, 2):
+        url = f"agreements/water/v/{number}/"
+        version = site[f"{url}index.html"].decode()
+        assert chrome_of(version) == {"header"}, "no tabs, drawer, contents, search, footer or theme script"
+        assert {_resolved(url, href) for href in LINKS.findall(version)} == sheets, "the site's own stylesheets"
+        header = version[version.index("<header"):version.index("</header>")]
+        home = re.search(r'<a href="([^"]+)" class="md-ellipsis charter-header__home">Test Charter</a>', header)
+        assert home is not None and _resolved(url, home[1]) == "", "the site's name leads home"
+        links = {_resolved(url, href) for href in re.findall(r'href="([^"#?]+)', version.split("</header>")[1])}
+        assert {"agreements/water", "agreements/water/history"} <= links, "the body leads to the agreement and history"
+        assert 'class="charter-printed"' in version and "assets/javascripts/charter.js" in version
+    assert 'href="../1/"' in site["agreements/water/v/2/index.html"].decode()
+
+
+def test_a_theme_without_the_light_page_keeps_its_versions_in_the_full_chrome(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A charter's theme is its own copy of site_overrides/: one copied before light.html existed still builds."""
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO_ROOT / "site_overrides", theme, ignore=shutil.ignore_patterns("light.html"))
+    project = project_with_history(tmp_path / "charter")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(str(REPO_ROOT / "site_overrides"), str(theme)),
+                      encoding="utf-8")
+    caplog.set_level(logging.INFO)
+    site = built(project, tmp_path / "site")
+    assert "the theme has no light.html" in caplog.text
+    assert "rendered whole" not in caplog.text
+    assert {"nav drawer", "search", "theme bundle"} <= chrome_of(site["agreements/water/v/2/index.html"].decode())

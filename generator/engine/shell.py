@@ -9,6 +9,12 @@ checked once per layout against the same page rendered whole: a theme or option 
 differ elsewhere (a per-page link, say) renders that layout's pages whole instead, still correct.
 Once checked, the chrome's indentation is dropped (`Shell.compacted`); the body is never touched.
 
+The chrome is the one the core's page asks for (`Page.chrome`), as the theme's template that
+`TEMPLATES` names: `main.html` with the site's navigation, or `light.html` for old versions, the
+header bar alone (their nav drawer, tabs, search and footer were half of each page's bytes, and a
+long charter's versions most of its site). The template is also the page's `template` meta, so MkDocs'
+own loop, which the check stands in for, would lay the page out the same way.
+
 These pages stay out of MkDocs' files, so out of the search index (as before) and the sitemap: the
 sitemap lists the charter as it reads today, and at 50,000 old versions it would exceed a sitemap's
 limit.
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -33,7 +40,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.engine.publish import SiteWriter
 from generator.errors import CharterError
-from generator.pages import Page, TocEntry
+from generator.pages import Chrome, Page, TocEntry
 
 if TYPE_CHECKING:
     import jinja2
@@ -49,9 +56,12 @@ CONTENT = f"<!--{MARK}-content \u003ch1 -->"
 """Holds `<h1` so that the theme adds no heading of its own: the page's body has its own."""
 
 COMPACTABLE = re.compile(r"[ \t]*\n\s*")
-Layout = tuple[str, int, tuple[TocEntry, ...]]
-"""What the chrome of a page depends on: the part of its address that the nav's links share (they are
-written relative to the page), its depth, and its contents list."""
+TEMPLATES = {Chrome.FULL: "main.html", Chrome.LIGHT: "light.html"}
+"""The theme's page for each chrome the core asks for (site_overrides/): MkDocs renders a page with the
+one its `template` meta names, so a page laid out in its loop and one poured here read alike."""
+Layout = tuple[str, str, int, tuple[TocEntry, ...]]
+"""What the chrome of a page depends on: its template, the part of its address that the nav's links
+share (they are written relative to the page), its depth, and its contents list."""
 
 
 def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
@@ -77,6 +87,8 @@ def page_meta(page: Page) -> dict[str, Any]:
         meta["search"] = {"exclude": True}
     if not page.toc:
         meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+    if page.chrome is not Chrome.FULL:
+        meta["template"] = TEMPLATES[page.chrome]
     return meta
 
 
@@ -164,11 +176,13 @@ class Renderer:
         self.shells: dict[Layout, Shell | None] = {}
         found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
         self.nav_urls = [url for url in found if isinstance(url, str)]
+        self.templates = {chrome: _found(env, name) for chrome, name in TEMPLATES.items()}
 
     def layout(self, page: Page) -> Layout:
-        return _shared(page.url, self.nav_urls), page.url.count("/"), page.toc
+        return self.templates[page.chrome], _shared(page.url, self.nav_urls), page.url.count("/"), page.toc
 
-    def _whole(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> str:
+    def _whole(self, template: str, url: str, meta: dict[str, Any], content: str,
+               toc: tuple[TocEntry, ...]) -> str:
         file = File.generated(self.config, f"{url}index.md", content="")
         page = MkDocsPage(None, file, self.config)
         page.markdown, page.content = "", content
@@ -179,18 +193,19 @@ class Renderer:
         self.config._current_page = page
         try:
             context = get_context(self.nav, self.files, self.config, page)
-            return self.env.get_template("main.html").render(context)
+            return self.env.get_template(template).render(context)
         finally:
             page.active = False
             self.config._current_page = None
 
     def render_whole(self, page: Page) -> str:
-        return self._whole(page.url, page_meta(page), _body(page), page.toc)
+        return self._whole(self.templates[page.chrome], page.url, page_meta(page), _body(page), page.toc)
 
     def _shell(self, page: Page) -> Shell | None:
-        shared, depth, toc = self.layout(page)
+        template, shared, depth, toc = self.layout(page)
         carrier = _carrier_url(shared, depth)
-        shell = Shell.parse(self._whole(carrier, {**page_meta(page), "title": TITLE}, CONTENT, toc), carrier)
+        outline = self._whole(template, carrier, {**page_meta(page), "title": TITLE}, CONTENT, toc)
+        shell = Shell.parse(outline, carrier)
         if shell.pour(page) == self.render_whole(page):
             return shell.compacted()
         log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
@@ -202,6 +217,17 @@ class Renderer:
             self.shells[key] = self._shell(page)
         shell = self.shells[key]
         return shell.pour(page) if shell is not None else self.render_whole(page)
+
+
+def _found(env: jinja2.Environment, name: str) -> str:
+    """The template, or the theme's page when the theme has no such template (a charter's theme copied
+    before it had one): its pages then keep the full chrome, and the build still succeeds."""
+    try:
+        env.get_template(name)
+    except TemplateNotFound:
+        log.info("charter: the theme has no %s; its pages are laid out with %s", name, TEMPLATES[Chrome.FULL])
+        return TEMPLATES[Chrome.FULL]
+    return name
 
 
 def _nav_items(items: Sequence[Any]) -> Iterator[Any]:

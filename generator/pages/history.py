@@ -29,7 +29,7 @@ from generator.pages.bodies import body_key, cached_entry, render_and_keep
 from generator.pages.rendered import cached_page, keep_page, page_key
 from generator.pages.render import SiteContext
 from generator.source.markup import FileResolver, Resolver, render
-from generator.pages.site import Page, TocEntry, relative_url
+from generator.pages.site import Chrome, Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 from generator.vocabulary import EVENT_LABELS, IN_FORCE
 
@@ -164,7 +164,7 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
         title = f"{agreement.title} (version {version.number})"
         yield Page(urls.version(agreement.id, version.number), title,
                    partial(version_html, context, agreement, history, index, spans, diffed), searchable=False,
-                   standalone=True)
+                   standalone=True, chrome=Chrome.LIGHT)
 
 
 def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,

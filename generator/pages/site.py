@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 
@@ -19,6 +20,17 @@ class TocEntry:
     title: str
     level: int
     children: tuple[TocEntry, ...] = ()
+
+
+class Chrome(Enum):
+    """What a page wants around its body, whatever the engine: each engine's adapter maps it to a layout."""
+
+    FULL = "full"
+    """The site's navigation around the page: its sections, search, and the page's contents list."""
+    LIGHT = "light"
+    """The site's look and its name leading home, and nothing else. For old versions: most of a long
+    charter's pages, read one at a time, whose body leads to the agreement and its history; the site's
+    navigation on each would be most of the site's bytes (GitHub Pages refuses a site over 1 GB)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,13 +50,15 @@ class Page:
     standalone: bool = False
     """Laid out as every other standalone page with its depth and contents list, out of the nav and the
     search index: an engine may pour its body into the site's chrome rendered once, outside its own loop."""
+    chrome: Chrome = Chrome.FULL
 
     @property
     def html(self) -> str:
         return self.source if isinstance(self.source, str) else self.source()
 
     def _compared(self) -> tuple[object, ...]:
-        return self.url, self.title, self.html, self.toc, self.description, self.searchable, self.standalone
+        return (self.url, self.title, self.html, self.toc, self.description, self.searchable, self.standalone,
+                self.chrome)
 
     def __eq__(self, other: object) -> bool:
         """Pages are equal when they read alike: two builds' renderers are never the same object."""
