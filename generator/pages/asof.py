@@ -130,13 +130,14 @@ def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], in
 def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
               all_years: Sequence[int]) -> Page:
     """Rendered when the page is written: a long history has a page per year, each listing the charter."""
-    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
-    return Page(year_url(year), f"The charter as of {year_day(context, year).isoformat()}",
-                partial(year_html, context, year, agreements, all_years), toc, searchable=False)
-
-
-def year_html(context: SiteContext, year: int, agreements: Sequence[Agreement], all_years: Sequence[int]) -> str:
     day = year_day(context, year)
+    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
+    return Page(year_url(year), f"The charter as of {day.isoformat()}",
+                partial(year_html, context, year, day, agreements, all_years), toc, searchable=False)
+
+
+def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
+              all_years: Sequence[int]) -> str:
     return context.render(
         "as-of-year.html", year_url(year), year=year, day=day,
         groups=grouped(standing_entries(context, day, agreements)),

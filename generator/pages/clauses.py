@@ -51,19 +51,14 @@ def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
     """Rendered when the page is written, as the agreement's own page is."""
-    url = urls.clauses(agreement.id)
-    toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in _shown(context, agreement))
-    return Page(url, f"Clauses of {agreement.title}: their history", partial(clauses_html, context, agreement),
-                toc, searchable=False)
-
-
-def _shown(context: SiteContext, agreement: Agreement) -> list[ClauseHistory]:
     clauses = context.clause_histories.get(agreement.id, {})
-    return [clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses]
+    shown = tuple(clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses)
+    toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)
+    return Page(urls.clauses(agreement.id), f"Clauses of {agreement.title}: their history",
+                partial(clauses_html, context, agreement, shown), toc, searchable=False)
 
 
-def clauses_html(context: SiteContext, agreement: Agreement) -> str:
-    shown = _shown(context, agreement)
+def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> str:
     anchors = {clause.anchor for clause in shown}
     return context.render(
         "clauses.html", urls.clauses(agreement.id),
