@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from generator.consent.acknowledged import Acknowledgement
@@ -50,9 +51,17 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """The path as a reader of the repository names it: symlinks are not followed."""
+        if path.is_absolute() and not {"..", "."} & set(path.parts):  # the common case, without path arithmetic
+            found = str(path).removeprefix(self._root_prefix)
+            if found != str(path):
+                return Path(found).as_posix()
         base, target = self.root.absolute(), path.absolute()
         if not target.is_relative_to(base):  # resolved only when needed: a loop of links cannot resolve
             base, target = self.root.resolve(), path.resolve()
         if target.is_relative_to(base):
             return Path(os.path.normpath(target.relative_to(base))).as_posix()
         return path.as_posix()
+
+    @cached_property
+    def _root_prefix(self) -> str:
+        return os.path.join(os.path.normpath(self.root.absolute()), "")

@@ -161,7 +161,8 @@ def test_an_unparsable_version_is_kept_and_skipped_for_comparison() -> None:
     broken = history.versions[1]
     assert broken.agreement is None and "front-matter-missing" in broken.problem
     assert [e.kind for e in broken.events] == ["unparsable"]
-    assert broken.text == "no front matter at all\n"
+    assert broken.unparsed == broken.body == "no front matter at all\n"
+    assert history.versions[0].unparsed == "", "a text that parsed is held once, by its document"
     assert [(e.kind, e.detail) for e in history.versions[2].events] == [
         ("amended", ""), ("moved", "from agreements/water.md to agreements/sub/water.md")]
 

@@ -155,7 +155,9 @@ def test_revisions_carry_paths_blobs_changes_and_trailers(charter_repo: GitRepo)
     assert (moved.change, moved.old_path, moved.path) == ("renamed", "agreements/water.md",
                                                            "agreements/commons/water.md")
     assert adoption.blob == charter_repo.git("rev-parse", f"{adoption.commit}:agreements/water.md")
-    assert water.versions[1].text == text("in-force", **ADOPTED)
+    adopted = water.versions[1]
+    assert adopted.unparsed == "" and adopted.body == "## Access\n\nEveryone may draw water.\n"
+    assert charter_repo.git("cat-file", "blob", adoption.blob) == text("in-force", **ADOPTED).strip()
 
 
 def test_repository_facts_head_date_tags_and_registries(charter_repo: GitRepo) -> None:
@@ -347,7 +349,7 @@ def test_a_file_deleted_and_restored_keeps_its_earlier_life(git_repo: GitRepo) -
         ("proposed", "2021-01-10", 1), ("adopted", "2021-02-01", 2), ("removed", "2021-05-01", 3),
         ("restored", "2022-03-01", 4), ("amended", "2022-03-01", 4), ("removed", "2022-04-01", 5),
         ("restored", AS_OF.isoformat(), 6)]
-    assert water.versions[2].text == "" and water.versions[2].agreement is None
+    assert water.versions[2].body == "" and water.versions[2].agreement is None
     assert water.current is water.versions[-1] and water.has_uncommitted
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.cache import BlobCache, fingerprint
 from generator.diffs.clauses import ChangeKind, diff_fields, diff_readings, diff_summary
-from generator.diffs.reading import LinkText, ReadingForm, link_fingerprint, reading_form
+from generator.diffs.reading import ClauseText, LinkText, ReadingForm, link_fingerprint, reading_form
 from generator.diffs.render import body_diff_blocks, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
 from generator.vocabulary import AMENDED, REFORMATTED
@@ -130,6 +130,21 @@ def _keys(history: AgreementHistory, link_text: LinkText | None) -> list[str | N
     return keys
 
 
+def _sharing(changes: Sequence[Change]) -> list[Change]:
+    """The changes (oldest first), each reading holding the clauses it has unchanged from the version before
+    as that version's objects: a build holds every reading until its history page is written, and an
+    amendment seldom touches more than a few clauses, so a long history keeps about one copy of each
+    clause's tokens, not one per version."""
+    shared: list[Change] = []
+    kept: dict[ClauseText, ClauseText] = {}
+    for change in changes:
+        clauses = tuple(kept.get(clause, clause) for clause in change.reading.clauses)
+        shared.append(dataclasses.replace(change, reading=dataclasses.replace(change.reading, clauses=clauses)))
+        if not change.version.is_removed:
+            kept = {clause: clause for clause in clauses}
+    return shared
+
+
 def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: LinkText | None = None,
                       keys: list[str | None] | None = None) -> list[Change]:
     """Newest first: each version against the one before it; `link_text` gives `[[links]]` their words.
@@ -151,7 +166,7 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: Li
         found.append(change)
         if not version.is_removed:
             previous = change
-    return list(reversed(found))
+    return list(reversed(_sharing(found)))
 
 
 PARALLEL_VERSIONS = 2_000
@@ -188,9 +203,10 @@ def _parallel(histories: Mapping[str, AgreementHistory], pending: list[str], cac
             for batch, (encoded, hits, misses) in zip(batches, results, strict=True):
                 cache.hits, cache.misses = cache.hits + hits, cache.misses + misses
                 for agreement_id, payloads in zip(batch, encoded, strict=True):
-                    versions = reversed(histories[agreement_id].versions)
-                    found[agreement_id] = tuple(_decoder(version)(payload)
-                                                for version, payload in zip(versions, payloads, strict=True))
+                    versions = histories[agreement_id].versions
+                    decoded = [_decoder(version)(payload)
+                               for version, payload in zip(versions, reversed(payloads), strict=True)]
+                    found[agreement_id] = tuple(reversed(_sharing(decoded)))
     finally:
         _WORK.clear()
     return found

@@ -67,7 +67,9 @@ class Version:
     number: int
     revision: Revision | None
     path: str
-    text: str
+    unparsed: str
+    """The text when it did not read as an agreement (shown as it is); empty when it did, since the
+    document holds its body and the revision's blob names its bytes: a long history holds one copy."""
     document: SourceDocument | None
     events: tuple[Event, ...]
     problem: str = ""
@@ -81,7 +83,7 @@ class Version:
     @property
     def body(self) -> str:
         """The Markdown body, without building the agreement (which would parse the Markdown)."""
-        return self.document.body if self.document is not None else self.text
+        return self.document.body if self.document is not None else self.unparsed
 
     @property
     def is_uncommitted(self) -> bool:
@@ -246,7 +248,8 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
                    for kind, detail in found)
     good = (agreement, body) if agreement is not None else None
-    return Version(number, snapshot.revision, snapshot.path, text, document, events, problem), good
+    return Version(number, snapshot.revision, snapshot.path, "" if document is not None else text, document, events,
+                   problem), good
 
 
 def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:

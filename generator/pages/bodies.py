@@ -38,8 +38,8 @@ def libraries(*names: str) -> str:
     return ",".join(found)
 
 
-BODY_CODE = (fingerprint("pages.bodies", "pages.render", "source.markup", "source.notation", "source.sanitise",
-                         "source.attachments", "source.agreements")
+BODY_CODE = (fingerprint("pages.bodies", "pages.render", "source.documents", "source.markup", "source.notation",
+                         "source.sanitise", "source.attachments", "source.agreements")
              + libraries("markdown-it-py", "mdit-py-plugins", "nh3"))
 NAMESPACE = "bodies"
 Render = Callable[[Resolver, FileResolver], Markup]
@@ -89,7 +89,7 @@ def still_true(asked: Any, links: Resolver, files: FileResolver) -> bool:
 
 
 def body_key(*identity: object) -> str:
-    """The key of a body rendered from `identity` (its text and everything else its HTML is a function of
+    """The key of a body rendered from `identity` (its text, or the blob holding it, and everything else its HTML is a function of
     besides the links it resolves) by this code."""
     return hashlib.sha256(json.dumps([*identity, BODY_CODE], ensure_ascii=False).encode()).hexdigest()
 

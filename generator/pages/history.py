@@ -125,11 +125,17 @@ Body = tuple[Mapping[str, str], Markup, list[Any]]
 cache records them)."""
 
 
+def _blob(version: Version) -> str:
+    """A committed version's text, named by git: its blob id."""
+    assert version.revision is not None
+    return version.revision.blob
+
+
 def version_body(context: SiteContext, cache: BlobCache, version: Version, url: str, links: Resolver,
                  files: FileResolver) -> Body:
     """A committed version's body, as `context.body_html` renders it; served from the cache, it parses no
     Markdown at all. For a committed version whose text reads as an agreement."""
-    key = body_key(version.text, version.path, url, context.trusted_html)
+    key = body_key(_blob(version), version.path, url, context.trusted_html)
     entry = cached_entry(cache, key, links, files, ("title", "status"))
     if entry is not None:
         html = Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
@@ -177,7 +183,7 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     cache = context.cache
     if cache is None or version.is_uncommitted:  # an uncommitted text is the working copy's: never kept
         text = version.agreement or agreement
-        body = Markup.escape(version.text) if version.document is None else context.body_html(text, url)
+        body = Markup.escape(version.unparsed) if version.document is None else context.body_html(text, url)
         return render_version(context, record, {"title": text.title, "status": text.status}, body)
     links = context.resolver(url)
     # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
@@ -186,10 +192,10 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     body_of: Callable[[], Body]
     if version.document is None:  # removed, or not readable as an agreement: the page names today's title
         shown = record["shown"] = {"title": agreement.title, "status": agreement.status}
-        identity = ["text", version.text]
-        body_of = lambda: (shown, Markup.escape(version.text), [])  # noqa: E731
+        identity = ["text", version.unparsed]
+        body_of = lambda: (shown, Markup.escape(version.unparsed), [])  # noqa: E731
     else:  # the title and status shown are the text's own, which its body's key holds
-        identity = ["body", body_key(version.text, version.path, url, context.trusted_html)]
+        identity = ["body", body_key(_blob(version), version.path, url, context.trusted_html)]
         body_of = partial(version_body, context, cache, version, url, links, files)
     key = page_key(record, identity, context.templates_code)
     found = cached_page(cache, url, key, links, files)
