@@ -73,8 +73,9 @@ class Change:
 def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
     reading = reading_form(version.body, link_text)
     body_diff = diff_readings(previous.reading if previous is not None else reading_form(""), reading)
-    before = previous.version.agreement if previous is not None else None
-    fields = diff_fields(before, version.agreement) if version.agreement is not None else ()
+    before = previous.version.front_matter if previous is not None else None
+    after = version.front_matter
+    fields = diff_fields(before, after) if after is not None else ()
     fields_html = render_field_diff_html((*fields, *body_diff.retargeted))
     blocks = tuple(
         # Escaped by generator.diffs.render, which renders every text through html.escape.

@@ -21,7 +21,6 @@ import logging
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 from generator.model import Agreement
 from generator.repository.model import Revision
@@ -75,10 +74,17 @@ class Version:
     problem: str = ""
     """Why the text did not parse (empty when it did)."""
 
-    @cached_property
+    @property
     def agreement(self) -> Agreement | None:
-        """Built on first use: Markdown parsing is most of the cost, and old versions are rarely shown."""
+        """Built on each use and never kept: Markdown parsing is most of its cost, few versions are built
+        at all, and a long history holding each one built would hold every version's text twice over."""
         return build_agreement(self.document) if self.document is not None else None
+
+    @property
+    def front_matter(self) -> Agreement | None:
+        """The agreement its front matter gives, without its Markdown (no body, clauses or links): what
+        comparing two versions' fields needs, for a fraction of the cost."""
+        return build_agreement(dataclasses.replace(self.document, body="")) if self.document is not None else None
 
     @property
     def body(self) -> str:

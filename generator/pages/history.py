@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, cast
 
 from markupsafe import Markup
@@ -116,8 +116,12 @@ class Shown:
     def __init__(self, path: str, build: Callable[[], Agreement]) -> None:
         self.path, self._build = path, build
 
+    @cached_property
+    def _built(self) -> Agreement:
+        return self._build()
+
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._build(), name)
+        return getattr(self._built, name)
 
 
 Body = tuple[Mapping[str, str], Markup, list[Any]]
