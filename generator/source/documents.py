@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -12,6 +13,9 @@ from generator.vocabulary import DATE_FIELDS
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
+_CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+"""A line of CLOSING_FENCES with trailing spaces (regular expressions' \\s is `str.isspace`, as `rstrip`'s is):
+found in C, where a walk over every line in Python cost a tenth of reading a long history."""
 MAX_FILE_BYTES = 1_000_000
 CONFLICT_MARKER = "<<<<<<< "
 MAX_BRACKETS = 30_000
@@ -79,9 +83,8 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
     With a `memo`, YAML is parsed once per distinct front matter, which makes reading thousands of
     historical versions cheap; the memo holds only texts that parsed.
     """
-    lines = text.split("\n")
     marked = CONFLICT_MARKER in text  # one search in C before a walk in Python
-    conflict = next((number for number, line in enumerate(lines, start=1)
+    conflict = next((number for number, line in enumerate(text.split("\n"), start=1)
                      if line.startswith(CONFLICT_MARKER)), None) if marked else None
     if conflict is not None:
         raise DocumentError(
@@ -93,7 +96,8 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
                 "keep the text that should stand, delete the <<<<<<<, ======= and >>>>>>> lines, then commit",
             )
         )
-    if not lines or lines[0].rstrip() != FENCE:
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != FENCE:
         raise DocumentError(
             Problem(
                 path,
@@ -103,9 +107,8 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
                 "begin the file with a line `---`, the fields (title, status, parties), and another `---`",
             )
         )
-    closing = next((number for number in range(1, len(lines)) if lines[number].rstrip() in CLOSING_FENCES),
-                   None)
-    if closing is None:
+    found = _CLOSING_LINE.search(text, first_end + 1) if first_end >= 0 else None
+    if found is None:
         raise DocumentError(
             Problem(
                 path,
@@ -115,13 +118,14 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
                 "add a line `---` after the last field",
             )
         )
-    front_matter = "\n".join(lines[1:closing])
+    closing = text.count("\n", 0, found.start())  # the closing line's index: the body starts on line closing + 2
+    front_matter = text[first_end + 1:found.start() - 1]
     fields = memo.get(front_matter) if memo is not None else None
     if fields is None:
         fields = _located_fields(path, front_matter)
         if memo is not None:
             memo[front_matter] = fields
-    body = "\n".join(lines[closing + 1 :])
+    body = text[found.end() + 1:]
     if body.count("[") > MAX_BRACKETS:
         raise DocumentError(
             Problem(
