@@ -95,7 +95,7 @@ def test_diffs_made_in_worker_processes_give_the_one_process_site(tmp_path: Path
         started.append(len(args[1]))  # type: ignore[arg-type]
         return real(*args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(consecutive, "PARALLEL_VERSIONS", 0)
+    monkeypatch.setattr(consecutive, "PARALLEL_TEXT", 0)
     # Earlier tests in this process (the browser's) leave threads behind, which a build would not fork
     # beside; the work forked here takes no lock those threads hold.
     monkeypatch.setattr(consecutive, "can_fork", lambda: True)

@@ -170,9 +170,9 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: Li
     return list(reversed(_sharing(found)))
 
 
-PARALLEL_VERSIONS = 2_000
-"""Versions to diff below which one process does it all: starting workers costs more than diffing a
-small charter."""
+PARALLEL_TEXT = 2_000_000
+"""Characters of text to diff below which one process does it all: starting workers costs more than
+diffing a small charter (2,000 short versions, or 50 of real length)."""
 _WORK: dict[str, Any] = {}
 """What forked workers inherit (the histories, the cache, the links' words): nothing is sent to them."""
 
@@ -230,7 +230,8 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
         agreement_id for agreement_id in histories
         if cache.directory is None or any(key is not None and not cache.has("diffs", key)
                                           for key in keys[agreement_id])]
-    worth = bool(pending) and sum(len(histories[key].versions) for key in pending) >= PARALLEL_VERSIONS
+    worth = bool(pending) and sum(len(version.body) for key in pending
+                                  for version in histories[key].versions) >= PARALLEL_TEXT
     parallel = _parallel(histories, pending, cache, link_text, workers) if worth else {}
     return {agreement_id: parallel[agreement_id] if agreement_id in parallel
             else tuple(consecutive_diffs(history, cache, link_text, keys[agreement_id]))

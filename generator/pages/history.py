@@ -144,14 +144,17 @@ def version_body(context: SiteContext, cache: BlobCache, version: Version, url: 
     if entry is not None:
         html = Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
         return {"title": entry["title"], "status": entry["status"]}, html, entry["asked"]
-    shown = version.agreement
+    shown = version.front_matter  # the title and status; the Markdown is parsed once, by render
     assert shown is not None
+    # A link within the text reads the anchors of the agreement built in full, and only then.
+    built = Shown(version.path, lambda: version.agreement or shown)
 
     def rendered(links: Resolver, files: FileResolver) -> Markup:
-        html = render(shown.body, links, resolve_file=files, trusted_html=context.trusted_html)
+        html = render(version.body, links, resolve_file=files, trusted_html=context.trusted_html)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
-    body, asked = render_and_keep(cache, key, version.path, links, context.file_resolver(shown, url, ""),
+    body, asked = render_and_keep(cache, key, version.path, links,
+                                  context.file_resolver(cast(Agreement, built), url, ""),
                                   rendered, title=shown.title, status=shown.status)
     return {"title": shown.title, "status": shown.status}, body, asked
 
