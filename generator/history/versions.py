@@ -254,8 +254,8 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
                    for kind, detail in found)
     good = (agreement, body) if agreement is not None else None
-    return Version(number, snapshot.revision, snapshot.path, "" if document is not None else text, document, events,
-                   problem), good
+    unparsed = "" if document is not None else text
+    return Version(number, snapshot.revision, snapshot.path, unparsed, document, events, problem), good
 
 
 def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:

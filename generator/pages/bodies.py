@@ -89,8 +89,8 @@ def still_true(asked: Any, links: Resolver, files: FileResolver) -> bool:
 
 
 def body_key(*identity: object) -> str:
-    """The key of a body rendered from `identity` (its text, or the blob holding it, and everything else its HTML is a function of
-    besides the links it resolves) by this code."""
+    """The key of a body rendered from `identity` (its text, or the blob holding it, and everything else
+    its HTML is a function of besides the links it resolves) by this code."""
     return hashlib.sha256(json.dumps([*identity, BODY_CODE], ensure_ascii=False).encode()).hexdigest()
 
 
