@@ -61,6 +61,11 @@ class Snapshot:
     data: bytes
 
 
+def without_markdown(document: SourceDocument) -> Agreement:
+    """The agreement its front matter gives: no body, clauses or links, so no Markdown is parsed."""
+    return build_agreement(dataclasses.replace(document, body=""))
+
+
 @dataclass(frozen=True)
 class Version:
     number: int
@@ -84,7 +89,7 @@ class Version:
     def front_matter(self) -> Agreement | None:
         """The agreement its front matter gives, without its Markdown (no body, clauses or links): what
         comparing two versions' fields needs, for a fraction of the cost."""
-        return build_agreement(dataclasses.replace(self.document, body="")) if self.document is not None else None
+        return without_markdown(self.document) if self.document is not None else None
 
     @property
     def body(self) -> str:
@@ -208,7 +213,7 @@ def _light(document: SourceDocument, built: Lights) -> Agreement:
     key = (document.path, id(document.fields))
     found = built.get(key)
     if found is None or found[0] is not document.fields:
-        found = built[key] = (document.fields, build_agreement(dataclasses.replace(document, body="")))
+        found = built[key] = (document.fields, without_markdown(document))
     return found[1]
 
 
