@@ -65,8 +65,10 @@ def charter_project(root: Path, count: int) -> Path:
 
 def build(project: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # A suite run in the background inherits SIGINT ignored, and so would the build: it must hear Ctrl-C.
     return subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *args], cwd=project, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_a_build_that_fails_keeps_the_old_site(tmp_path: Path) -> None:
