@@ -146,16 +146,13 @@ def version_body(context: SiteContext, cache: BlobCache, version: Version, url: 
         return {"title": entry["title"], "status": entry["status"]}, html, entry["asked"]
     shown = version.front_matter  # the title and status; the Markdown is parsed once, by render
     assert shown is not None
-    # A link within the text reads the anchors of the agreement built in full, and only then.
-    built = Shown(version.path, lambda: version.agreement or shown)
 
     def rendered(links: Resolver, files: FileResolver) -> Markup:
         html = render(version.body, links, resolve_file=files, trusted_html=context.trusted_html)
         return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
-    body, asked = render_and_keep(cache, key, version.path, links,
-                                  context.file_resolver(cast(Agreement, built), url, ""),
-                                  rendered, title=shown.title, status=shown.status)
+    body, asked = render_and_keep(cache, key, version.path, links, files, rendered, title=shown.title,
+                                  status=shown.status)
     return {"title": shown.title, "status": shown.status}, body, asked
 
 

@@ -13,7 +13,7 @@ from generator.vocabulary import DATE_FIELDS
 
 FENCE = "---"
 CLOSING_FENCES = ("---", "...")
-_CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+_CLOSING_LINE = re.compile(f"^(?:{'|'.join(map(re.escape, CLOSING_FENCES))})[^\\S\\n]*$", re.MULTILINE)
 """A line of CLOSING_FENCES with trailing spaces (regular expressions' \\s is `str.isspace`, as `rstrip`'s is):
 found in C, where a walk over every line in Python cost a tenth of reading a long history."""
 MAX_FILE_BYTES = 1_000_000
