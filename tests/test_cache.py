@@ -45,8 +45,9 @@ def test_an_entry_is_computed_once_then_served(tmp_path: Path) -> None:
     lambda text: "not json at all",
     lambda text: text.replace('"fresh"', '"tampered"'),  # payload no longer matches its digest
     lambda text: text.replace('"abcd"', '"other"'),  # an entry written for another key
-    lambda text: json.dumps({**json.loads(text), "format": 0}),  # an older format
-], ids=["truncated", "garbage", "tampered", "foreign", "old-format"])
+    lambda text: text.replace('"format": 2', '"format": 1'),  # an older format
+    lambda text: text.replace("\n", " "),  # no header line
+], ids=["truncated", "garbage", "tampered", "foreign", "old-format", "no-header"])
 def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path: Path, damage: object) -> None:
     cache = BlobCache(tmp_path)
     calls, compute = compute_counter()

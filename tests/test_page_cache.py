@@ -31,7 +31,7 @@ def page_entries(project: Path) -> dict[str, tuple[int, int]]:
 def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[str]:
     """The pages whose entries were written since `before`: the pages rendered."""
     folder = project / ".cache" / "charter" / "pages"
-    return sorted(json.loads((folder / name).read_text(encoding="utf-8"))["payload"]["page"]
+    return sorted(json.loads((folder / name).read_text(encoding="utf-8").partition("\n")[2])["page"]
                   for name, stamp in page_entries(project).items() if before.get(name) != stamp)
 
 

@@ -154,3 +154,89 @@ def test_a_theme_without_the_light_page_keeps_its_versions_in_the_full_chrome(
     assert "the theme has no light.html" in caplog.text
     assert "rendered whole" not in caplog.text
     assert {"nav drawer", "search", "theme bundle"} <= chrome_of(site["agreements/water/v/2/index.html"].decode())
+
+
+def with_workers(project: Path, workers: int) -> Path:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(  - charter:\n)(      workers: \d+\n)?", rf"\g<1>      workers: {workers}\n", text),
+                      encoding="utf-8")
+    return project
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Standalone pages written by forked processes however few they are; the batches each wrote."""
+    from generator.engine import shell
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(shell, "PARALLEL_PAGES", 0)
+    # Earlier tests in this process (the browser's) leave threads behind, which a build would not fork
+    # beside; the work forked here takes no lock those threads hold.
+    monkeypatch.setattr(shell, "can_fork", lambda: True)
+    batches: list[int] = []
+    real = shell._write_forked
+
+    def spied(pages: list[Page], *args: object) -> set[str]:
+        batches.append(len(pages))
+        return real(pages, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shell, "_write_forked", spied)
+    return batches
+
+
+def test_pages_written_by_two_processes_are_the_pages_one_writes(tmp_path: Path, forked: list[int]) -> None:
+    project = project_with_history(tmp_path / "charter")
+    alone = built(with_workers(project, 1), tmp_path / "alone")
+    assert forked == []
+    together = built(with_workers(project, 2), tmp_path / "together")
+    assert forked == [5], "two versions of one agreement, one of the other, and two histories"
+    assert together == alone
+    again = built(project, tmp_path / "together")  # into a site that holds them: each is kept, not written
+    assert again == alone and forked == [5, 5]
+
+
+def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
+        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    from generator.engine import shell
+
+    project = with_workers(project_with_history(tmp_path / "charter"), 2)
+    real = shell.Renderer.render
+
+    def warning(self: shell.Renderer, page: Page) -> str:
+        shell.log.warning("charter: looked at /%s", page.url)
+        return real(self, page)
+
+    monkeypatch.setattr(shell.Renderer, "render", warning)
+    with pytest.raises(Abort, match="5 warnings"):
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
+    assert forked == [5]
+    assert caplog.text.count("charter: looked at /agreements/") == 5
+    assert "looked at /agreements/water/v/2/" in caplog.text
+
+
+def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
+        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    from generator.engine import shell
+    from generator.errors import CharterError
+
+    project = with_workers(project_with_history(tmp_path / "charter"), 2)
+    real = shell.Renderer.render
+
+    def failing(self: shell.Renderer, page: Page) -> str:
+        if page.url == "agreements/seeds/v/1/":
+            raise CharterError("version.html:3: the template failed while writing /agreements/seeds/v/1/")
+        return real(self, page)
+
+    monkeypatch.setattr(shell.Renderer, "render", failing)
+    with pytest.raises(Abort, match="BuildError"):
+        built(project, tmp_path / "site")
+    assert forked == [5]
+    errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+    assert errors == ["charter: version.html:3: the template failed while writing /agreements/seeds/v/1/"]
+    assert "Traceback" not in caplog.text

@@ -124,7 +124,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Versions and histories, outside MkDocs' page loop: the theme's chrome rendered once per layout."""
         published = self.site_dir if self.staging is not None else None
-        self.kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written)
+        workers = self.settings.workers if self.settings is not None else 1
+        self.kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written, workers)
         self.built = True
         log.info("%s", self.report.finish())
 
