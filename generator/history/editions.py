@@ -125,18 +125,40 @@ def _placed(history: AgreementHistory, positions: Mapping[str, int]) -> Placed:
     return [positions[version.revision.commit] for version in standing if version.revision], standing
 
 
-def _charter_at(charter: Charter, placed: Mapping[str, Placed],
-                position: int) -> tuple[Charter, dict[str, int]]:
+def _charter_at(charter: Charter, placed: Mapping[str, Placed], position: int,
+                built: dict[tuple[str, int], Agreement | None]) -> tuple[Charter, dict[str, int]]:
+    """The charter at a main-line position; `built` holds the versions built for earlier editions, since
+    most agreements stand unchanged from one edition to the next and building one parses its Markdown."""
     agreements: list[Agreement] = []
     versions: dict[str, int] = {}
     for current in charter.agreements:
         places, standing = placed.get(current.id, ([], []))
         found = bisect.bisect_right(places, position)
-        agreement = standing[found - 1].agreement if found else None  # None: not there, or removed by then
-        if agreement is not None:
-            agreements.append(replace(agreement, id=current.id))
-            versions[current.id] = standing[found - 1].number
+        if not found:
+            continue
+        version = standing[found - 1]
+        key = (current.id, version.number)
+        if key not in built:
+            agreement = version.agreement  # None: removed by then
+            built[key] = None if agreement is None else replace(agreement, id=current.id)
+        if (agreement := built[key]) is not None:
+            agreements.append(agreement)
+            versions[current.id] = version.number
     return replace(charter, agreements=tuple(agreements)), versions
+
+
+def _current_texts(charter: Charter, histories: Mapping[str, AgreementHistory]
+                   ) -> dict[tuple[str, int], Agreement | None]:
+    """Today's agreements as the committed versions they are: an agreement whose file holds what HEAD
+    holds (git reports no working change) was built from that very text, so it is not built again."""
+    found: dict[tuple[str, int], Agreement | None] = {}
+    for agreement in charter.agreements:
+        history = histories.get(agreement.id)
+        current = history.current if history is not None else None
+        if (current is not None and not current.is_uncommitted and current.document is not None
+                and current.path == agreement.path):
+            found[(agreement.id, current.number)] = agreement
+    return found
 
 
 def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[str, AgreementHistory],
@@ -149,8 +171,9 @@ def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[s
     )
     placed = {key: _placed(value, positions) for key, value in histories.items()} if tags else {}
     editions = []
+    built = _current_texts(charter, histories)
     for number, tag in enumerate(tags, start=1):
-        standing, versions = _charter_at(charter, placed, positions[tag.commit])
+        standing, versions = _charter_at(charter, placed, positions[tag.commit], built)
         editions.append(Edition(tag.name, tag.commit, tag.tagged, tag.message, standing, number, versions))
     return tuple(editions)
 
