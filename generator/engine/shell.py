@@ -1,12 +1,15 @@
-"""Standalone pages (versions, histories) poured into the theme's chrome, rendered once per layout.
+"""Standalone pages (versions, histories, clause histories) poured into the theme's chrome, rendered once
+per layout.
 
 Most pages of a charter with a long history are old versions. Through MkDocs' page loop each one
 would be parsed as Markdown, run through every plugin and rendered through the whole of the theme's
 `main.html` (header, nav, footer), though all that chrome is the same on every page at one depth with
-one contents list. Here the chrome is rendered once per such layout, around markers, with MkDocs' own
-template context; each page's title, address and body are then put in its place. The result is
-checked once per layout against the same page rendered whole: a theme or option that makes pages
-differ elsewhere (a per-page link, say) renders that layout's pages whole instead, still correct.
+a contents list (or on every one without). Here the chrome is rendered once per such layout, around
+markers, with MkDocs' own template context; each page's title, address and body are then put in its
+place, and its contents list as the theme's own partial renders it (the chrome holds a marker where
+the partial goes). The result is checked once per layout against the same page rendered whole: a theme
+or option that makes pages differ elsewhere (a per-page link, or the contents list drawn outside its
+partial) renders that layout's pages whole instead, still correct.
 Once checked, the chrome's indentation is dropped (`Shell.compacted`); the body is never touched.
 
 The chrome is the one the core's page asks for (`Page.chrome`), as the theme's template that
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jinja2 import TemplateNotFound
+from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -57,14 +61,22 @@ MARK = "charter-shell-d41c7"
 TITLE = f"{MARK}-title"
 CONTENT = f"<!--{MARK}-content \u003ch1 -->"
 """Holds `<h1` so that the theme adds no heading of its own: the page's body has its own."""
+TOC = f"<!--{MARK}-toc-->"
+"""What the theme's contents partial renders in a layout's chrome: each page's own is poured in its place."""
+SKIP = f"{MARK}-skip"
+"""The anchor of the first entry of a layout's contents list, which the theme's "skip to content" names."""
+TOC_PARTIAL = "partials/toc.html"
+TOC_ALONE = '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}'
+"""The theme's contents partial as its page template includes it (with the theme's words for "contents")."""
 
 COMPACTABLE = re.compile(r"[ \t]*\n\s*")
 TEMPLATES = {Chrome.FULL: "main.html", Chrome.LIGHT: "light.html"}
 """The theme's page for each chrome the core asks for (site_overrides/): MkDocs renders a page with the
 one its `template` meta names, so a page laid out in its loop and one poured here read alike."""
-Layout = tuple[str, str, int, tuple[TocEntry, ...]]
+Layout = tuple[str, str, int, bool]
 """What the chrome of a page depends on: its template, the part of its address that the nav's links
-share (they are written relative to the page), its depth, and its contents list."""
+share (they are written relative to the page), its depth, and whether it has a contents list (the list
+itself is rendered by the theme's partial for each page and poured in, as its body is)."""
 
 
 def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
@@ -135,7 +147,7 @@ class Shell:
         parts: list[str] = []
         slots: list[str] = []
         rest = output
-        markers = {TITLE: "title", CONTENT: "content", carrier_url: "url"}
+        markers = {TITLE: "title", CONTENT: "content", carrier_url: "url", TOC: "toc", f"#{SKIP}": "skip"}
         while True:
             found = [(rest.find(marker), marker) for marker in markers if marker in rest]
             if not found:
@@ -160,8 +172,11 @@ class Shell:
                       for part in self.parts)
         return Shell(parts, self.slots, self.carrier_url)
 
-    def pour(self, page: Page) -> str:
-        values = {"title": html.escape(page.title), "title-text": _title_text(page.title), "url": page.url}
+    def pour(self, page: Page, toc: str = "") -> str:
+        """The page in this chrome, with `toc` (its contents list as the theme's partial renders it)."""
+        skip = str(escape(f"#{page.toc[0].anchor}")) if page.toc else ""
+        values = {"title": html.escape(page.title), "title-text": _title_text(page.title), "url": page.url,
+                  "toc": toc, "skip": skip}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:]):
             out.append(_body(page) if slot == "content" else values[slot])
@@ -180,46 +195,65 @@ class Renderer:
         found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
         self.nav_urls = [url for url in found if isinstance(url, str)]
         self.templates = {chrome: _found(env, name) for chrome, name in TEMPLATES.items()}
+        assert env.loader is not None, "MkDocs gives the theme's environment its loader"
+        self.outline_env = env.overlay(loader=ChoiceLoader([DictLoader({TOC_PARTIAL: TOC}), env.loader]),
+                                       cache_size=50)
+        self.toc_alone = env.from_string(TOC_ALONE)
+        self.toc_contexts: dict[Layout, tuple[TemplateContext, MkDocsPage]] = {}
 
     def layout(self, page: Page) -> Layout:
-        return self.templates[page.chrome], _shared(page.url, self.nav_urls), page.url.count("/"), page.toc
+        shared = _shared(page.url, self.nav_urls)
+        return self.templates[page.chrome], shared, page.url.count("/"), bool(page.toc)
 
-    def _whole(self, template: str, url: str, meta: dict[str, Any], content: str,
-               toc: tuple[TocEntry, ...]) -> str:
+    def _page(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> MkDocsPage:
         file = File.generated(self.config, f"{url}index.md", content="")
         page = MkDocsPage(None, file, self.config)
         page.markdown, page.content = "", content
         page.meta = meta
         page.toc = TableOfContents(toc_links(toc))
         page.update_date = self.update_date
+        return page
+
+    def _whole(self, env: jinja2.Environment, template: str, page: MkDocsPage) -> str:
         page.active = True
         self.config._current_page = page
         try:
             context = get_context(self.nav, self.files, self.config, page)
-            return self.env.get_template(template).render(context)
+            return env.get_template(template).render(context)
         finally:
             page.active = False
             self.config._current_page = None
 
     def render_whole(self, page: Page) -> str:
-        return self._whole(self.templates[page.chrome], page.url, page_meta(page), _body(page), page.toc)
+        whole = self._page(page.url, page_meta(page), _body(page), page.toc)
+        return self._whole(self.env, self.templates[page.chrome], whole)
 
     def _shell(self, page: Page) -> Shell | None:
-        template, shared, depth, toc = self.layout(page)
+        """The layout's chrome around markers, its contents partial rendered as one marker; checked against
+        this page rendered whole."""
+        key = template, shared, depth, has_toc = self.layout(page)
         carrier = _carrier_url(shared, depth)
-        outline = self._whole(template, carrier, {**page_meta(page), "title": TITLE}, CONTENT, toc)
-        shell = Shell.parse(outline, carrier)
-        if shell.pour(page) == self.render_whole(page):
+        sentinel = (TocEntry(SKIP, SKIP, 2),) if has_toc else ()
+        outline = self._page(carrier, {**page_meta(page), "title": TITLE}, CONTENT, sentinel)
+        shell = Shell.parse(self._whole(self.outline_env, template, outline), carrier)
+        self.toc_contexts[key] = get_context(self.nav, self.files, self.config, outline), outline
+        if shell.pour(page, self._toc(key, page)) == self.render_whole(page):
             return shell.compacted()
         log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
         return None
+
+    def _toc(self, key: Layout, page: Page) -> str:
+        """The page's contents list, as the theme's partial renders it within the layout's chrome."""
+        context, outline = self.toc_contexts[key]
+        outline.toc = TableOfContents(toc_links(page.toc))
+        return self.toc_alone.render(context)
 
     def render(self, page: Page) -> str:
         key = self.layout(page)
         if key not in self.shells:
             self.shells[key] = self._shell(page)
         shell = self.shells[key]
-        return shell.pour(page) if shell is not None else self.render_whole(page)
+        return shell.pour(page, self._toc(key, page)) if shell is not None else self.render_whole(page)
 
 
 def _found(env: jinja2.Environment, name: str) -> str:

@@ -55,7 +55,7 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
     shown = tuple(clauses[clause.anchor] for clause in agreement.clauses if clause.anchor in clauses)
     toc = tuple(TocEntry(clause.anchor, clause.title, 2) for clause in shown)
     return Page(urls.clauses(agreement.id), f"Clauses of {agreement.title}: their history",
-                partial(clauses_html, context, agreement, shown), toc, searchable=False)
+                partial(clauses_html, context, agreement, shown), toc, searchable=False, standalone=True)
 
 
 def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> str:

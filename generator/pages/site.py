@@ -48,8 +48,8 @@ class Page:
     """Old versions, diffs and editions stay out of the search index: a search should find the text in
     force, once, on the agreement's own page."""
     standalone: bool = False
-    """Laid out as every other standalone page with its depth and contents list, out of the nav and the
-    search index: an engine may pour its body into the site's chrome rendered once, outside its own loop."""
+    """Laid out as every other standalone page of its depth, out of the nav and the search index: an
+    engine may pour its body and contents list into the site's chrome rendered once, outside its own loop."""
     chrome: Chrome = Chrome.FULL
 
     @property
