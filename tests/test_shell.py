@@ -72,8 +72,8 @@ def test_poured_pages_are_the_pages_mkdocs_renders(tmp_path: Path, monkeypatch: 
     assert {name: compact(data) for name, data in poured.items() if name not in sitemaps} == {
         name: compact(data) for name, data in whole.items() if name not in sitemaps}
     standalone = {name for name in poured
-                  if re.fullmatch(r"agreements/[^/]+/(v/\d+/|history/|clauses/)index\.html", name)}
-    assert len(standalone) == 7
+                  if re.fullmatch(r"(agreements/[^/]+/(v/\d+/|history/|clauses/)|as-of/\d+/)index\.html", name)}
+    assert len(standalone) == 14, "three versions, two histories, two clause histories, seven years"
     for name in standalone:
         assert len(poured[name]) < 0.9 * len(whole[name]), "the chrome's indentation is gone"
     for name in ("agreements/water/v/1/index.html", "agreements/water/v/2/index.html"):
@@ -192,10 +192,10 @@ def test_pages_written_by_two_processes_are_the_pages_one_writes(tmp_path: Path,
     alone = built(with_workers(project, 1), tmp_path / "alone")
     assert forked == []
     together = built(with_workers(project, 2), tmp_path / "together")
-    assert forked == [7], "three versions, two histories and two clause histories"
+    assert forked == [14]
     assert together == alone
     again = built(project, tmp_path / "together")  # into a site that holds them: each is kept, not written
-    assert again == alone and forked == [7, 7]
+    assert again == alone and forked == [14, 14]
 
 
 def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
@@ -212,10 +212,10 @@ def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
         return real(self, page)
 
     monkeypatch.setattr(shell.Renderer, "render", warning)
-    with pytest.raises(Abort, match="7 warnings"):
+    with pytest.raises(Abort, match="14 warnings"):
         build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
-    assert forked == [7]
-    assert caplog.text.count("charter: looked at /agreements/") == 7
+    assert forked == [14]
+    assert caplog.text.count("charter: looked at /") == 14
     assert "looked at /agreements/water/v/2/" in caplog.text
 
 
@@ -237,7 +237,7 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
     monkeypatch.setattr(shell.Renderer, "render", failing)
     with pytest.raises(Abort, match="BuildError"):
         built(project, tmp_path / "site")
-    assert forked == [7]
+    assert forked == [14]
     errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
     assert errors == ["charter: version.html:3: the template failed while writing /agreements/seeds/v/1/"]
     assert "Traceback" not in caplog.text

@@ -1,5 +1,5 @@
-"""Standalone pages (versions, histories, clause histories) poured into the theme's chrome, rendered once
-per layout.
+"""Standalone pages (versions, histories, clause histories, the charter year by year) poured into the
+theme's chrome, rendered once per layout.
 
 Most pages of a charter with a long history are old versions. Through MkDocs' page loop each one
 would be parsed as Markdown, run through every plugin and rendered through the whole of the theme's

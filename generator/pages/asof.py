@@ -133,7 +133,8 @@ def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
     day = year_day(context, year)
     toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
     return Page(year_url(year), f"The charter as of {day.isoformat()}",
-                partial(year_html, context, year, day, agreements, all_years), toc, searchable=False)
+                partial(year_html, context, year, day, agreements, all_years), toc, searchable=False,
+                standalone=True)
 
 
 def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
