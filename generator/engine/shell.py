@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
-    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -66,8 +65,9 @@ TOC = f"<!--{MARK}-toc-->"
 SKIP = f"{MARK}-skip"
 """The anchor of the first entry of a layout's contents list, which the theme's "skip to content" names."""
 TOC_PARTIAL = "partials/toc.html"
-TOC_ALONE = '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}'
-"""The theme's contents partial as its page template includes it (with the theme's words for "contents")."""
+TOC_ALONE = '{% include "partials/toc.html" %}'
+"""The theme's contents partial as its page template includes it, given the theme's words (`lang`, as its
+page template imports them: once per layout, since importing them is most of the partial's cost)."""
 
 COMPACTABLE = re.compile(r"[ \t]*\n\s*")
 TEMPLATES = {Chrome.FULL: "main.html", Chrome.LIGHT: "light.html"}
@@ -199,7 +199,9 @@ class Renderer:
         self.outline_env = env.overlay(loader=ChoiceLoader([DictLoader({TOC_PARTIAL: TOC}), env.loader]),
                                        cache_size=50)
         self.toc_alone = env.from_string(TOC_ALONE)
-        self.toc_contexts: dict[Layout, tuple[TemplateContext, MkDocsPage]] = {}
+        self.toc_contexts: dict[Layout, tuple[dict[str, Any], MkDocsPage]] = {}
+        self.tocs: dict[tuple[Layout, tuple[TocEntry, ...]], str] = {}
+        """Contents lists rendered: every history page (and every year's) has the same one."""
 
     def layout(self, page: Page) -> Layout:
         shared = _shared(page.url, self.nav_urls)
@@ -236,7 +238,9 @@ class Renderer:
         sentinel = (TocEntry(SKIP, SKIP, 2),) if has_toc else ()
         outline = self._page(carrier, {**page_meta(page), "title": TITLE}, CONTENT, sentinel)
         shell = Shell.parse(self._whole(self.outline_env, template, outline), carrier)
-        self.toc_contexts[key] = get_context(self.nav, self.files, self.config, outline), outline
+        context: dict[str, Any] = dict(get_context(self.nav, self.files, self.config, outline))
+        context["lang"] = self.env.get_template("partials/language.html").make_module(context)
+        self.toc_contexts[key] = context, outline
         if shell.pour(page, self._toc(key, page)) == self.render_whole(page):
             return shell.compacted()
         log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
@@ -244,9 +248,12 @@ class Renderer:
 
     def _toc(self, key: Layout, page: Page) -> str:
         """The page's contents list, as the theme's partial renders it within the layout's chrome."""
-        context, outline = self.toc_contexts[key]
-        outline.toc = TableOfContents(toc_links(page.toc))
-        return self.toc_alone.render(context)
+        found = self.tocs.get((key, page.toc))
+        if found is None:
+            context, outline = self.toc_contexts[key]
+            outline.toc = TableOfContents(toc_links(page.toc))
+            found = self.tocs[key, page.toc] = self.toc_alone.render(context)
+        return found
 
     def render(self, page: Page) -> str:
         key = self.layout(page)
