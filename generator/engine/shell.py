@@ -255,11 +255,14 @@ class Renderer:
             found = self.tocs[key, page.toc] = self.toc_alone.render(context)
         return found
 
-    def render(self, page: Page) -> str:
+    def shell(self, page: Page) -> tuple[Layout, Shell | None]:
         key = self.layout(page)
         if key not in self.shells:
             self.shells[key] = self._shell(page)
-        shell = self.shells[key]
+        return key, self.shells[key]
+
+    def render(self, page: Page) -> str:
+        key, shell = self.shell(page)
         return shell.pour(page, self._toc(key, page)) if shell is not None else self.render_whole(page)
 
 
@@ -307,6 +310,8 @@ class StandalonePages:
         pages, renderer = self.pages, self.renderer
         self.pages, self.renderer = [], None  # `serve` keeps the plugin between builds
         if workers > 1 and len(pages) >= PARALLEL_PAGES and can_fork():
+            for page in pages:  # each layout's chrome made once, here, for every writer to inherit
+                charter_step(lambda: renderer.shell(page))
             return _write_forked(pages, renderer, site_dir, published, written, workers)
         writer = SiteWriter(site_dir, published)
         _write_pages(pages, renderer, writer, written)
