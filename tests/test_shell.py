@@ -241,3 +241,17 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
     errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
     assert errors == ["charter: version.html:3: the template failed while writing /agreements/seeds/v/1/"]
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(("url", "shared"), [
+    ("agreements/wheat/v/1/", "agreements/"),
+    ("agreements/water/v/1/", "agreements/water/"),
+    ("as-of/2021/", "as-of/"),
+    ("parties/elders/", ""),
+    ("", ""),
+])
+def test_a_pages_chrome_shares_the_folders_some_nav_address_has(url: str, shared: str) -> None:
+    from generator.engine.shell import _prefixes, _shared
+
+    nav = ["", "agreements/", "agreements/water/", "as-of/", "https://example.org/elsewhere/"]
+    assert _shared(url, _prefixes(nav)) == shared

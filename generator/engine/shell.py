@@ -29,7 +29,7 @@ import html
 import logging
 import multiprocessing
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,17 +107,24 @@ def page_meta(page: Page) -> dict[str, Any]:
     return meta
 
 
-def _shared(url: str, others: Sequence[str]) -> str:
-    """The leading folders of `url` that some address in the nav shares: the rest never shows in a link."""
-    parts, longest = _segments(url), 0
-    for other in others:
-        common = 0
-        for mine, theirs in zip(parts, _segments(other)):
-            if mine != theirs:
-                break
-            common += 1
-        longest = max(longest, common)
-    return "".join(f"{part}/" for part in parts[:longest])
+def _prefixes(urls: Iterable[str]) -> frozenset[str]:
+    """Every run of leading folders of the addresses (`a/`, `a/b/`, ...), and the empty one."""
+    found = {""}
+    for url in urls:
+        parts = _segments(url)
+        found.update("".join(f"{part}/" for part in parts[:length]) for length in range(1, len(parts) + 1))
+    return frozenset(found)
+
+
+def _shared(url: str, prefixes: frozenset[str]) -> str:
+    """The leading folders of `url` that some address in the nav shares (`prefixes`, from `_prefixes`):
+    the rest never shows in a link. A few set lookups, as it is asked for every page."""
+    parts = _segments(url)
+    for length in range(len(parts), 0, -1):
+        leading = "".join(f"{part}/" for part in parts[:length])
+        if leading in prefixes:
+            return leading
+    return ""
 
 
 def _carrier_url(shared: str, depth: int) -> str:
@@ -193,7 +200,7 @@ class Renderer:
         self.update_date = update_date
         self.shells: dict[Layout, Shell | None] = {}
         found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
-        self.nav_urls = [url for url in found if isinstance(url, str)]
+        self.nav_prefixes = _prefixes(url for url in found if isinstance(url, str))
         self.templates = {chrome: _found(env, name) for chrome, name in TEMPLATES.items()}
         assert env.loader is not None, "MkDocs gives the theme's environment its loader"
         self.outline_env = env.overlay(loader=ChoiceLoader([DictLoader({TOC_PARTIAL: TOC}), env.loader]),
@@ -204,7 +211,7 @@ class Renderer:
         """Contents lists rendered: every history page (and every year's) has the same one."""
 
     def layout(self, page: Page) -> Layout:
-        shared = _shared(page.url, self.nav_urls)
+        shared = _shared(page.url, self.nav_prefixes)
         return self.templates[page.chrome], shared, page.url.count("/"), bool(page.toc)
 
     def _page(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> MkDocsPage:

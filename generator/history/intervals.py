@@ -22,14 +22,12 @@ Only agreements that exist today are known (their histories are the ones read), 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.history.versions import AgreementHistory, Version
-from generator.model import Agreement
-from generator.source.agreements import build_agreement
+from generator.source.agreements import title_and_status
 
 REMOVED = "removed"
 """The status of the interval a removal opens: the agreement was not in the charter."""
@@ -68,16 +66,14 @@ class Standing:
     interval: Interval
 
 
-def _front(version: Version) -> Agreement | None:
-    """The front matter as an agreement, without parsing the Markdown (which old versions rarely need)."""
-    if version.document is None:
-        return None
-    return build_agreement(dataclasses.replace(version.document, body=""))
+def _front(version: Version) -> tuple[str, str] | None:
+    """The title and status its front matter gives, without building the agreement."""
+    return title_and_status(version.document) if version.document is not None else None
 
 
-def _starts(history: AgreementHistory) -> list[tuple[Version, dt.date, Agreement | None]]:
+def _starts(history: AgreementHistory) -> list[tuple[Version, dt.date, tuple[str, str] | None]]:
     """Each committed version that stands (readable, or a removal), when it started, and its front matter."""
-    found: list[tuple[Version, dt.date, Agreement | None]] = []
+    found: list[tuple[Version, dt.date, tuple[str, str] | None]] = []
     for version in history.versions:
         if version.date is None:
             continue  # uncommitted: not on record
@@ -103,7 +99,7 @@ def version_intervals(history: AgreementHistory) -> tuple[Interval, ...]:
         assert version.date is not None
         intervals.append(Interval(
             version.number, start, following[1] if following else None,
-            front.status if front is not None else REMOVED, front.title if front is not None else "",
+            front[1] if front is not None else REMOVED, front[0] if front is not None else "",
             version.date.date(), following[0].number if following else None))
     return tuple(intervals)
 

@@ -39,16 +39,23 @@ def agreement_id(doc: SourceDocument) -> str:
     return _text(doc, "id") or doc.path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
+def title_and_status(doc: SourceDocument) -> tuple[str, str]:
+    """What `build_agreement` gives as the title and status, without building the rest: a timeline of
+    50,000 versions needs only these."""
+    return _text(doc, "title", agreement_id(doc)), _text(doc, "status")
+
+
 def build_agreement(doc: SourceDocument) -> Agreement:
     relations: dict[str, Any] = {relation: field_ids(doc, relation) for relation in RELATIONS}
+    title, status = title_and_status(doc)
     scanned = markup.scan(doc.body, doc.body_line)
     file_links = tuple(FileLink(linked_path(doc.path, reference.target), reference.fragment, reference.line,
                                 reference.written) for reference in scanned.references)
     return Agreement(
         id=agreement_id(doc),
         path=doc.path,
-        title=_text(doc, "title", agreement_id(doc)),
-        status=_text(doc, "status"),
+        title=title,
+        status=status,
         parties=field_ids(doc, "parties"),
         body=doc.body,
         body_line=doc.body_line,
