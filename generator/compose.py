@@ -37,6 +37,7 @@ from generator.repository.signatures import check_signatures
 from generator.settings import PARTIES_FILE, REGISTRY_FILES, Settings
 from generator.source.loader import LoadResult, agreement_files, load_charter, with_renames
 from generator.source.parsed_cache import PersistentFieldsMemo
+from generator.source.scanned_cache import PersistentScans
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -126,10 +127,11 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     """`pages=False` stops after the checks that need the history (the consent ledger's)."""
     facts = read_git(settings)
     as_of = decide_as_of(settings.as_of, facts.head_date if facts is not None else None, fallback_as_of)
-    load = load_charter(settings, as_of)
+    cache = BlobCache(settings.cache_dir)
+    scans = PersistentScans(cache)
+    load = load_charter(settings, as_of, scan=scans.scan)
     pattern = settings.edition_pattern
     warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
-    cache = BlobCache(settings.cache_dir)
     histories: dict[str, AgreementHistory] = {}
     if facts is not None:
         load, histories, formers = with_history(settings, facts, load, as_of, cache)
@@ -145,7 +147,8 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
         return BuildOutput(load, None, as_of, warnings, ledger)
     histories, diffs = settle_reformatted(histories, history_diffs(histories, cache, load.charter.link_text,
                                                                    settings.workers))
-    editions = editions_from(facts, load.charter, histories, pattern) if facts is not None else ()
+    editions = editions_from(facts, load.charter, histories, pattern, scans.scan) if facts is not None else ()
+    scans.save()
     site = build_site(load.charter, settings, as_of, histories=histories, diffs=diffs, editions=editions,
                       ledger=ledger, former_ids=formers,
                       clause_histories=agreement_clause_histories(diffs), cache=cache)

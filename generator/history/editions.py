@@ -30,6 +30,9 @@ from dataclasses import dataclass, field, replace
 from generator.history.versions import AgreementHistory, Version, changes
 from generator.model import Agreement, Charter
 from generator.repository.model import RepositoryFacts, Tag
+from generator.source import markup
+from generator.source.agreements import build_agreement
+from generator.source.markup import Scanner
 from generator.vocabulary import AMENDED, EDITION_CHANGE_KINDS, ENDED_STATUSES
 
 
@@ -126,7 +129,7 @@ def _placed(history: AgreementHistory, positions: Mapping[str, int]) -> Placed:
 
 
 def _charter_at(charter: Charter, placed: Mapping[str, Placed], position: int,
-                built: dict[tuple[str, int], Agreement | None]) -> tuple[Charter, dict[str, int]]:
+                built: dict[tuple[str, int], Agreement | None], scan: Scanner) -> tuple[Charter, dict[str, int]]:
     """The charter at a main-line position; `built` holds the versions built for earlier editions, since
     most agreements stand unchanged from one edition to the next and building one parses its Markdown."""
     agreements: list[Agreement] = []
@@ -139,7 +142,7 @@ def _charter_at(charter: Charter, placed: Mapping[str, Placed], position: int,
         version = standing[found - 1]
         key = (current.id, version.number)
         if key not in built:
-            agreement = version.agreement  # None: removed by then
+            agreement = build_agreement(version.document, scan) if version.document else None  # None: removed
             built[key] = None if agreement is None else replace(agreement, id=current.id)
         if (agreement := built[key]) is not None:
             agreements.append(agreement)
@@ -162,8 +165,9 @@ def _current_texts(charter: Charter, histories: Mapping[str, AgreementHistory]
 
 
 def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[str, AgreementHistory],
-                  pattern: str) -> tuple[Edition, ...]:
-    """Editions oldest first (by main-line position, then tag date and name); `charter` is today's."""
+                  pattern: str, scan: Scanner = markup.scan) -> tuple[Edition, ...]:
+    """Editions oldest first (by main-line position, then tag date and name); `charter` is today's;
+    `scan` reads the bodies of the versions that stood (a build passes its cache of scans)."""
     positions = {commit: index for index, commit in enumerate(facts.mainline)}
     tags = sorted(
         (tag for tag in matching_tags(facts, pattern) if tag.commit in positions),
@@ -173,7 +177,7 @@ def editions_from(facts: RepositoryFacts, charter: Charter, histories: Mapping[s
     editions = []
     built = _current_texts(charter, histories)
     for number, tag in enumerate(tags, start=1):
-        standing, versions = _charter_at(charter, placed, positions[tag.commit], built)
+        standing, versions = _charter_at(charter, placed, positions[tag.commit], built, scan)
         editions.append(Edition(tag.name, tag.commit, tag.tagged, tag.message, standing, number, versions))
     return tuple(editions)
 

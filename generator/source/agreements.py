@@ -45,10 +45,11 @@ def title_and_status(doc: SourceDocument) -> tuple[str, str]:
     return _text(doc, "title", agreement_id(doc)), _text(doc, "status")
 
 
-def build_agreement(doc: SourceDocument) -> Agreement:
+def build_agreement(doc: SourceDocument, scan: markup.Scanner = markup.scan) -> Agreement:
+    """`scan` reads the body (a build passes a cache of scans: most bodies it builds, it built before)."""
     relations: dict[str, Any] = {relation: field_ids(doc, relation) for relation in RELATIONS}
     title, status = title_and_status(doc)
-    scanned = markup.scan(doc.body, doc.body_line)
+    scanned = scan(doc.body, doc.body_line)
     file_links = tuple(FileLink(linked_path(doc.path, reference.target), reference.fragment, reference.line,
                                 reference.written) for reference in scanned.references)
     return Agreement(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.source.agreements import build_agreement
+from generator.source import markup
+from generator.source.markup import Scanner
 from generator.source.attachments import linked_files
 from generator.checks.charter_rules import CharterContext, check_charter, wiki_links
 from generator.source.documents import DocumentError, SourceDocument, read_document
@@ -104,11 +106,12 @@ def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> Sour
 
 
 def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: Mapping[str, bytes] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> LoadResult:
+                 progress: Callable[[int, int], None] | None = None, scan: Scanner = markup.scan) -> LoadResult:
     """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates.
 
     `contents` (path as problems name it -> bytes) stands in for files on disk, so an edit is checked
-    before anything is written; `progress(done, total)` hears of each agreement file read."""
+    before anything is written; `progress(done, total)` hears of each agreement file read; `scan` reads
+    each body (a build passes its cache of scans)."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -126,7 +129,7 @@ def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: 
             continue
         documents[document.path] = document
         problems.extend(check_document(document, rule_context))
-    agreements = sorted((build_agreement(doc) for doc in documents.values()), key=lambda a: (a.id, a.path))
+    agreements = sorted((build_agreement(doc, scan) for doc in documents.values()), key=lambda a: (a.id, a.path))
     charter = Charter(registries.title, tuple(agreements), registries.parties, registries.themes,
                       registries.parts, linked_files(settings))
     problems.extend(check_charter(CharterContext(charter, documents, as_of,

@@ -189,6 +189,10 @@ def _render_wikilink(
 # --- reading a body --------------------------------------------------------------------------
 
 
+Scanner = Callable[[str, int], Scan]
+"""What reads a body's clauses, headings and links: `scan`, or a cache of its results."""
+
+
 def scan(body: str, body_line: int = 1) -> Scan:
     if not body:  # every version's light model has no body: nothing to parse
         return Scan((), (), (), ())
