@@ -177,13 +177,13 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     # beside; the work forked here takes no lock those threads hold.
     monkeypatch.setattr(shell, "can_fork", lambda: True)
     batches: list[int] = []
-    real = shell._write_forked
+    real = shell.write_forked
 
     def spied(pages: list[Page], *args: object) -> set[str]:
         batches.append(len(pages))
         return real(pages, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(shell, "_write_forked", spied)
+    monkeypatch.setattr(shell, "write_forked", spied)
     return batches
 
 

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import html
 import logging
-import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +43,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.diffs.consecutive import can_fork
 from generator.engine.publish import SiteWriter
+from generator.engine.writers import PARALLEL_PAGES, write_forked, write_pages
 from generator.errors import CharterError
 from generator.pages import Chrome, Page, TocEntry
 
@@ -316,87 +315,17 @@ class StandalonePages:
         assert self.renderer is not None, "MkDocs gives the environment before the build ends"
         pages, renderer = self.pages, self.renderer
         self.pages, self.renderer = [], None  # `serve` keeps the plugin between builds
+
+        def render(page: Page) -> str:
+            return charter_step(lambda: renderer.render(page))
+
         if workers > 1 and len(pages) >= PARALLEL_PAGES and can_fork():
             for page in pages:  # each layout's chrome made once, here, for every writer to inherit
                 charter_step(lambda: renderer.shell(page))
-            return _write_forked(pages, renderer, site_dir, published, written, workers)
+            return write_forked(pages, render, site_dir, published, written, workers)
         writer = SiteWriter(site_dir, published)
-        _write_pages(pages, renderer, writer, written)
+        write_pages(pages, render, writer, written)
         return writer.kept
-
-
-def _write_pages(pages: Sequence[Page], renderer: Renderer, writer: SiteWriter,
-                 written: Callable[[], None]) -> None:
-    for page in pages:
-        data = charter_step(lambda: renderer.render(page)).encode("utf-8", errors="xmlcharrefreplace")
-        writer(f"{page.url}index.html", data)
-        written()
-
-
-PARALLEL_PAGES = 400
-"""Standalone pages below which one process writes them all: forking costs more than a small charter."""
-_WORK: dict[str, Any] = {}
-"""What forked writers inherit (the pages, the renderer, the folders): nothing is sent to them."""
-
-
-class _Held(logging.Handler):
-    """A forked writer's log records, kept to be handled in the build's own process: there MkDocs shows
-    them once and `--strict` counts the warnings."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
-        self.records.append(record)
-
-
-def _start_writer() -> None:
-    held = _WORK["held"] = _Held()
-    logging.getLogger("mkdocs").handlers = [held]
-    logging.getLogger("mkdocs").propagate = False
-
-
-def _write_share(bounds: tuple[int, int]) -> tuple[set[str], int, list[logging.LogRecord], str]:
-    """One batch of pages, written by a forked process: what it kept, how many, its records, its error."""
-    start, end = bounds
-    held: _Held = _WORK["held"]
-    writer = SiteWriter(_WORK["site_dir"], _WORK["published"])
-    failure = ""
-    try:
-        _write_pages(_WORK["pages"][start:end], _WORK["renderer"], writer, lambda: None)
-    except PluginError as error:
-        failure = str(error)
-    records, held.records = held.records, []
-    return writer.kept, end - start, records, failure
-
-
-def _write_forked(pages: Sequence[Page], renderer: Renderer, site_dir: Path, published: Path | None,
-                  written: Callable[[], None], workers: int) -> set[str]:
-    """The pages in batches of equal count across `workers` forked processes; each page is rendered and
-    written exactly as one process would, so the site is byte for byte the same."""
-    size = -(-len(pages) // (workers * 4))
-    batches = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-    kept: set[str] = set()
-    failures: list[str] = []
-    _WORK.update(pages=pages, renderer=renderer, site_dir=site_dir, published=published)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_start_writer) as pool:
-            for batch_kept, count, records, failure in pool.map(_write_share, batches):
-                kept |= batch_kept
-                for record in records:
-                    logging.getLogger(record.name).handle(record)
-                for _ in range(count):
-                    written()
-                if failure:
-                    failures.append(failure)
-    finally:
-        _WORK.clear()
-    if failures:
-        raise PluginError(failures[0])
-    return kept
 
 
 T = TypeVar("T")
