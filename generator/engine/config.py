@@ -59,8 +59,9 @@ class CharterConfig(base.Config):
     a commit cannot be changed, so its warning would otherwise fail every strict build."""
 
     workers = c.Type(int, default=0)
-    """Processes that diff the agreements' versions at once; 0 (the default) means one per core. A build
-    with few versions to diff uses one, whatever this says; the site is the same byte for byte."""
+    """Processes that diff the agreements' versions, and write the standalone pages, at once; 0 (the
+    default) means one per core. A build with little of either uses one, whatever this says; the site
+    is the same byte for byte."""
 
     as_of = c.Optional(c.Type(str))
     """The date (YYYY-MM-DD) the build is "as of": overdue and due-soon flags, uncommitted versions.
