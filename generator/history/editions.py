@@ -142,7 +142,8 @@ def _charter_at(charter: Charter, placed: Mapping[str, Placed], position: int,
         version = standing[found - 1]
         key = (current.id, version.number)
         if key not in built:
-            agreement = build_agreement(version.document, scan) if version.document else None  # None: removed
+            document = version.document  # None: removed by then
+            agreement = build_agreement(document, scan) if document is not None else None
             built[key] = None if agreement is None else replace(agreement, id=current.id)
         if (agreement := built[key]) is not None:
             agreements.append(agreement)
