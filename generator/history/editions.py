@@ -143,9 +143,9 @@ def _charter_at(charter: Charter, placed: Mapping[str, Placed], position: int,
         key = (current.id, version.number)
         if key not in built:
             document = version.document  # None: removed by then
-            agreement = build_agreement(document, scan) if document is not None else None
-            built[key] = None if agreement is None else replace(agreement, id=current.id)
-        if (agreement := built[key]) is not None:
+            built[key] = None if document is None else replace(build_agreement(document, scan), id=current.id)
+        agreement = built[key]
+        if agreement is not None:
             agreements.append(agreement)
             versions[current.id] = version.number
     return replace(charter, agreements=tuple(agreements)), versions
