@@ -199,7 +199,8 @@ def test_pages_written_by_two_processes_are_the_pages_one_writes(tmp_path: Path,
 
 
 def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
-        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
     from generator.engine import shell
@@ -220,7 +221,8 @@ def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
 
 
 def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
-        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
     from generator.engine import shell
