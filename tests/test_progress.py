@@ -7,7 +7,10 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from tests.project import agreement, write_project
 
@@ -65,3 +68,23 @@ def test_a_check_on_a_terminal_counts_the_files_and_prints_the_same_result(tmp_p
     plain = subprocess.run([sys.executable, "-m", "generator.cli", "check"], cwd=root, capture_output=True,
                            text=True, check=True)
     assert (plain.stdout, plain.stderr) == ("0 errors, 0 warnings, 0 notices in 7 files checked\n", "")
+
+
+def test_the_display_on_a_terminal_runs_no_thread_so_a_build_there_still_forks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.diffs.consecutive import can_fork
+    from generator.engine.progress import BuildReport
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes standard error for a terminal
+    monkeypatch.setenv("TERM", "xterm")
+    started = threading.active_count()
+    report = BuildReport()
+    assert not report.display.disable, "the display is drawn, as on a terminal"
+    with report.composing():
+        assert threading.active_count() == started
+        report.start_writing(3, 0, 1)
+        for _ in range(3):
+            report.page_written()
+        assert threading.active_count() == started
+        assert can_fork() == (started == 1)
+    report.finish()

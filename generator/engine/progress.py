@@ -2,6 +2,10 @@
 
 A log, a CI run or a test sees nothing of it, so output stays byte for byte what it was. What a
 build did is also said once at its end, in one line that every log keeps: pages, versions, time.
+
+The display is redrawn as progress is made, at most ten times a second, never by a thread of its
+own: a build forks its diffing and page-writing processes only while it runs one thread, so a
+display that refreshed itself would keep a build at a terminal on one core.
 """
 
 from __future__ import annotations
@@ -13,11 +17,29 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+REDRAW_EVERY = 0.1
+"""Seconds between redraws: redrawing on each of 60,000 pages would cost more than writing them."""
 
-def _display() -> Progress:
+
+class _Display(Progress):
+    """A progress display without a refreshing thread, redrawn when told and not too often."""
+
+    drawn_at = 0.0
+
+    def redraw(self, *, now: bool = False) -> None:
+        if self.disable:
+            return
+        moment = time.monotonic()
+        if now or moment - self.drawn_at >= REDRAW_EVERY:
+            self.drawn_at = moment
+            self.refresh()
+
+
+def _display() -> _Display:
     console = Console(stderr=True)
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    return _Display(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal,
+                    auto_refresh=False)
 
 
 @contextmanager
@@ -28,6 +50,7 @@ def counting(description: str) -> Iterator[Callable[[int, int], None]]:
 
         def update(done: int, total: int) -> None:
             display.update(task, completed=done, total=total)
+            display.redraw(now=done == total)
 
         yield update
 
@@ -45,6 +68,7 @@ class BuildReport:
     def composing(self) -> Iterator[None]:
         self.display.start()
         task = self.display.add_task("Reading history and composing the charter", total=None)
+        self.display.redraw(now=True)
         try:
             yield
         finally:
@@ -53,11 +77,13 @@ class BuildReport:
     def start_writing(self, total: int, versions: int, agreements: int) -> None:
         self.versions, self.agreements = versions, agreements
         self.writing = self.display.add_task("Writing pages", total=total)
+        self.display.redraw(now=True)
 
     def page_written(self) -> None:
         self.pages += 1
         if self.writing is not None:
             self.display.advance(self.writing)
+            self.display.redraw()
 
     def finish(self) -> str:
         self.display.stop()
