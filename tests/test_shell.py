@@ -7,6 +7,7 @@ import logging
 import posixpath
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,19 @@ def test_pages_written_by_two_processes_are_the_pages_one_writes(tmp_path: Path,
     assert again == alone and forked == [14, 14]
 
 
+def before_each_page(monkeypatch: pytest.MonkeyPatch, step: Callable[[Page], None]) -> None:
+    """`step` runs as each standalone page is rendered, in whichever process renders it."""
+    from generator.engine import shell
+
+    real = shell.Renderer.render
+
+    def render(self: shell.Renderer, page: Page) -> str:
+        step(page)
+        return real(self, page)
+
+    monkeypatch.setattr(shell.Renderer, "render", render)
+
+
 def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
         tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -206,13 +220,7 @@ def test_a_forked_writers_warnings_reach_the_build_and_fail_it_when_strict(
     from generator.engine import shell
 
     project = with_workers(project_with_history(tmp_path / "charter"), 2)
-    real = shell.Renderer.render
-
-    def warning(self: shell.Renderer, page: Page) -> str:
-        shell.log.warning("charter: looked at /%s", page.url)
-        return real(self, page)
-
-    monkeypatch.setattr(shell.Renderer, "render", warning)
+    before_each_page(monkeypatch, lambda page: shell.log.warning("charter: looked at /%s", page.url))
     with pytest.raises(Abort, match="14 warnings"):
         build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
     assert forked == [14]
@@ -225,18 +233,15 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
         caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
-    from generator.engine import shell
     from generator.errors import CharterError
 
     project = with_workers(project_with_history(tmp_path / "charter"), 2)
-    real = shell.Renderer.render
 
-    def failing(self: shell.Renderer, page: Page) -> str:
+    def failing(page: Page) -> None:
         if page.url == "agreements/seeds/v/1/":
             raise CharterError("version.html:3: the template failed while writing /agreements/seeds/v/1/")
-        return real(self, page)
 
-    monkeypatch.setattr(shell.Renderer, "render", failing)
+    before_each_page(monkeypatch, failing)
     with pytest.raises(Abort, match="BuildError"):
         built(project, tmp_path / "site")
     assert forked == [14]
