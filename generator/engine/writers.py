@@ -78,21 +78,20 @@ def write_forked(pages: Sequence[Page], render: Callable[[Page], str], site_dir:
     size = -(-len(pages) // (workers * 4))
     batches = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
     kept: set[str] = set()
-    failures: list[str] = []
+    failure = ""
     _WORK.update(pages=pages, render=render, site_dir=site_dir, published=published)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_start_writer) as pool:
-            for batch_kept, count, records, failure in pool.map(_write_share, batches):
+            for batch_kept, count, records, batch_failure in pool.map(_write_share, batches):
                 kept |= batch_kept
                 for record in records:
                     logging.getLogger(record.name).handle(record)
                 for _ in range(count):
                     written()
-                if failure:
-                    failures.append(failure)
+                failure = failure or batch_failure  # the first page that failed, in the pages' order
     finally:
         _WORK.clear()
-    if failures:
-        raise PluginError(failures[0])
+    if failure:
+        raise PluginError(failure)
     return kept
