@@ -105,6 +105,18 @@ def test_search_finds_each_agreement_once_on_its_own_page(site: Path) -> None:
     assert [hit["location"] for hit in hits] == ["agreements/water/#disputes"]
 
 
+def test_search_leaves_out_the_lists_of_agreements(site: Path) -> None:
+    """A title is found on its agreement's page, not again on every page that lists it."""
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {document["location"].split("#")[0] for document in search["docs"]}
+    assert not pages & {"agreements/", "status/", "levels/", "changes/", "renewals/", "consent/"}
+    assert {"parties/seed-network/", "themes/nature-diversity/"} <= pages, "found by their own headings"
+    listed = [document["location"] for document in search["docs"]
+              if "Water Accord" in document["text"] or "New Deal" in document["text"]]
+    assert not [location for location in listed if location.startswith(("parties/", "themes/"))]
+    assert "data-search-exclude" in read(site, "parties/seed-network/"), "the party page still lists them"
+
+
 def test_hostile_metadata_is_escaped_in_every_page(site: Path) -> None:
     pages = list(site.rglob("*.html"))
     assert len(pages) > 10

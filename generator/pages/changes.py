@@ -210,7 +210,8 @@ def changes_page(context: SiteContext) -> Page:
     found = charter_changes(context.charter, context.histories)
     html = context.render("changes.html", url, changes=found[:CHANGES_LIMIT], total=len(found),
                           limit=CHANGES_LIMIT)
-    return Page(url, "Recent changes", html, description="The latest changes to every agreement of the charter.")
+    return Page(url, "Recent changes", html, description="The latest changes to every agreement of the charter.",
+                searchable=False)
 
 
 def renewals_page(context: SiteContext) -> Page:
@@ -224,4 +225,5 @@ def renewals_page(context: SiteContext) -> Page:
         chart=Markup(year_chart_svg(years)),  # noqa: S704 - numbers and fixed labels, escaped
     )
     toc = (TocEntry("by-year", "By year", 2), TocEntry("renewals-due", "Renewals due", 2))
-    return Page(url, "Renewal timeline", html, toc, "Adoptions, amendments and renewals across the charter.")
+    return Page(url, "Renewal timeline", html, toc, "Adoptions, amendments and renewals across the charter.",
+                searchable=False)

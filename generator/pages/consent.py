@@ -53,4 +53,4 @@ def consent_page(context: SiteContext, policy: str) -> Page:
     html = context.render("consent.html", urls.CONSENT, shortfalls=shortfalls(context),
                           in_force=len(in_force), policy=policy)
     return Page(urls.CONSENT, "Consent", html,
-                description="Agreements in force without the verified consent of all their parties.")
+                description="Agreements in force without the verified consent of all their parties.", searchable=False)

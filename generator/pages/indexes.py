@@ -23,7 +23,7 @@ def _grouped_page(context: SiteContext, url: str, title: str, intro: str,
     """A page of sections; empty groups stay, so a reader sees that nothing is there."""
     html = context.render("grouped.html", url, title=title, intro=intro, groups=groups)
     toc = tuple(TocEntry(anchor, heading, 2) for anchor, heading, _ in groups)
-    return Page(url, title, html, toc)
+    return Page(url, title, html, toc, searchable=False)
 
 
 def status_page(context: SiteContext) -> Page:
@@ -46,7 +46,7 @@ def level_page(context: SiteContext) -> Page:
 
 def all_agreements_page(context: SiteContext) -> Page:
     html = context.render("agreements.html", urls.AGREEMENTS, agreements=by_title(context.charter.agreements))
-    return Page(urls.AGREEMENTS, "All agreements", html)
+    return Page(urls.AGREEMENTS, "All agreements", html, searchable=False)
 
 
 def themes_index_page(context: SiteContext) -> Page:

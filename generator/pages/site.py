@@ -45,8 +45,10 @@ class Page:
     toc: tuple[TocEntry, ...] = ()
     description: str = ""
     searchable: bool = True
-    """Old versions, diffs and editions stay out of the search index: a search should find the text in
-    force, once, on the agreement's own page."""
+    """Old versions, diffs, editions and the pages that list agreements (by status, level, change, consent)
+    stay out of the search index: a search should find the text in force, once, on the agreement's own
+    page. A list of agreements on a page that is searched (a party's, a theme's) is marked
+    `data-search-exclude` for the same reason: the page is found by its own heading and description."""
     standalone: bool = False
     """Laid out as every other standalone page of its depth, out of the nav and the search index: an
     engine may pour its body and contents list into the site's chrome rendered once, outside its own loop."""
