@@ -1,4 +1,5 @@
-"""Version pages are rendered again only when something they show changed (generator.pages.rendered).
+"""Version and history pages are rendered again only when something they show changed
+(generator.pages.rendered).
 
 A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
 build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
@@ -38,34 +39,37 @@ def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[st
 TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
 
 
-def version_pages(project: Path, templates: Path = TEMPLATES) -> dict[str, str]:
-    """Every version page's body (before the theme's chrome), from a build with the project's cache."""
+def version_pages(project: Path, templates: Path = TEMPLATES, part: str = "/v/") -> dict[str, str]:
+    """Every version page's body (before the theme's chrome), from a build with the project's cache; with
+    `part`, the pages whose address holds that instead."""
     settings = Settings(project, project / "agreements", project / "charter", templates, as_of=AS_OF,
                         cache_dir=project / ".cache" / "charter")
     output = compose(settings, fallback_as_of=AS_OF)
     assert output.site is not None
-    return {page.url: page.html for page in output.site.pages if "/v/" in page.url}
+    return {page.url: page.html for page in output.site.pages if part in page.url}
 
 
-def test_a_rebuild_renders_only_the_version_pages_whose_inputs_changed(tmp_path: Path) -> None:
+def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -> None:
     project = tmp_path / "charter"
     repo = charter_with_history(project)
     mkdocs_build(project)
     first = page_entries(project)
-    assert rendered_pages(project, {}) == ["agreements/forest/v/1/", "agreements/forest/v/2/",
-                                           "agreements/seeds/v/1/", "agreements/water/v/1/",
-                                           "agreements/water/v/2/"]
-    mkdocs_build(project)  # nothing changed: no version page is rendered
+    assert rendered_pages(project, {}) == ["agreements/forest/history/", "agreements/forest/v/1/",
+                                           "agreements/forest/v/2/", "agreements/seeds/history/",
+                                           "agreements/seeds/v/1/", "agreements/water/history/",
+                                           "agreements/water/v/1/", "agreements/water/v/2/"]
+    mkdocs_build(project)  # nothing changed: no page is rendered
     assert page_entries(project) == first
 
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
     mkdocs_build(project)
     assert rendered_pages(project, first) == [
+        "agreements/water/history/",  # one more version, and its diff
         "agreements/water/v/1/",  # its comparison with the current text names the new version
         "agreements/water/v/2/",  # no longer current: replaced on a day, by a version it now links to
         "agreements/water/v/3/",  # the new version
     ]
-    assert len(page_entries(project)) == 6  # one entry a page: a page rendered again replaces its own
+    assert len(page_entries(project)) == 9  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
@@ -136,15 +140,32 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
     assert all("No edition yet." in html for html in again.values())
 
 
-def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_stale(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("template", "part"), [("version.html", "/v/"), ("history.html", "/history/")])
+def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_stale(
+        tmp_path: Path, template: str, part: str) -> None:
     project = tmp_path / "charter"
     charter_with_history(project)
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
-    version = templates / "version.html"
-    version.write_text(version.read_text(encoding="utf-8") + "{{ histories | length }}\n", encoding="utf-8")
+    page = templates / template
+    page.write_text(page.read_text(encoding="utf-8") + "{{ histories | length }}\n", encoding="utf-8")
     with pytest.raises(TemplateFailure, match="histories"):
-        version_pages(project, templates)
+        version_pages(project, templates, part)
+
+
+def test_a_history_page_from_the_cache_reads_as_one_rendered_afresh(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
+    rendered = version_pages(project, part="/history/")
+    entries = page_entries(project)
+    assert version_pages(project, part="/history/") == rendered  # from the cache: nothing written
+    assert page_entries(project) == entries
+    settings = Settings(project, project / "agreements", project / "charter", TEMPLATES, as_of=AS_OF)
+    output = compose(settings, fallback_as_of=AS_OF)  # no cache at all
+    assert output.site is not None
+    assert {page.url: page.html for page in output.site.pages if "/history/" in page.url} == rendered
+    assert rendered["agreements/water/history/"].count('class="charter-change"') == 3
 
 
 def test_a_corrupt_or_foreign_page_entry_is_rendered_again(tmp_path: Path) -> None:
@@ -194,8 +215,8 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
     repo.write("agreements/water.md", agreement("Valley Water Commons", body=WATER_3))
     repo.git("commit", "-q", "-am", "Retitle the water accord", date="2024-04-01T12:00:00Z")
     mkdocs_build(project)
-    assert rendered_pages(project, entries) == ["agreements/water/v/1/", "agreements/water/v/2/",
-                                                "agreements/water/v/3/"]
+    assert rendered_pages(project, entries) == ["agreements/water/history/", "agreements/water/v/1/",
+                                                "agreements/water/v/2/", "agreements/water/v/3/"]
     old = (project / "site" / "agreements" / "water" / "v" / "1" / "index.html").read_text(encoding="utf-8")
     new = (project / "site" / "agreements" / "water" / "v" / "3" / "index.html").read_text(encoding="utf-8")
     assert "<title>Valley Water Commons (version 1)" in old and "<h1>Water Accord</h1>" in old

@@ -63,6 +63,9 @@ class Change:
     summary: str
     visible: bool = True
     """Whether a reader sees the body change: not when the Markdown was only re-wrapped or re-spaced."""
+    key: str | None = None
+    """Its cache key, which names everything the diff shows (None for the uncommitted version): a page
+    showing it is cached under the key, without reading the diff back (generator.pages.history)."""
 
     @property
     def body_html(self) -> Markup:
@@ -70,7 +73,8 @@ class Change:
         return Markup("".join(f"{block.html}\n" for block in self.blocks))  # noqa: S704
 
 
-def _compute(previous: Change | None, version: Version, link_text: LinkText | None) -> Change:
+def _compute(previous: Change | None, version: Version, link_text: LinkText | None,
+             key: str | None = None) -> Change:
     reading = reading_form(version.body, link_text)
     body_diff = diff_readings(previous.reading if previous is not None else reading_form(""), reading)
     before = previous.version.front_matter if previous is not None else None
@@ -84,7 +88,7 @@ def _compute(previous: Change | None, version: Version, link_text: LinkText | No
             block.change.old_title, block.section_id))
         for block in body_diff_blocks(body_diff, id_prefix=f"v{version.number}-"))
     return Change(version, reading, Markup(fields_html), blocks, diff_summary(body_diff),  # noqa: S704
-                  body_diff.changed or bool(body_diff.retargeted))
+                  body_diff.changed or bool(body_diff.retargeted), key)
 
 
 def _encode_block(block: DiffBlock) -> list[Any]:
@@ -106,12 +110,12 @@ def _encode(change: Change) -> list[Any]:
             change.summary, change.visible]
 
 
-def _decoder(version: Version) -> Callable[[list[Any]], Change]:
+def _decoder(version: Version, key: str | None) -> Callable[[list[Any]], Change]:
     def decode(payload: list[Any]) -> Change:
         reading, fields, blocks, summary, visible = payload
         # Written by _encode from a Change that _compute escaped.
         return Change(version, ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
-                      tuple(_decode_block(block) for block in blocks), str(summary), bool(visible))
+                      tuple(_decode_block(block) for block in blocks), str(summary), bool(visible), key)
     return decode
 
 
@@ -160,10 +164,10 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: Li
         if key is None:
             change = _compute(previous, version, link_text)
         else:
-            def compute(previous: Change | None = previous, version: Version = version) -> Change:
-                return _compute(previous, version, link_text)
+            def compute(previous: Change | None = previous, version: Version = version, key: str = key) -> Change:
+                return _compute(previous, version, link_text, key)
 
-            change = cache.get_or_compute("diffs", key, compute, encode=_encode, decode=_decoder(version))
+            change = cache.get_or_compute("diffs", key, compute, encode=_encode, decode=_decoder(version, key))
         found.append(change)
         if not version.is_removed:
             previous = change
@@ -187,7 +191,8 @@ def _diff_in_worker(batch: list[str]) -> tuple[list[list[list[Any]]], int, int]:
 
 
 def _parallel(histories: Mapping[str, AgreementHistory], pending: list[str], cache: BlobCache,
-              link_text: LinkText | None, workers: int) -> dict[str, tuple[Change, ...]]:
+              link_text: LinkText | None, workers: int, keys: Mapping[str, list[str | None]]
+              ) -> dict[str, tuple[Change, ...]]:
     """The `pending` agreements in `workers` forked processes, in batches of about equal work; results are
     decoded here, onto this process's versions, exactly as a cache hit is, so the pages cannot tell."""
     batches: list[list[str]] = [[] for _ in range(workers * 4)]
@@ -204,9 +209,9 @@ def _parallel(histories: Mapping[str, AgreementHistory], pending: list[str], cac
             for batch, (encoded, hits, misses) in zip(batches, results, strict=True):
                 cache.hits, cache.misses = cache.hits + hits, cache.misses + misses
                 for agreement_id, payloads in zip(batch, encoded, strict=True):
-                    versions = histories[agreement_id].versions
-                    decoded = [_decoder(version)(payload)
-                               for version, payload in zip(versions, reversed(payloads), strict=True)]
+                    versions = zip(histories[agreement_id].versions, keys[agreement_id], strict=True)
+                    decoded = [_decoder(version, key)(payload)
+                               for (version, key), payload in zip(versions, reversed(payloads), strict=True)]
                     found[agreement_id] = tuple(reversed(_sharing(decoded)))
     finally:
         _WORK.clear()
@@ -232,7 +237,7 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
                                           for key in keys[agreement_id])]
     worth = bool(pending) and sum(len(version.body) for key in pending
                                   for version in histories[key].versions) >= PARALLEL_TEXT
-    parallel = _parallel(histories, pending, cache, link_text, workers) if worth else {}
+    parallel = _parallel(histories, pending, cache, link_text, workers, keys) if worth else {}
     return {agreement_id: parallel[agreement_id] if agreement_id in parallel
             else tuple(consecutive_diffs(history, cache, link_text, keys[agreement_id]))
             for agreement_id, history in histories.items()}

@@ -4,15 +4,16 @@ A version page is most of a long history's pages, and one commit changes few of 
 from a record of plain data (`version_record`: everything version.html is given) and kept in the build
 cache under it (generator.pages.rendered), so a rebuild renders only the pages whose record, body or
 templates changed: the new version's, and the other versions of its agreement, which link to the
-current text. The history page is rendered on every build: it shows the whole history, its diffs and a
-timeline that runs to the build's date.
+current text. A history page is kept the same way, from its own record (`history_record`), which names
+each diff by its cache key rather than holding it: a rebuild renders again the history pages of the
+agreements that changed, and all of them when the build's date moves, since each timeline runs to it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property, partial
 from typing import Any, cast
 
@@ -20,6 +21,7 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.cache import BlobCache
+from generator.diffs.consecutive import Change
 from generator.diffs.payload import comparison_payload
 from generator.history.intervals import Interval
 from generator.history.versions import AgreementHistory, Version
@@ -89,24 +91,66 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
 
 
 def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
+    """The page from its record, and from the cache when an earlier build rendered that record with these
+    templates: the diffs are named in it by their keys, so a page served from the cache reads none."""
+    changes = context.diffs.get(agreement.id, ())
+    record = history_record(context, agreement, history, changes)
+    cache = context.cache
+    url = record["page_url"]
+    if cache is None or any(change.key is None for change in changes):  # an uncommitted diff is never kept
+        return render_history(context, record, changes)
+    key = page_key(record, "diffs", context.templates_code)
+    links, files = context.resolver(url), context.file_resolver(agreement, url, "")
+    found = cached_page(cache, url, key, links, files)
+    if found is not None:
+        return found
+    return keep_page(cache, url, key, render_history(context, record, changes), [])
+
+
+def render_history(context: SiteContext, record: Mapping[str, Any], changes: Sequence[Change]) -> str:
+    """history.html given the record, the diffs it names, and nothing else of the build's but code."""
+    labels = {version["number"]: version["label"] for version in record["versions"]}
+    payload = comparison_payload([(change.version.number, labels[change.version.number], change.reading)
+                                  for change in reversed(changes)])
+    shown = {change.version.number: {"fields": change.fields_html, "body": change.body_html} for change in changes}
+    values = {
+        **record,
+        "timeline": Markup(record["timeline"]),  # noqa: S704 - escaped by draw_timeline
+        "timeline_legend": Markup(record["timeline_legend"]),  # noqa: S704 - escaped by draw_timeline
+    }
+    return context.render_only("history.html", record["page_url"], **values, diff_html=shown,
+                               versions_json=json_for_script(payload), labels=EVENT_LABELS,
+                               version_url=partial(urls.version, record["agreement"]["id"]))
+
+
+def _revision_record(version: Version) -> dict[str, str] | None:
+    revision = version.revision
+    return None if revision is None else {"author_name": revision.author_name, "subject": revision.subject,
+                                          "commit": revision.commit}
+
+
+def history_record(context: SiteContext, agreement: Agreement, history: AgreementHistory,
+                   changes: Sequence[Change]) -> dict[str, Any]:
+    """Every value history.html is given, as plain data, besides the diffs (named by their cache keys) and
+    the code's own (the event labels, the address of a version): the page's cache key."""
     url = urls.history(agreement.id)
     drawn = timeline(context, agreement, history, url)
-    changes = context.diffs.get(agreement.id, ())
-    payload = comparison_payload([(change.version.number, version_label(change.version, context),
-                                   change.reading) for change in reversed(changes)])
-    html = context.render(
-        "history.html", url,
-        agreement=agreement,
-        history=history,
-        labels=EVENT_LABELS,
-        timeline=Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
-        timeline_legend=Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
-        diffs=changes,
-        versions_json=json_for_script(payload),
-        version_label=lambda version: version_label(version, context),
-        version_url=lambda number: urls.version(agreement.id, number),
-    )
-    return html
+    return {
+        "page_url": url,
+        "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
+        "clause_page": agreement.id in context.clause_histories,
+        "timeline": drawn.svg,
+        "timeline_legend": drawn.legend,
+        "versions": [{
+            "number": version.number, "label": version_label(version, context),
+            "day": version.date.date() if version.date else None, "revision": _revision_record(version),
+            "events": [{"kind": event.kind, "detail": event.detail, "declared_date": event.declared_date}
+                       for event in version.events],
+        } for version in history.versions],
+        "changes": [{"number": change.version.number, "label": version_label(change.version, context),
+                     "summary": change.summary, "revision": _revision_record(change.version), "diff": change.key}
+                    for change in changes],
+    }
 
 
 class Shown:

@@ -4,7 +4,8 @@ Most pages of a charter with a long history are its old versions, and a rebuild 
 changes a handful of them; rendering every template again made the rebuild's cost grow with the
 number of versions. A page is kept with a key made of exactly the values its template is given
 (a record of plain data: strings, numbers, booleans, dates, lists and dicts of them, which the key's
-encoder checks), the identity of the body it holds (the body cache's own key, or the text itself),
+encoder checks), the identity of the body it holds (the body cache's own key, or the text itself; a
+history page's record names its diffs by the diff cache's keys),
 every template the pages can load, and the code that builds the record and renders it. The template
 is rendered from the record alone, without the build's globals, so a template that reads anything
 the key does not hold fails the build (the templates' undefined values are strict) instead of being
@@ -29,7 +30,7 @@ from generator.pages.bodies import BODY_CODE, libraries, still_true
 from generator.source.markup import FileResolver, Resolver
 
 PAGE_CODE = fingerprint("pages.rendered", "pages.history", "pages.render", "pages.site", "urls",
-                        "vocabulary") + BODY_CODE + "," + libraries("jinja2", "markupsafe")
+                        "vocabulary", "diffs.payload") + BODY_CODE + "," + libraries("jinja2", "markupsafe")
 NAMESPACE = "pages"
 
 
