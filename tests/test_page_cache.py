@@ -1,5 +1,5 @@
-"""Version and history pages are rendered again only when something they show changed
-(generator.pages.rendered).
+"""Version, history, clause-history and year pages are rendered again only when something they show
+changed (generator.pages.rendered).
 
 A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
 build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
@@ -54,22 +54,26 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
     repo = charter_with_history(project)
     mkdocs_build(project)
     first = page_entries(project)
-    assert rendered_pages(project, {}) == ["agreements/forest/history/", "agreements/forest/v/1/",
-                                           "agreements/forest/v/2/", "agreements/seeds/history/",
-                                           "agreements/seeds/v/1/", "agreements/water/history/",
-                                           "agreements/water/v/1/", "agreements/water/v/2/"]
+    per_agreement = {"forest": (1, 2), "seeds": (1,), "water": (1, 2)}
+    assert rendered_pages(project, {}) == sorted(
+        [f"agreements/{name}/{part}/" for name in per_agreement for part in ("clauses", "history")]
+        + [f"agreements/{name}/v/{number}/" for name, numbers in per_agreement.items() for number in numbers]
+        + [f"as-of/{year}/" for year in range(2020, 2027)])
     mkdocs_build(project)  # nothing changed: no page is rendered
     assert page_entries(project) == first
 
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
     mkdocs_build(project)
     assert rendered_pages(project, first) == [
+        "agreements/water/clauses/",  # its amended clause has one more version
         "agreements/water/history/",  # one more version, and its diff
         "agreements/water/v/1/",  # its comparison with the current text names the new version
         "agreements/water/v/2/",  # no longer current: replaced on a day, by a version it now links to
         "agreements/water/v/3/",  # the new version
+        "as-of/2024/",  # recorded in 2024
+        "as-of/2025/", "as-of/2026/",  # standing since; the years before are as they were
     ]
-    assert len(page_entries(project)) == 9  # one entry a page: a page rendered again replaces its own
+    assert len(page_entries(project)) == 19  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
@@ -140,7 +144,11 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
     assert all("No edition yet." in html for html in again.values())
 
 
-@pytest.mark.parametrize(("template", "part"), [("version.html", "/v/"), ("history.html", "/history/")])
+PAGES_FROM_RECORDS = [("version.html", "/v/"), ("history.html", "/history/"), ("clauses.html", "/clauses/"),
+                      ("as-of-year.html", "as-of/")]
+
+
+@pytest.mark.parametrize(("template", "part"), PAGES_FROM_RECORDS)
 def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_stale(
         tmp_path: Path, template: str, part: str) -> None:
     project = tmp_path / "charter"
@@ -153,19 +161,26 @@ def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_st
         version_pages(project, templates, part)
 
 
-def test_a_history_page_from_the_cache_reads_as_one_rendered_afresh(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("part", "page", "shown", "times"), [
+    ("/history/", "agreements/water/history/", 'class="charter-change"', 3),
+    ("/clauses/", "agreements/water/clauses/", 'class="charter-change charter-clause-history__version"', 4),
+    ("/clauses/", "agreements/seeds/clauses/", 'Cited by <a href="../../water/">Water Accord</a>', 1),
+    ("as-of/", "as-of/2024/", 'class="charter-list__item charter-asof__item"', 4),  # 3 standing, 1 recorded
+])
+def test_a_page_from_its_record_in_the_cache_reads_as_one_rendered_afresh(
+        tmp_path: Path, part: str, page: str, shown: str, times: int) -> None:
     project = tmp_path / "charter"
     repo = charter_with_history(project)
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
-    rendered = version_pages(project, part="/history/")
+    rendered = version_pages(project, part=part)
     entries = page_entries(project)
-    assert version_pages(project, part="/history/") == rendered  # from the cache: nothing written
+    assert version_pages(project, part=part) == rendered  # from the cache: nothing written
     assert page_entries(project) == entries
     settings = Settings(project, project / "agreements", project / "charter", TEMPLATES, as_of=AS_OF)
     output = compose(settings, fallback_as_of=AS_OF)  # no cache at all
     assert output.site is not None
-    assert {page.url: page.html for page in output.site.pages if "/history/" in page.url} == rendered
-    assert rendered["agreements/water/history/"].count('class="charter-change"') == 3
+    assert {found.url: found.html for found in output.site.pages if part in found.url} == rendered
+    assert rendered[page].count(shown) == times
 
 
 def test_a_corrupt_or_foreign_page_entry_is_rendered_again(tmp_path: Path) -> None:
@@ -215,8 +230,12 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
     repo.write("agreements/water.md", agreement("Valley Water Commons", body=WATER_3))
     repo.git("commit", "-q", "-am", "Retitle the water accord", date="2024-04-01T12:00:00Z")
     mkdocs_build(project)
-    assert rendered_pages(project, entries) == ["agreements/water/history/", "agreements/water/v/1/",
-                                                "agreements/water/v/2/", "agreements/water/v/3/"]
+    assert rendered_pages(project, entries) == [
+        "agreements/seeds/clauses/",  # the water accord cites a clause of the seeds': by its new title
+        "agreements/water/clauses/", "agreements/water/history/", "agreements/water/v/1/",
+        "agreements/water/v/2/", "agreements/water/v/3/",
+        "as-of/2024/", "as-of/2025/", "as-of/2026/",  # the years before show the version then, by its title then
+    ]
     old = (project / "site" / "agreements" / "water" / "v" / "1" / "index.html").read_text(encoding="utf-8")
     new = (project / "site" / "agreements" / "water" / "v" / "3" / "index.html").read_text(encoding="utf-8")
     assert "<title>Valley Water Commons (version 1)" in old and "<h1>Water Accord</h1>" in old

@@ -27,6 +27,11 @@ class ClauseRevision:
     version: Version
     step: ClauseStep
     html: Markup
+    diff: str | None = None
+    """The cache key of the version's diff, which names `html` with `block` (None for the uncommitted
+    version): a page showing the section is cached under them, without holding the HTML."""
+    block: int = 0
+    """The section's place among the diff's blocks."""
 
 
 @dataclass(frozen=True)
@@ -53,17 +58,17 @@ def clause_histories(changes: Sequence[Change]) -> dict[str, ClauseHistory]:
     followed = {clause.anchor: clause.anchor for clause in current}  # current anchor -> anchor then
     found: dict[str, list[ClauseRevision]] = {clause.anchor: [] for clause in current}
     for change in shown:
-        by_anchor: dict[str, DiffBlock] = {}
-        for block in change.blocks:
+        by_anchor: dict[str, tuple[int, DiffBlock]] = {}
+        for place, block in enumerate(change.blocks):
             if block.step is not None and block.step.kind != "removed" and block.step.anchor:
-                by_anchor.setdefault(block.step.anchor, block)
+                by_anchor.setdefault(block.step.anchor, (place, block))
         for key, anchor in list(followed.items()):
             if anchor not in by_anchor:
                 continue
-            block = by_anchor.pop(anchor)  # popped: no two clauses claim one section
+            place, block = by_anchor.pop(anchor)  # popped: no two clauses claim one section
             if block.step is None:
                 continue
-            found[key].append(ClauseRevision(change.version, block.step, block.html))
+            found[key].append(ClauseRevision(change.version, block.step, block.html, change.key, place))
             if block.step.kind == "added":
                 del followed[key]
             else:

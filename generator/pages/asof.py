@@ -7,7 +7,8 @@ that started on or before the day, as `intervals.standing_on` does, so the page 
 agree. Without JavaScript the page lists the editions and a page per year.
 
 A year's page shows the charter at the end of that year (on 31 December; for the build's own year,
-on the build's date), and the versions that became current during the year.
+on the build's date), and the versions that became current during the year. It is kept in the build
+cache under its record (generator.pages.rendered): a past year's page is rendered once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from markupsafe import Markup
 
@@ -26,6 +28,7 @@ from generator.model import Agreement
 from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
+from generator.pages.rendered import from_record
 from generator.pages.site import Asset, Page, TocEntry
 from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, PROPOSED, SUPERSEDED, WITHDRAWN
 
@@ -139,13 +142,35 @@ def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
 
 def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
               all_years: Sequence[int]) -> str:
-    return context.render(
-        "as-of-year.html", year_url(year), year=year, day=day,
-        groups=grouped(standing_entries(context, day, agreements)),
-        recorded=recorded_in(context, year, agreements), removed=REMOVED, year_url=year_url,
-        previous=year - 1 if year - 1 in all_years else None,
-        following=year + 1 if year + 1 in all_years else None,
-    )
+    """The page from its record, and from the cache when an earlier build rendered that record with these
+    templates: of a long history's year pages, a rebuild renders again only the build's own year's."""
+    record = year_record(context, year, day, agreements, all_years)
+    url = record["page_url"]
+
+    def rendered() -> str:
+        return context.render_only("as-of-year.html", url, **record, removed=REMOVED, year_url=year_url)
+
+    return from_record(context.cache, url, record, "year", context.templates_code, rendered)
+
+
+def _entry_record(entry: Entry) -> dict[str, Any]:
+    interval = entry.interval
+    return {"url": entry.url, "title": entry.title,
+            "interval": {"version": interval.version, "status": interval.status, "start": interval.start,
+                         "is_empty": interval.is_empty}}
+
+
+def year_record(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
+                all_years: Sequence[int]) -> dict[str, Any]:
+    """Every value as-of-year.html is given, as plain data, besides the code's own: the page's cache key."""
+    return {
+        "page_url": year_url(year), "year": year, "day": day,
+        "groups": [[status, heading, [_entry_record(entry) for entry in entries]]
+                   for status, heading, entries in grouped(standing_entries(context, day, agreements))],
+        "recorded": [_entry_record(entry) for entry in recorded_in(context, year, agreements)],
+        "previous": year - 1 if year - 1 in all_years else None,
+        "following": year + 1 if year + 1 in all_years else None,
+    }
 
 
 def as_of_pages(context: SiteContext, editions: Sequence[Edition]) -> tuple[list[Page], Asset]:

@@ -2,7 +2,8 @@
 
 One page per agreement (`/agreements/<id>/clauses/`) holds every clause's history, each at its own
 anchor (`clauses/#<anchor>`), so the site grows by one page per agreement, not one per clause, and
-each version's diff of a clause stands once on it, as on the history page.
+each version's diff of a clause stands once on it, as on the history page. The page is kept in the
+build cache under its record (generator.pages.rendered), as a history page is.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Sequence
 from functools import partial
+from typing import Any
 
 from markupsafe import Markup
 
 from generator import urls
 from generator.diffs.lineage import ClauseHistory, ClauseRevision
 from generator.model import Agreement
-from generator.pages.history import version_label
+from generator.pages.history import revision_record, version_label
 from generator.pages.render import SiteContext
+from generator.pages.rendered import from_record
 from generator.pages.site import Page, TocEntry
 from generator.source.markup import CLAUSE_LEVEL
 from generator.vocabulary import CLAUSE_CHANGE_LABELS
@@ -59,13 +62,42 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
 
 
 def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> str:
+    """The page from its record, and from the cache when an earlier build rendered that record with these
+    templates: the record names each section of a diff by the diff's cache key, so it holds no HTML."""
+    record = clauses_record(context, agreement, shown)
     anchors = {clause.anchor for clause in shown}
-    return context.render(
-        "clauses.html", urls.clauses(agreement.id),
-        agreement=agreement,
-        clauses=shown,
-        cited=context.citations.get(agreement.id),
-        kind_labels=CLAUSE_CHANGE_LABELS,
-        version_label=lambda version: version_label(version, context),
-        section_html=lambda revision: _section_html(revision, anchors),
-    )
+    revisions = [revision for clause in shown for revision in clause.revisions]
+
+    def rendered() -> str:
+        sections = {_section(revision): _section_html(revision, anchors) for revision in revisions}
+        return context.render_only("clauses.html", record["page_url"], **record, sections=sections,
+                                   kind_labels=CLAUSE_CHANGE_LABELS)
+
+    kept = all(revision.diff is not None for revision in revisions)  # an uncommitted diff is never kept
+    return from_record(context.cache if kept else None, record["page_url"], record, "diffs",
+                       context.templates_code, rendered)
+
+
+def _section(revision: ClauseRevision) -> str:
+    return f"{revision.version.number}/{revision.block}"
+
+
+def clauses_record(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> dict[str, Any]:
+    """Every value clauses.html is given, as plain data, besides the diffs' sections (named by the diffs'
+    cache keys) and the code's own (the words for a change): the page's cache key."""
+    cited = context.citations.get(agreement.id)
+    by_clause = {clause.anchor: list(cited.by_clause.get(clause.anchor, ())) for clause in shown} if cited else {}
+    citing = sorted({source for sources in by_clause.values() for source in sources})
+    return {
+        "page_url": urls.clauses(agreement.id),
+        "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
+        "cited": {"by_clause": by_clause} if cited else None,
+        "charter": {"by_id": {source: {"url": found.url, "title": found.title} for source in citing
+                              if (found := context.charter.by_id.get(source)) is not None}},
+        "clauses": [{"anchor": clause.anchor, "title": clause.title, "revisions": [{
+            "version": {"number": revision.version.number, "revision": revision_record(revision.version)},
+            "label": version_label(revision.version, context), "step": {"kind": revision.step.kind,
+                                                                        "section_id": revision.step.section_id},
+            "section": _section(revision), "diff": revision.diff,
+        } for revision in clause.revisions]} for clause in shown],
+    }

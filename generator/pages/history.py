@@ -28,7 +28,7 @@ from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.consent.ledger import Proof, VersionConsent
 from generator.pages.bodies import body_key, cached_entry, render_and_keep
-from generator.pages.rendered import cached_page, keep_page, page_key
+from generator.pages.rendered import cached_page, from_record, keep_page, page_key
 from generator.pages.render import SiteContext
 from generator.source.markup import FileResolver, Resolver, render
 from generator.pages.site import Chrome, Page, TocEntry, relative_url
@@ -95,16 +95,9 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
     templates: the diffs are named in it by their keys, so a page served from the cache reads none."""
     changes = context.diffs.get(agreement.id, ())
     record = history_record(context, agreement, history, changes)
-    cache = context.cache
-    url = record["page_url"]
-    if cache is None or any(change.key is None for change in changes):  # an uncommitted diff is never kept
-        return render_history(context, record, changes)
-    key = page_key(record, "diffs", context.templates_code)
-    links, files = context.resolver(url), context.file_resolver(agreement, url, "")
-    found = cached_page(cache, url, key, links, files)
-    if found is not None:
-        return found
-    return keep_page(cache, url, key, render_history(context, record, changes), [])
+    kept = all(change.key is not None for change in changes)  # an uncommitted diff is never kept
+    return from_record(context.cache if kept else None, record["page_url"], record, "diffs",
+                       context.templates_code, partial(render_history, context, record, changes))
 
 
 def render_history(context: SiteContext, record: Mapping[str, Any], changes: Sequence[Change]) -> str:
@@ -123,7 +116,7 @@ def render_history(context: SiteContext, record: Mapping[str, Any], changes: Seq
                                version_url=partial(urls.version, record["agreement"]["id"]))
 
 
-def _revision_record(version: Version) -> dict[str, str] | None:
+def revision_record(version: Version) -> dict[str, str] | None:
     revision = version.revision
     return None if revision is None else {"author_name": revision.author_name, "subject": revision.subject,
                                           "commit": revision.commit}
@@ -143,12 +136,12 @@ def history_record(context: SiteContext, agreement: Agreement, history: Agreemen
         "timeline_legend": drawn.legend,
         "versions": [{
             "number": version.number, "label": version_label(version, context),
-            "day": version.date.date() if version.date else None, "revision": _revision_record(version),
+            "day": version.date.date() if version.date else None, "revision": revision_record(version),
             "events": [{"kind": event.kind, "detail": event.detail, "declared_date": event.declared_date}
                        for event in version.events],
         } for version in history.versions],
         "changes": [{"number": change.version.number, "label": version_label(change.version, context),
-                     "summary": change.summary, "revision": _revision_record(change.version), "diff": change.key}
+                     "summary": change.summary, "revision": revision_record(change.version), "diff": change.key}
                     for change in changes],
     }
 

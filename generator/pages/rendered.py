@@ -4,9 +4,9 @@ Most pages of a charter with a long history are its old versions, and a rebuild 
 changes a handful of them; rendering every template again made the rebuild's cost grow with the
 number of versions. A page is kept with a key made of exactly the values its template is given
 (a record of plain data: strings, numbers, booleans, dates, lists and dicts of them, which the key's
-encoder checks), the identity of the body it holds (the body cache's own key, or the text itself; a
-history page's record names its diffs by the diff cache's keys),
-every template the pages can load, and the code that builds the record and renders it. The template
+encoder checks), the identity of the body it holds (the body cache's own key, or the text itself; the
+records of history and clause-history pages name their diffs by the diff cache's keys, and a year's
+page shows its record alone), every template the pages can load, and the code that builds the record and renders it. The template
 is rendered from the record alone, without the build's globals, so a template that reads anything
 the key does not hold fails the build (the templates' undefined values are strict) instead of being
 served stale. The body's links to other agreements and files are checked as the body cache checks them
@@ -22,15 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from generator.cache import BlobCache, fingerprint
 from generator.pages.bodies import BODY_CODE, libraries, still_true
 from generator.source.markup import FileResolver, Resolver
 
-PAGE_CODE = fingerprint("pages.rendered", "pages.history", "pages.render", "pages.site", "urls",
-                        "vocabulary", "diffs.payload") + BODY_CODE + "," + libraries("jinja2", "markupsafe")
+PAGE_CODE = fingerprint("pages.rendered", "pages.history", "pages.asof", "pages.clauses", "pages.render",
+                        "pages.site", "urls", "vocabulary", "diffs.payload") + BODY_CODE + "," + libraries("jinja2", "markupsafe")
 NAMESPACE = "pages"
 
 
@@ -70,3 +70,18 @@ def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any])
     cache.misses += 1
     cache.write(NAMESPACE, _slot(url), {"page": url, "key": key, "html": html, "asked": asked})
     return html
+
+
+def _resolves_nothing(target: str, part: str) -> None:
+    return None
+
+
+def from_record(cache: BlobCache | None, url: str, record: Mapping[str, Any], identity: object, templates: str,
+                render: Callable[[], str]) -> str:
+    """A page that shows its record and what `identity` names, and resolves no link of a body: from the
+    cache when an earlier build rendered them with these templates, else rendered (and kept)."""
+    if cache is None:
+        return render()
+    key = page_key(record, identity, templates)
+    found = cached_page(cache, url, key, _resolves_nothing, _resolves_nothing)  # kept with no links asked
+    return found if found is not None else keep_page(cache, url, key, render(), [])
