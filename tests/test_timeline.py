@@ -34,7 +34,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 AS_OF = dt.date(2026, 6, 1)
 ADOPTED = {"adopted": "2019-04-12", "review_by": "2028-04-12", "renew_every": "3y"}
 RENEWED = {**ADOPTED, "review_by": "2029-04-12"}
-URL = "agreements/water/history/"
 
 
 def drawn(history: AgreementHistory) -> Timeline:
@@ -42,7 +41,7 @@ def drawn(history: AgreementHistory) -> Timeline:
     assert current is not None and current.agreement is not None
     agreement: Agreement = current.agreement
     context = SiteContext(Charter("Charter", (agreement,), {}, {}), jinja2.Environment(), AS_OF)
-    return timeline(context, agreement, history, URL)
+    return timeline(context, agreement, history)
 
 
 def declared_history() -> AgreementHistory:

@@ -11,6 +11,7 @@ agreements that changed, and all of them when the build's date moves, since each
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -53,33 +54,43 @@ def version_label(version: Version, context: SiteContext) -> str:
     return f"Version {version.number}, {date}{state}"
 
 
-def version_mark(context: SiteContext, version: Version, href: str) -> Mark:
-    """Drawn where the parties say the version took effect (its declared adoption), else at its commit."""
-    committed = version.date.date() if version.date else None
-    declared = next((event.declared_date for event in version.events if event.declared_date), None)
+def version_mark(as_of: dt.date, version: Mapping[str, Any], href: str) -> Mark:
+    """Drawn where the parties say the version took effect (its declared adoption), else at its commit;
+    `version` as a history page's record holds it."""
+    committed: dt.date | None = version["day"]
+    declared = next((event["declared_date"] for event in version["events"] if event["declared_date"]), None)
     recorded = f"committed {committed.isoformat()}" if committed else "not yet committed"
     if declared is not None:
         when = f"adopted {declared.isoformat()} (declared); {recorded}"
     else:
-        when = recorded if committed else f"{recorded}, shown at {context.as_of.isoformat()}"
-    what = ", ".join(EVENT_LABELS[event.kind] for event in version.events)
-    return Mark(declared or committed or context.as_of, main_kind([event.kind for event in version.events]),
-                f"Version {version.number}" + (f" ({what})" if what else "") + f": {when}", href,
-                declared is not None, version.number, f"#v{version.number}")
+        when = recorded if committed else f"{recorded}, shown at {as_of.isoformat()}"
+    kinds = [event["kind"] for event in version["events"]]
+    what = ", ".join(EVENT_LABELS[kind] for kind in kinds)
+    number = version["number"]
+    return Mark(declared or committed or as_of, main_kind(kinds),
+                f"Version {number}" + (f" ({what})" if what else "") + f": {when}", href,
+                declared is not None, number, f"#v{number}")
 
 
-def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory, url: str) -> Timeline:
-    """A mark per version, and the declared adoption where no version is drawn at it."""
-    marks = [version_mark(context, version, relative_url(url, urls.version(agreement.id, version.number)))
-             for version in history.versions]
-    current = history.current.number if history.current else 0
+def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Timeline:
+    return drawn_timeline(history_record(context, agreement, history, ()))
+
+
+def drawn_timeline(record: Mapping[str, Any]) -> Timeline:
+    """A history page's timeline from its record: a mark per version, and the declared adoption where no
+    version is drawn at it. Drawn when the page is rendered, not when a cached page is served."""
+    agreement, url, as_of = record["agreement"], record["page_url"], record["as_of"]
+
+    def href(number: int) -> str:
+        return relative_url(url, urls.version(agreement["id"], number))
+
+    marks = [version_mark(as_of, version, href(version["number"])) for version in record["versions"]]
+    current = record["current"]
     drawn_at = {mark.date for mark in marks if mark.declared}
-    marks += [Mark(event.date, event.kind, f"Adopted {event.date.isoformat()} (declared in the current text)",
-                   relative_url(url, urls.version(agreement.id, current)), True, current, f"#v{current}")
-              for event in history.declared
-              if event.kind == "declared-adopted" and event.date not in drawn_at]
-    review_by = agreement.review_by if agreement.status == IN_FORCE else None
-    return draw_timeline(marks, agreement.title, review_by, context.as_of, relative_url(url, agreement.url))
+    marks += [Mark(day, "declared-adopted", f"Adopted {day.isoformat()} (declared in the current text)",
+                   href(current), True, current, f"#v{current}")
+              for day in record["declared_adoptions"] if day not in drawn_at]
+    return draw_timeline(marks, agreement["title"], record["review_by"], as_of, relative_url(url, agreement["url"]))
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
@@ -106,10 +117,11 @@ def render_history(context: SiteContext, record: Mapping[str, Any], changes: Seq
     payload = comparison_payload([(change.version.number, labels[change.version.number], change.reading)
                                   for change in reversed(changes)])
     shown = {change.version.number: {"fields": change.fields_html, "body": change.body_html} for change in changes}
+    drawn = drawn_timeline(record)
     values = {
         **record,
-        "timeline": Markup(record["timeline"]),  # noqa: S704 - escaped by draw_timeline
-        "timeline_legend": Markup(record["timeline_legend"]),  # noqa: S704 - escaped by draw_timeline
+        "timeline": Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
+        "timeline_legend": Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
     }
     return context.render_only("history.html", record["page_url"], **values, diff_html=shown,
                                versions_json=json_for_script(payload), labels=EVENT_LABELS,
@@ -127,13 +139,14 @@ def history_record(context: SiteContext, agreement: Agreement, history: Agreemen
     """Every value history.html is given, as plain data, besides the diffs (named by their cache keys) and
     the code's own (the event labels, the address of a version): the page's cache key."""
     url = urls.history(agreement.id)
-    drawn = timeline(context, agreement, history, url)
     return {
         "page_url": url,
         "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
         "clause_page": agreement.id in context.clause_histories,
-        "timeline": drawn.svg,
-        "timeline_legend": drawn.legend,
+        "as_of": context.as_of,
+        "current": history.current.number if history.current else 0,
+        "declared_adoptions": [event.date for event in history.declared if event.kind == "declared-adopted"],
+        "review_by": agreement.review_by if agreement.status == IN_FORCE else None,
         "versions": [{
             "number": version.number, "label": version_label(version, context),
             "day": version.date.date() if version.date else None, "revision": revision_record(version),
