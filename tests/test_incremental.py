@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 from generator.compose import compose
@@ -136,3 +137,28 @@ def test_a_corrupt_or_foreign_body_entry_is_rendered_again(tmp_path: Path) -> No
         entry.write_text(text.replace("farm", "<script>alert(1)</script>") if number % 2 else text[:20],
                          encoding="utf-8")
     assert version_body(project, "agreements/water/v/2/") == first
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {name: (site / name).read_bytes() for name in stamps(site)}
+
+
+def test_a_warm_build_reads_no_diff_and_computes_again_a_diff_that_is_gone(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    mkdocs_build(project)
+    before = site_bytes(project / "site")
+    cache = project / ".cache" / "charter"
+    shutil.rmtree(cache / "diffs")
+    mkdocs_build(project)  # every diff is outlined, every page showing one is cached: no diff is read
+    assert not (cache / "diffs").exists()
+    assert site_bytes(project / "site") == before
+    shutil.rmtree(cache / "pages")  # the pages showing a diff are rendered again, each diff computed again
+    mkdocs_build(project)
+    assert site_bytes(project / "site") == before
+    assert len(cache_entries(project, "diffs")) == 5  # one a version
+
+    (cache / "diff-outlines.pack").write_bytes(b"charter-pack 1 not an outline")  # read as empty
+    shutil.rmtree(cache / "pages")
+    mkdocs_build(project)
+    assert site_bytes(project / "site") == before

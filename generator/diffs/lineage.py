@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.diffs.consecutive import Change, ClauseStep, DiffBlock
-from generator.diffs.reading import NOTES_ANCHOR
+from generator.diffs.consecutive import Change, ClauseStep
 from generator.history.versions import Version
 
 
@@ -24,14 +23,20 @@ from generator.history.versions import Version
 class ClauseRevision:
     """One version that changed the clause: how, and that clause's section of the version's diff."""
 
-    version: Version
     step: ClauseStep
-    html: Markup
-    diff: str | None = None
-    """The cache key of the version's diff, which names `html` with `block` (None for the uncommitted
-    version): a page showing the section is cached under them, without holding the HTML."""
-    block: int = 0
-    """The section's place among the diff's blocks."""
+    change: Change
+    block: int
+    """The section's place among the diff's blocks: with the diff's cache key (`change.key`) it names the
+    section, so a page showing it is cached without reading the diff."""
+
+    @property
+    def version(self) -> Version:
+        return self.change.version
+
+    @property
+    def html(self) -> Markup:
+        """Read from the diff (generator.diffs.consecutive.Change.shown) at each call."""
+        return self.change.shown().blocks[self.block].html
 
 
 @dataclass(frozen=True)
@@ -53,28 +58,24 @@ def clause_histories(changes: Sequence[Change]) -> dict[str, ClauseHistory]:
     shown = [change for change in changes if not change.version.is_removed]
     if not shown:
         return {}
-    current = [clause for clause in shown[0].reading.clauses
-               if not clause.is_preamble and clause.anchor != NOTES_ANCHOR]
-    followed = {clause.anchor: clause.anchor for clause in current}  # current anchor -> anchor then
-    found: dict[str, list[ClauseRevision]] = {clause.anchor: [] for clause in current}
+    current = shown[0].clauses
+    followed = {anchor: anchor for anchor, _ in current}  # current anchor -> anchor then
+    found: dict[str, list[ClauseRevision]] = {anchor: [] for anchor, _ in current}
     for change in shown:
-        by_anchor: dict[str, tuple[int, DiffBlock]] = {}
-        for place, block in enumerate(change.blocks):
-            if block.step is not None and block.step.kind != "removed" and block.step.anchor:
-                by_anchor.setdefault(block.step.anchor, (place, block))
+        by_anchor: dict[str, tuple[int, ClauseStep]] = {}
+        for place, step in enumerate(change.steps):
+            if step is not None and step.kind != "removed" and step.anchor:
+                by_anchor.setdefault(step.anchor, (place, step))
         for key, anchor in list(followed.items()):
             if anchor not in by_anchor:
                 continue
-            place, block = by_anchor.pop(anchor)  # popped: no two clauses claim one section
-            if block.step is None:
-                continue
-            found[key].append(ClauseRevision(change.version, block.step, block.html, change.key, place))
-            if block.step.kind == "added":
+            place, step = by_anchor.pop(anchor)  # popped: no two clauses claim one section
+            found[key].append(ClauseRevision(step, change, place))
+            if step.kind == "added":
                 del followed[key]
             else:
-                followed[key] = block.step.old_anchor
-    return {clause.anchor: ClauseHistory(clause.anchor, clause.title, tuple(found[clause.anchor]))
-            for clause in current}
+                followed[key] = step.old_anchor
+    return {anchor: ClauseHistory(anchor, title, tuple(found[anchor])) for anchor, title in current}
 
 
 def agreement_clause_histories(diffs: Mapping[str, Sequence[Change]]) -> dict[str, dict[str, ClauseHistory]]:

@@ -8,7 +8,7 @@ build cache under its record (generator.pages.rendered), as a history page is.
 
 from __future__ import annotations
 
-import html
+import html as html_module
 from collections.abc import Collection, Sequence
 from functools import partial
 from typing import Any
@@ -32,7 +32,7 @@ def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, s
     parts: list[tuple[Markup, str]] = []
     start = 0
     for anchor in anchors:
-        opening = body.find(f'<{CLAUSE_LEVEL} id="{html.escape(anchor)}"', start)
+        opening = body.find(f'<{CLAUSE_LEVEL} id="{html_module.escape(anchor)}"', start)
         closing = body.find(f"</{CLAUSE_LEVEL}>", opening) if opening >= 0 else -1
         if closing < 0:
             continue
@@ -43,13 +43,13 @@ def split_at_clauses(body: str, anchors: Sequence[str]) -> tuple[tuple[Markup, s
     return tuple(parts)
 
 
-def _section_html(revision: ClauseRevision, taken: Collection[str]) -> Markup:
-    """The clause's section of the version's diff, without its history-page id where a clause of this
-    page has that anchor (a clause may pin `{#v1-shares}`): an id stands once on a page."""
-    if revision.step.section_id not in taken:
-        return revision.html
-    own_id = f' id="{html.escape(revision.step.section_id)}"'
-    return Markup(str(revision.html).replace(own_id, "", 1))  # noqa: S704 - the id of escaped diff HTML
+def _section_html(html: Markup, section_id: str, taken: Collection[str]) -> Markup:
+    """A clause's section of a version's diff, without its history-page id where a clause of this page has
+    that anchor (a clause may pin `{#v1-shares}`): an id stands once on a page."""
+    if section_id not in taken:
+        return html
+    own_id = f' id="{html_module.escape(section_id)}"'
+    return Markup(str(html).replace(own_id, "", 1))  # noqa: S704 - the id of escaped diff HTML
 
 
 def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
@@ -68,12 +68,15 @@ def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[Cla
     anchors = {clause.anchor for clause in shown}
     revisions = [revision for clause in shown for revision in clause.revisions]
 
-    def rendered() -> str:
-        sections = {_section(revision): _section_html(revision, anchors) for revision in revisions}
+    def rendered() -> str:  # reads each diff shown once
+        diffs = {id(revision.change): revision.change.shown() for revision in revisions}
+        sections = {_section(revision): _section_html(diffs[id(revision.change)].blocks[revision.block].html,
+                                                      revision.step.section_id, anchors)
+                    for revision in revisions}
         return context.render_only("clauses.html", record["page_url"], **record, sections=sections,
                                    kind_labels=CLAUSE_CHANGE_LABELS)
 
-    kept = all(revision.diff is not None for revision in revisions)  # an uncommitted diff is never kept
+    kept = all(revision.change.key is not None for revision in revisions)  # an uncommitted diff is never kept
     return from_record(context.cache if kept else None, record["page_url"], record, "diffs",
                        context.templates_code, rendered)
 
@@ -98,6 +101,6 @@ def clauses_record(context: SiteContext, agreement: Agreement, shown: Sequence[C
             "version": {"number": revision.version.number, "revision": revision_record(revision.version)},
             "label": version_label(revision.version, context), "step": {"kind": revision.step.kind,
                                                                         "section_id": revision.step.section_id},
-            "section": _section(revision), "diff": revision.diff,
+            "section": _section(revision), "diff": revision.change.key,
         } for revision in clause.revisions]} for clause in shown],
     }

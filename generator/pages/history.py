@@ -114,9 +114,9 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
 def render_history(context: SiteContext, record: Mapping[str, Any], changes: Sequence[Change]) -> str:
     """history.html given the record, the diffs it names, and nothing else of the build's but code."""
     labels = {version["number"]: version["label"] for version in record["versions"]}
-    payload = comparison_payload([(change.version.number, labels[change.version.number], change.reading)
-                                  for change in reversed(changes)])
-    shown = {change.version.number: {"fields": change.fields_html, "body": change.body_html} for change in changes}
+    diffs = [(change.version.number, change.shown()) for change in changes]  # each diff read once
+    payload = comparison_payload([(number, labels[number], diff.reading) for number, diff in reversed(diffs)])
+    shown = {number: {"fields": diff.fields_html, "body": diff.body_html} for number, diff in diffs}
     drawn = drawn_timeline(record)
     values = {
         **record,
