@@ -240,3 +240,25 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
     new = (project / "site" / "agreements" / "water" / "v" / "3" / "index.html").read_text(encoding="utf-8")
     assert "<title>Valley Water Commons (version 1)" in old and "<h1>Water Accord</h1>" in old
     assert "<h1>Valley Water Commons</h1>" in new
+
+
+def test_a_rebuild_writes_again_only_the_feeds_whose_entries_changed(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    mkdocs_build(project)
+    folder = project / ".cache" / "charter" / "feeds"
+    first = stamps(folder)
+    assert len(first) == 4  # the charter's, and one an agreement
+    feed = (project / "site" / "agreements" / "water" / "feed.xml").read_bytes()
+    mkdocs_build(project)
+    assert stamps(folder) == first
+    amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
+    mkdocs_build(project)
+    written = {json.loads((folder / name).read_text(encoding="utf-8").partition("\n")[2])["page"]
+               for name, stamp in stamps(folder).items() if first.get(name) != stamp}
+    assert written == {"feed.xml", "agreements/water/feed.xml"}
+    again = (project / "site" / "agreements" / "water" / "feed.xml").read_bytes()
+    assert again.count(b"<entry>") == feed.count(b"<entry>") + 1
+    shutil.rmtree(project / ".cache")  # a feed written afresh reads as the one kept
+    mkdocs_build(project)
+    assert (project / "site" / "agreements" / "water" / "feed.xml").read_bytes() == again

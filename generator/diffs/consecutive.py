@@ -22,7 +22,8 @@ from markupsafe import Markup
 
 from generator.cache import BlobCache, PackedFile, fingerprint
 from generator.diffs.clauses import ChangeKind, diff_fields, diff_readings, diff_summary
-from generator.diffs.reading import NOTES_ANCHOR, ClauseText, LinkText, ReadingForm, link_fingerprint, reading_form
+from generator.diffs.reading import (NOTES_ANCHOR, ClauseText, LinkText, ReadingForm, link_fingerprint,
+                                    reading_form)
 from generator.diffs.render import body_diff_blocks, render_field_diff_html
 from generator.history.versions import AgreementHistory, Version
 from generator.vocabulary import AMENDED, REFORMATTED
@@ -198,7 +199,8 @@ def _sharing(changes: Sequence[Change]) -> list[Change]:
         shown = change.shown()
         clauses = tuple(kept.get(clause, clause) for clause in shown.reading.clauses)
         reading = dataclasses.replace(shown.reading, clauses=clauses)
-        shared.append(dataclasses.replace(change, load=partial(_same, dataclasses.replace(shown, reading=reading))))
+        held = dataclasses.replace(shown, reading=reading)
+        shared.append(dataclasses.replace(change, load=partial(_same, held)))
         if not change.version.is_removed:
             kept = {clause: clause for clause in clauses}
     return shared
@@ -218,9 +220,7 @@ def consecutive_diffs(history: AgreementHistory, cache: BlobCache, link_text: Li
         if key is None:
             change = _compute(previous, version, link_text)
         else:
-            def compute(previous: Change | None = previous, version: Version = version, key: str = key) -> Change:
-                return _compute(previous, version, link_text, key)
-
+            compute = partial(_compute, previous, version, link_text, key)
             change = cache.get_or_compute("diffs", key, compute, encode=_encode, decode=_decoder(version, key))
         found.append(change)
         if not version.is_removed:
@@ -306,7 +306,7 @@ class Outlines:
             assert key is not None
             try:
                 change = self._outlined(version, key, self.stored[key], previous, link_text)
-            except (TypeError, ValueError):  # the file's digest vouches for its shape: only this class wrote it
+            except (TypeError, ValueError):  # the file's digest vouches for its shape: this class wrote it
                 return None
             self.used[key] = self.stored[key]
             found.append(change)
@@ -373,8 +373,8 @@ def history_diffs(histories: Mapping[str, AgreementHistory], cache: BlobCache,
                                   for version in histories[key].versions) >= PARALLEL_TEXT
     parallel = _parallel(histories, pending, cache, link_text, workers, keys) if worth else {}
     for agreement_id in rest:
-        changes = parallel.get(agreement_id) or tuple(consecutive_diffs(histories[agreement_id], cache, link_text,
-                                                                        keys[agreement_id]))
+        changes = parallel.get(agreement_id) or tuple(
+            consecutive_diffs(histories[agreement_id], cache, link_text, keys[agreement_id]))
         outlines.keep(changes)
         found[agreement_id] = changes
     outlines.save()

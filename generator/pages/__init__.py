@@ -80,7 +80,8 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
     pages.extend(editions_pages(context, editions))
     dated, index = as_of_pages(context, editions)
     pages.extend(dated)
-    assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url, feed_id=settings.feed_id),
+    assets = (*feeds.build_feeds(charter, histories, as_of, site_url=settings.site_url,
+                                 feed_id=settings.feed_id, cache=cache),
               *schema_assets(charter, settings.extra_fields, settings.site_url), index,
               *(Asset(url, source=settings.root / path) for path, url in charter.files.attachments.items()))
     taken = {asset.path for asset in assets} | {f"{page.url}index.html" for page in pages}

@@ -85,11 +85,13 @@ def _section(revision: ClauseRevision) -> str:
     return f"{revision.version.number}/{revision.block}"
 
 
-def clauses_record(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> dict[str, Any]:
+def clauses_record(context: SiteContext, agreement: Agreement,
+                   shown: Sequence[ClauseHistory]) -> dict[str, Any]:
     """Every value clauses.html is given, as plain data, besides the diffs' sections (named by the diffs'
     cache keys) and the code's own (the words for a change): the page's cache key."""
     cited = context.citations.get(agreement.id)
-    by_clause = {clause.anchor: list(cited.by_clause.get(clause.anchor, ())) for clause in shown} if cited else {}
+    by_clause = ({clause.anchor: list(cited.by_clause.get(clause.anchor, ())) for clause in shown}
+                 if cited else {})
     citing = sorted({source for sources in by_clause.values() for source in sources})
     return {
         "page_url": urls.clauses(agreement.id),
@@ -99,8 +101,8 @@ def clauses_record(context: SiteContext, agreement: Agreement, shown: Sequence[C
                               if (found := context.charter.by_id.get(source)) is not None}},
         "clauses": [{"anchor": clause.anchor, "title": clause.title, "revisions": [{
             "version": {"number": revision.version.number, "revision": revision_record(revision.version)},
-            "label": version_label(revision.version, context), "step": {"kind": revision.step.kind,
-                                                                        "section_id": revision.step.section_id},
+            "label": version_label(revision.version, context),
+            "step": {"kind": revision.step.kind, "section_id": revision.step.section_id},
             "section": _section(revision), "diff": revision.change.key,
         } for revision in clause.revisions]} for clause in shown],
     }

@@ -10,7 +10,9 @@ two charters never share an id; its `updated` is the commit's author date, so re
 a reader show an entry again; a feed's own `updated` is its newest entry's (the "as of" date when it
 has none). Uncommitted versions are left out. Links: absolute under the MkDocs `site_url` when it is
 set; without it, links are relative to the site root and the feed carries an `xml:base` leading from
-the feed back to the root, which readers resolve against the feed's own address.
+the feed back to the root, which readers resolve against the feed's own address. A feed is kept in
+the build cache under its entries (generator.pages.rendered): a rebuild writes again only the feeds
+whose entries changed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 from generator import urls
+from generator.cache import BlobCache, fingerprint
 from generator.history.versions import AgreementHistory
 from generator.model import Agreement, Charter
 from generator.pages.changes import Change, charter_changes
+from generator.pages.rendered import from_record
 from generator.pages.site import Asset
+
+FEED_CODE = fingerprint("pages.feeds", "pages.changes")
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -135,14 +141,36 @@ def feed_xml(path: str, identity: str, title: str, page: str, changes: Sequence[
     return data + b"\n"
 
 
+def _entry_record(change: Change) -> list[object]:
+    revision = change.version.revision
+    return [change.agreement.id, change.agreement.title, change.version.number, change.event.kind,
+            change.event.detail,
+            *((revision.authored, revision.author_name, revision.subject) if revision else ())]
+
+
+def kept_feed(cache: BlobCache | None, path: str, identity: str, title: str, page: str,
+              changes: Sequence[Change], author: str, as_of: dt.date, links: Links) -> bytes:
+    """`feed_xml`, from the build cache when an earlier build wrote the feed from the same entries: a
+    feed per agreement is most of a long charter's feeds, and one commit changes few of them."""
+    record = {"path": path, "identity": identity, "title": title, "page": page, "author": author,
+              "as_of": as_of, "site_url": links.site_url,
+              "entries": [_entry_record(change) for change in changes]}
+
+    def written() -> str:
+        return feed_xml(path, identity, title, page, changes, author, as_of, links).decode("utf-8")
+
+    return from_record(cache, path, record, FEED_CODE, "", written, namespace="feeds").encode("utf-8")
+
+
 def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_of: dt.date, *,
-                site_url: str | None = None, feed_id: str | None = None) -> tuple[Asset, ...]:
+                site_url: str | None = None, feed_id: str | None = None,
+                cache: BlobCache | None = None) -> tuple[Asset, ...]:
     """The charter's feed (`feed.xml`) and one per agreement with a history page."""
     links = Links(site_url)
     identity = feed_identity(charter.title, site_url, feed_id)
     changes = charter_changes(charter, histories, committed_only=True)
-    assets = [Asset(urls.FEED, feed_xml(
-        urls.FEED, identity, f"{charter.title}: recent changes", urls.CHANGES,
+    assets = [Asset(urls.FEED, kept_feed(
+        cache, urls.FEED, identity, f"{charter.title}: recent changes", urls.CHANGES,
         changes[:FEED_ENTRIES], charter.title, as_of, links,
     ))]
     by_agreement: dict[str, list[Change]] = {}
@@ -153,8 +181,8 @@ def build_feeds(charter: Charter, histories: Mapping[str, AgreementHistory], as_
         if history is None or not history.versions:
             continue
         path = urls.agreement_feed(agreement.id)
-        assets.append(Asset(path, feed_xml(
-            path, identity, f"{agreement.title}: changes", urls.history(agreement.id),
+        assets.append(Asset(path, kept_feed(
+            cache, path, identity, f"{agreement.title}: changes", urls.history(agreement.id),
             by_agreement.get(agreement.id, [])[:FEED_ENTRIES], charter.title, as_of, links,
         )))
     return tuple(assets)

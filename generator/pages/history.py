@@ -90,7 +90,8 @@ def drawn_timeline(record: Mapping[str, Any]) -> Timeline:
     marks += [Mark(day, "declared-adopted", f"Adopted {day.isoformat()} (declared in the current text)",
                    href(current), True, current, f"#v{current}")
               for day in record["declared_adoptions"] if day not in drawn_at]
-    return draw_timeline(marks, agreement["title"], record["review_by"], as_of, relative_url(url, agreement["url"]))
+    return draw_timeline(marks, agreement["title"], record["review_by"], as_of,
+                         relative_url(url, agreement["url"]))
 
 
 def history_page(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Page:
@@ -154,7 +155,8 @@ def history_record(context: SiteContext, agreement: Agreement, history: Agreemen
                        for event in version.events],
         } for version in history.versions],
         "changes": [{"number": change.version.number, "label": version_label(change.version, context),
-                     "summary": change.summary, "revision": revision_record(change.version), "diff": change.key}
+                     "summary": change.summary, "revision": revision_record(change.version),
+                     "diff": change.key}
                     for change in changes],
     }
 

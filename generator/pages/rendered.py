@@ -6,11 +6,12 @@ number of versions. A page is kept with a key made of exactly the values its tem
 (a record of plain data: strings, numbers, booleans, dates, lists and dicts of them, which the key's
 encoder checks), the identity of the body it holds (the body cache's own key, or the text itself; the
 records of history and clause-history pages name their diffs by the diff cache's keys, and a year's
-page shows its record alone), every template the pages can load, and the code that builds the record and renders it. The template
-is rendered from the record alone, without the build's globals, so a template that reads anything
-the key does not hold fails the build (the templates' undefined values are strict) instead of being
-served stale. The body's links to other agreements and files are checked as the body cache checks them
-(generator.pages.bodies): the entry is served only while each still resolves the same way.
+page or a feed shows its record alone), every template the pages can load, and the code that builds
+the record and renders it. The template is rendered from the record alone, without the build's
+globals, so a template that reads anything the key does not hold fails the build (the templates'
+undefined values are strict) instead of being served stale. The body's links to other agreements and
+files are checked as the body cache checks them (generator.pages.bodies): the entry is served only
+while each still resolves the same way.
 
 Each page has one entry, filed under its address and holding its key: a page rendered again replaces
 it. Filed under the key alone, the cache would keep every page as it ever was, and the current texts'
@@ -53,10 +54,11 @@ def _slot(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()
 
 
-def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver) -> str | None:
+def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
+                namespace: str = NAMESPACE) -> str | None:
     """The page at `url` when it was kept with `key` and every link of its body still resolves the same way;
     None to render it."""
-    entry = cache.read(NAMESPACE, _slot(url))
+    entry = cache.read(namespace, _slot(url))
     if (not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("html"), str)
             or not still_true(entry.get("asked"), links, files)):
         return None
@@ -65,11 +67,12 @@ def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: Fi
     return html
 
 
-def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any]) -> str:
+def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any],
+              namespace: str = NAMESPACE) -> str:
     """Keeps the page at `url` just rendered from `key`, with the links its body resolved (`asked`, as the
     body cache records them), in place of the one kept before."""
     cache.misses += 1
-    cache.write(NAMESPACE, _slot(url), {"page": url, "key": key, "html": html, "asked": asked})
+    cache.write(namespace, _slot(url), {"page": url, "key": key, "html": html, "asked": asked})
     return html
 
 
@@ -77,12 +80,13 @@ def _resolves_nothing(target: str, part: str) -> None:
     return None
 
 
-def from_record(cache: BlobCache | None, url: str, record: Mapping[str, Any], identity: object, templates: str,
-                render: Callable[[], str]) -> str:
-    """A page that shows its record and what `identity` names, and resolves no link of a body: from the
-    cache when an earlier build rendered them with these templates, else rendered (and kept)."""
+def from_record(cache: BlobCache | None, url: str, record: Mapping[str, Any], identity: object,
+                templates: str, render: Callable[[], str], namespace: str = NAMESPACE) -> str:
+    """A page (or another file of text) that shows its record and what `identity` names, and resolves no
+    link of a body: from the cache when an earlier build rendered them with these templates, else rendered
+    (and kept)."""
     if cache is None:
         return render()
     key = page_key(record, identity, templates)
-    found = cached_page(cache, url, key, _resolves_nothing, _resolves_nothing)  # kept with no links asked
-    return found if found is not None else keep_page(cache, url, key, render(), [])
+    found = cached_page(cache, url, key, _resolves_nothing, _resolves_nothing, namespace)  # no links asked
+    return found if found is not None else keep_page(cache, url, key, render(), [], namespace)
