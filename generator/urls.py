@@ -87,6 +87,11 @@ def party(party_id: str) -> str:
     return f"{PARTIES}{party_id}/"
 
 
+def party_consents(party_id: str) -> str:
+    """Every consent the party gave: a page of its own, as a party's ledger grows with the charter."""
+    return f"{party(party_id)}consents/"
+
+
 def edition(slug: str) -> str:
     return f"{EDITIONS}{slug}/"
 

@@ -64,6 +64,7 @@ PAGE_TYPES = [
     PageType("theme", "themes/*/index.html"),
     PageType("parties", "parties/index.html"),
     PageType("party", "parties/*/index.html"),
+    PageType("party-consents", "parties/*/consents/index.html"),
     PageType("search", "index.html", query="?q=water"),
     PageType("404", "404.html"),
     PageType("redirect", "agreements/water/index.html", site="renamed", moves_on=True),

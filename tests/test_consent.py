@@ -245,10 +245,14 @@ def test_each_agreement_says_whether_its_current_text_has_every_partys_consent(b
     assert f'href="v/{current}/#consent"' in html
 
 
-def test_a_party_page_holds_its_ledger(scenario: Scenario, built: BuildOutput) -> None:
+def test_a_party_page_leads_to_its_ledger(scenario: Scenario, built: BuildOutput) -> None:
     s = scenario
     html = page(built, "parties/river-collective/")
-    assert Rows(html).rows == [
+    assert '<a href="consents/">Every consent this party gave</a>: 4 consents, newest first' in html
+    assert Rows(html).rows == []  # the ledger is a page of its own, out of the party page's search entry
+    ledger = page(built, "parties/river-collective/consents/")
+    assert '<h1>Consents given by <a href="../">River Keepers Collective</a></h1>' in ledger
+    assert Rows(ledger).rows == [
         ("2021-06-01", "Withdrawn Accord", "1", "contested", version_rows(s)["withdrawn/v/1"][0][3],
          f"{short(s.withdrawn)} with the version"),
         ("2021-04-01", "Borrowed Key Accord", "1", "verified", signed("river", s), f"{short(s.borrowed)} with the version"),
@@ -262,8 +266,10 @@ def test_a_party_page_holds_its_ledger(scenario: Scenario, built: BuildOutput) -
                         ("Same Commit Accord", "../../agreements/same-commit/v/1/#consent", "1", ""),
                         ("Declared Accord", "../../agreements/declared/v/1/#consent", "1", " (consent declared)")]
     assert f"<code>{s.fingerprints['river']}</code> (river@example.org)" in html
-    seeds = page(built, "parties/seed-network/")
+    seeds = page(built, "parties/seed-network/consents/")
     assert [row[1:4] for row in Rows(seeds).rows] == [("Same Commit Accord", "1", "declared")]
+    assert sorted(found.url for found in built.site.pages if found.url.endswith("/consents/")) == [
+        "parties/river-collective/consents/", "parties/seed-network/consents/", "parties/valley-farmers/consents/"]
 
 
 def test_the_consent_page_lists_agreements_in_force_without_every_verified_consent_newest_first(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.diffs.consecutive import Change, ClauseStep
+from generator.diffs.change import Change, ClauseStep
 from generator.history.versions import Version
 
 

@@ -9,7 +9,7 @@ from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
 from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
-from generator.diffs.consecutive import Change
+from generator.diffs.change import Change
 from generator.diffs.lineage import ClauseHistory
 from generator.history.editions import Edition
 from generator.history.renames import FormerId
@@ -21,7 +21,7 @@ from generator.pages.asof import as_of_pages
 from generator.pages.changes import changes_page, renewals_page
 from generator.pages.clauses import clauses_page
 from generator.pages.composite import composite_page
-from generator.pages.consent import consent_page
+from generator.pages.consent import consent_page, party_consent_pages
 from generator.pages.editions import editions_pages
 from generator.pages.history import history_page, version_pages
 from generator.pages.home import home_html
@@ -69,6 +69,7 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
         changes_page(context),
         renewals_page(context),
         consent_page(context, settings.consent),
+        *party_consent_pages(context),
     ]
     for agreement in charter.agreements:
         history = histories.get(agreement.id)

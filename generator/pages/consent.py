@@ -1,14 +1,26 @@
-"""The charter-wide consent page (`/consent/`) and what party pages show of the ledger."""
+"""The charter-wide consent page (`/consent/`), and each party's consents (`/parties/<id>/consents/`).
+
+A party's consents have a page of their own, linked from the party's page: the ledger grows with every
+version the party consents to (a few hundred rows at 5,000 agreements), and the party's page is
+searched, where a search would have to read through all of them. The page is out of the search index,
+like the version pages the rows lead to, and kept in the build cache under its record
+(generator.pages.rendered).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from generator import urls
-from generator.consent.ledger import VersionConsent
-from generator.model import Agreement
+from generator.consent.ledger import Consent, VersionConsent
+from generator.model import Agreement, Party
+from generator.pages.history import given_record
 from generator.pages.render import SiteContext
+from generator.pages.rendered import from_record
 from generator.pages.site import Page
 from generator.vocabulary import IN_FORCE
 
@@ -54,3 +66,34 @@ def consent_page(context: SiteContext, policy: str) -> Page:
                           in_force=len(in_force), policy=policy)
     return Page(urls.CONSENT, "Consent", html,
                 description="Agreements in force without the verified consent of all their parties.", searchable=False)
+
+
+def party_consent_pages(context: SiteContext) -> Iterator[Page]:
+    """A page for each party that gave a consent; rendered when it is written."""
+    if context.ledger is None:
+        return
+    for party in context.charter.parties.values():
+        given = context.ledger.by_party.get(party.id, ())
+        if given:
+            yield Page(urls.party_consents(party.id), f"Consents given by {party.name}",
+                       partial(party_consents_html, context, party, given), searchable=False, standalone=True)
+
+
+def party_consents_html(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> str:
+    record = party_consents_record(context, party, given)
+    url = record["page_url"]
+    return from_record(context.cache, url, record, "consents", context.templates_code,
+                       lambda: context.render_only("party-consents.html", url, **record))
+
+
+def party_consents_record(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> dict[str, Any]:
+    """Every value party-consents.html is given, as plain data: the page's cache key."""
+    named = sorted({consent.agreement_id for consent in given})
+    found = {agreement_id: context.charter.by_id.get(agreement_id) for agreement_id in named}
+    return {
+        "page_url": urls.party_consents(party.id),
+        "party": {"id": party.id, "name": party.name},
+        "consents": [given_record(consent) for consent in given],
+        "charter": {"by_id": {agreement_id: {"url": agreement.url, "title": agreement.title}
+                              for agreement_id, agreement in found.items() if agreement is not None}},
+    }

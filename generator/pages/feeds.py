@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 from generator import urls
 from generator.cache import BlobCache, fingerprint
 from generator.history.versions import AgreementHistory
-from generator.model import Agreement, Charter
+from generator.model import Charter
 from generator.pages.changes import Change, charter_changes
 from generator.pages.rendered import from_record
 from generator.pages.site import Asset

@@ -22,12 +22,12 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.cache import BlobCache
-from generator.diffs.consecutive import Change
+from generator.diffs.change import Change
 from generator.diffs.payload import comparison_payload
 from generator.history.intervals import Interval
 from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
-from generator.consent.ledger import Proof, VersionConsent
+from generator.consent.ledger import Consent, Proof, VersionConsent
 from generator.pages.bodies import body_key, cached_entry, render_and_keep
 from generator.pages.rendered import cached_page, from_record, keep_page, page_key
 from generator.pages.render import SiteContext
@@ -322,16 +322,21 @@ def consent_record(consent: VersionConsent | None) -> dict[str, Any] | None:
         "uncommitted": consent.uncommitted, "removed": consent.removed, "missing": list(consent.missing),
         "declared_only": list(consent.declared_only), "contested": list(consent.contested),
         "all_consented": consent.all_consented, "all_verified": consent.all_verified,
-        # Keyword names, as the attributes the macros read (one of them is also a status's name).
-        "consents": [dict(
-            party=given.party, agreement_id=given.agreement_id, version=given.version, verdict=given.verdict,
-            date=given.date, commit={"commit": given.commit.commit}, proof=proof_record(given.proof),
-            with_version=given.with_version,
-            withdrawn=None if given.withdrawn is None else {
-                "date": given.withdrawn.date, "commit": {"commit": given.withdrawn.commit.commit},
-                "proof": proof_record(given.withdrawn.proof)},
-        ) for given in consent.consents],
+        "consents": [given_record(given) for given in consent.consents],
     }
+
+
+def given_record(given: Consent) -> dict[str, Any]:
+    """One consent as a row of `consent_table` reads it."""
+    # Keyword names, as the attributes the macros read (one of them is also a status's name).
+    return dict(
+        party=given.party, agreement_id=given.agreement_id, version=given.version, verdict=given.verdict,
+        date=given.date, commit={"commit": given.commit.commit}, proof=proof_record(given.proof),
+        with_version=given.with_version,
+        withdrawn=None if given.withdrawn is None else {
+            "date": given.withdrawn.date, "commit": {"commit": given.withdrawn.commit.commit},
+            "proof": proof_record(given.withdrawn.proof)},
+    )
 
 
 def parties_record(context: SiteContext, consent: VersionConsent | None) -> dict[str, dict[str, str]]:

@@ -84,7 +84,7 @@ def party_pages(context: SiteContext) -> Iterator[Page]:
             "party.html", url, party=party,
             party_to=by_title([a for a in agreements if party.id in a.parties]),
             mediates=by_title([a for a in agreements if party.id in a.mediators]),
-            consents=ledger, awaiting=awaiting(lacking, party.id),
+            consents=len(ledger), awaiting=awaiting(lacking, party.id),
         )
         toc: tuple[TocEntry, ...] = (TocEntry("party-to", "Party to", 2), TocEntry("mediates", "Mediates", 2))
         if context.ledger is not None:

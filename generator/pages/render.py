@@ -17,7 +17,7 @@ from markupsafe import Markup
 from generator import urls, vocabulary
 from generator.cache import BlobCache
 from generator.consent.ledger import Ledger
-from generator.diffs.consecutive import Change
+from generator.diffs.change import Change
 from generator.diffs.lineage import ClauseHistory
 from generator.errors import CharterError
 from generator.history.intervals import Interval, charter_intervals

@@ -30,8 +30,8 @@ from generator.cache import BlobCache, fingerprint
 from generator.pages.bodies import BODY_CODE, libraries, still_true
 from generator.source.markup import FileResolver, Resolver
 
-PAGE_CODE = (fingerprint("pages.rendered", "pages.history", "pages.asof", "pages.clauses", "pages.render",
-                         "pages.site", "pages.timeline", "urls", "vocabulary", "diffs.payload")
+PAGE_CODE = (fingerprint("pages.rendered", "pages.history", "pages.asof", "pages.clauses", "pages.consent",
+                         "pages.render", "pages.site", "pages.timeline", "urls", "vocabulary", "diffs.payload")
              + BODY_CODE + "," + libraries("jinja2", "markupsafe"))
 NAMESPACE = "pages"
 
