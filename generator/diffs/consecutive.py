@@ -3,7 +3,9 @@
 Between history and pages: the pages only show what this stage returns. The cache is the one the
 build made (compose passes it in). One entry per version holds its reading (what the browser's
 comparison needs) and its diff, keyed by the two blobs compared, the words their `[[links]]` read
-as, and the diff code's fingerprint, so a rebuild after one commit reads and diffs one version.
+as, and the diff code's fingerprint, so a rebuild after one commit reads and diffs one version. A
+history whose diffs are all in the cache is served from their outlines (generator.diffs.outlines)
+and reads none of its entries: a page showing a diff reads it when it is rendered afresh.
 """
 
 from __future__ import annotations
