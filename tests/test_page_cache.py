@@ -39,12 +39,13 @@ def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[st
 TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
 
 
-def version_pages(project: Path, templates: Path = TEMPLATES, part: str = "/v/") -> dict[str, str]:
+def version_pages(project: Path, templates: Path = TEMPLATES, part: str = "/v/",
+                  as_of: dt.date = AS_OF) -> dict[str, str]:
     """Every version page's body (before the theme's chrome), from a build with the project's cache; with
     `part`, the pages whose address holds that instead."""
-    settings = Settings(project, project / "agreements", project / "charter", templates, as_of=AS_OF,
+    settings = Settings(project, project / "agreements", project / "charter", templates, as_of=as_of,
                         cache_dir=project / ".cache" / "charter")
-    output = compose(settings, fallback_as_of=AS_OF)
+    output = compose(settings, fallback_as_of=as_of)
     assert output.site is not None
     return {page.url: page.html for page in output.site.pages if part in page.url}
 
@@ -56,7 +57,8 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
     first = page_entries(project)
     per_agreement = {"forest": (1, 2), "seeds": (1,), "water": (1, 2)}
     assert rendered_pages(project, {}) == sorted(
-        [f"agreements/{name}/{part}/" for name in per_agreement for part in ("clauses", "history")]
+        [f"agreements/{name}/{part}" for name in per_agreement
+         for part in ("clauses/", "history/", "history/#changes")]
         + [f"agreements/{name}/v/{number}/" for name, numbers in per_agreement.items() for number in numbers]
         + [f"as-of/{year}/" for year in range(2020, 2027)])
     mkdocs_build(project)  # nothing changed: no page is rendered
@@ -67,13 +69,14 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
     assert rendered_pages(project, first) == [
         "agreements/water/clauses/",  # its amended clause has one more version
         "agreements/water/history/",  # one more version, and its diff
+        "agreements/water/history/#changes",
         "agreements/water/v/1/",  # its comparison with the current text names the new version
         "agreements/water/v/2/",  # no longer current: replaced on a day, by a version it now links to
         "agreements/water/v/3/",  # the new version
         "as-of/2024/",  # recorded in 2024
         "as-of/2025/", "as-of/2026/",  # standing since; the years before are as they were
     ]
-    assert len(page_entries(project)) == 19  # one entry a page: a page rendered again replaces its own
+    assert len(page_entries(project)) == 22  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
@@ -144,7 +147,8 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
     assert all("No edition yet." in html for html in again.values())
 
 
-PAGES_FROM_RECORDS = [("version.html", "/v/"), ("history.html", "/history/"), ("clauses.html", "/clauses/"),
+PAGES_FROM_RECORDS = [("version.html", "/v/"), ("history.html", "/history/"),
+                      ("history-changes.html", "/history/"), ("clauses.html", "/clauses/"),
                       ("as-of-year.html", "as-of/")]
 
 
@@ -232,8 +236,8 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
     mkdocs_build(project)
     assert rendered_pages(project, entries) == [
         "agreements/seeds/clauses/",  # the water accord cites a clause of the seeds': by its new title
-        "agreements/water/clauses/", "agreements/water/history/", "agreements/water/v/1/",
-        "agreements/water/v/2/", "agreements/water/v/3/",
+        "agreements/water/clauses/", "agreements/water/history/", "agreements/water/history/#changes",
+        "agreements/water/v/1/", "agreements/water/v/2/", "agreements/water/v/3/",
         "as-of/2024/", "as-of/2025/", "as-of/2026/",  # the years before show the version then, by its title then
     ]
     old = (project / "site" / "agreements" / "water" / "v" / "1" / "index.html").read_text(encoding="utf-8")
@@ -262,3 +266,18 @@ def test_a_rebuild_writes_again_only_the_feeds_whose_entries_changed(tmp_path: P
     shutil.rmtree(project / ".cache")  # a feed written afresh reads as the one kept
     mkdocs_build(project)
     assert (project / "site" / "agreements" / "water" / "feed.xml").read_bytes() == again
+
+
+def test_a_new_build_date_renders_the_history_pages_again_but_not_their_changes(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    first = version_pages(project, part="/history/")
+    entries = page_entries(project)
+    later = version_pages(project, part="/history/", as_of=AS_OF + dt.timedelta(days=40))
+    # Each timeline runs to the build's date; the changes and the comparison, most of the page, do not.
+    assert rendered_pages(project, entries) == [f"agreements/{name}/history/"
+                                                for name in ("forest", "seeds", "water")]
+    for url, html in later.items():
+        assert html != first[url]
+        assert html.split('<h2 id="changes">')[1] == first[url].split('<h2 id="changes">')[1]
+

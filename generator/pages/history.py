@@ -104,28 +104,46 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
 
 def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
     """The page from its record, and from the cache when an earlier build rendered that record with these
-    templates: the diffs are named in it by their keys, so a page served from the cache reads none."""
+    templates. Its changes and comparison (most of the page) are kept apart, under a record without the
+    build's date: when the date moves, only the timeline and the table of versions are rendered again,
+    and no diff is read."""
     changes = context.diffs.get(agreement.id, ())
     record = history_record(context, agreement, history, changes)
-    kept = all(change.key is not None for change in changes)  # an uncommitted diff is never kept
-    return from_record(context.cache if kept else None, record["page_url"], record, "diffs",
-                       context.templates_code, partial(render_history, context, record, changes))
+    url, templates = record["page_url"], context.templates_code
+    part = {"page_url": url, "changes": record.pop("changes"),
+            "versions": [{"number": version["number"], "label": version["label"]}
+                         for version in record["versions"]]}
+    cache = context.cache if all(change.key is not None for change in changes) else None  # uncommitted: never
+
+    def rendered() -> str:
+        shown = from_record(cache, f"{url}#changes", part, "diffs", templates,
+                            partial(render_changes, context, part, changes))
+        return render_history(context, record, Markup(shown))  # noqa: S704 - rendered by render_changes
+
+    named = {**record, "changes": page_key(part, "diffs", templates)}  # the part, by its own key
+    return from_record(cache, url, named, "history", templates, rendered)
 
 
-def render_history(context: SiteContext, record: Mapping[str, Any], changes: Sequence[Change]) -> str:
-    """history.html given the record, the diffs it names, and nothing else of the build's but code."""
-    labels = {version["number"]: version["label"] for version in record["versions"]}
+def render_changes(context: SiteContext, part: Mapping[str, Any], changes: Sequence[Change]) -> str:
+    """history-changes.html given its part of the record, the diffs it names, and nothing else but code."""
+    labels = {version["number"]: version["label"] for version in part["versions"]}
     diffs = [(change.version.number, change.shown()) for change in changes]  # each diff read once
     payload = comparison_payload([(number, labels[number], diff.reading) for number, diff in reversed(diffs)])
     shown = {number: {"fields": diff.fields_html, "body": diff.body_html} for number, diff in diffs}
+    return context.render_only("history-changes.html", part["page_url"], **part, diff_html=shown,
+                               versions_json=json_for_script(payload))
+
+
+def render_history(context: SiteContext, record: Mapping[str, Any], changes_html: Markup) -> str:
+    """history.html given the record, its changes rendered, and nothing else of the build's but code."""
     drawn = drawn_timeline(record)
     values = {
         **record,
         "timeline": Markup(drawn.svg),  # noqa: S704 - escaped by draw_timeline
         "timeline_legend": Markup(drawn.legend),  # noqa: S704 - escaped by draw_timeline
     }
-    return context.render_only("history.html", record["page_url"], **values, diff_html=shown,
-                               versions_json=json_for_script(payload), labels=EVENT_LABELS,
+    return context.render_only("history.html", record["page_url"], **values, changes_html=changes_html,
+                               labels=EVENT_LABELS,
                                version_url=partial(urls.version, record["agreement"]["id"]))
 
 
