@@ -268,12 +268,14 @@ def test_a_rebuild_writes_again_only_the_feeds_whose_entries_changed(tmp_path: P
     assert (project / "site" / "agreements" / "water" / "feed.xml").read_bytes() == again
 
 
-def test_a_new_build_date_renders_the_history_pages_again_but_not_their_changes(tmp_path: Path) -> None:
+def test_a_new_build_date_renders_the_history_pages_again_not_their_changes_nor_the_feeds(
+        tmp_path: Path) -> None:
     project = tmp_path / "charter"
     charter_with_history(project)
     first = version_pages(project, part="/history/")
-    entries = page_entries(project)
+    entries, feeds = page_entries(project), stamps(project / ".cache" / "charter" / "feeds")
     later = version_pages(project, part="/history/", as_of=AS_OF + dt.timedelta(days=40))
+    assert stamps(project / ".cache" / "charter" / "feeds") == feeds  # each dated by its newest entry
     # Each timeline runs to the build's date; the changes and the comparison, most of the page, do not.
     assert rendered_pages(project, entries) == [f"agreements/{name}/history/"
                                                 for name in ("forest", "seeds", "water")]

@@ -153,7 +153,8 @@ def kept_feed(cache: BlobCache | None, path: str, identity: str, title: str, pag
     """`feed_xml`, from the build cache when an earlier build wrote the feed from the same entries: a
     feed per agreement is most of a long charter's feeds, and one commit changes few of them."""
     record = {"path": path, "identity": identity, "title": title, "page": page, "author": author,
-              "as_of": as_of, "site_url": links.site_url,
+              "as_of": None if changes else as_of,  # a feed's date is its newest entry's, else the build's
+              "site_url": links.site_url,
               "entries": [_entry_record(change) for change in changes]}
 
     def written() -> str:

@@ -102,11 +102,16 @@ def history_page(context: SiteContext, agreement: Agreement, history: AgreementH
                 lambda: history_html(context, agreement, history), toc, searchable=False, standalone=True)
 
 
+CHANGES_SLOT = Markup("<!-- the history's changes -->")
+"""Where a history page's changes go: its cached entry holds the rest of the page. No text the page
+shows can read so, as every value is escaped."""
+
+
 def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
     """The page from its record, and from the cache when an earlier build rendered that record with these
     templates. Its changes and comparison (most of the page) are kept apart, under a record without the
-    build's date: when the date moves, only the timeline and the table of versions are rendered again,
-    and no diff is read."""
+    build's date: when the date moves, only the timeline and the table of versions are rendered (and
+    kept) again, and no diff is read."""
     changes = context.diffs.get(agreement.id, ())
     record = history_record(context, agreement, history, changes)
     url, templates = record["page_url"], context.templates_code
@@ -114,14 +119,11 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
             "versions": [{"number": version["number"], "label": version["label"]}
                          for version in record["versions"]]}
     cache = context.cache if all(change.key is not None for change in changes) else None  # uncommitted: never
-
-    def rendered() -> str:
-        shown = from_record(cache, f"{url}#changes", part, "diffs", templates,
-                            partial(render_changes, context, part, changes))
-        return render_history(context, record, Markup(shown))  # noqa: S704 - rendered by render_changes
-
-    named = {**record, "changes": page_key(part, "diffs", templates)}  # the part, by its own key
-    return from_record(cache, url, named, "history", templates, rendered)
+    page = from_record(cache, url, record, "history", templates,
+                       partial(render_history, context, record, CHANGES_SLOT))
+    shown = from_record(cache, f"{url}#changes", part, "diffs", templates,
+                        partial(render_changes, context, part, changes))
+    return page.replace(CHANGES_SLOT, shown, 1)
 
 
 def render_changes(context: SiteContext, part: Mapping[str, Any], changes: Sequence[Change]) -> str:
