@@ -1,7 +1,7 @@
 """The charter-wide consent page (`/consent/`), and each party's consents (`/parties/<id>/consents/`).
 
 A party's consents have a page of their own, linked from the party's page: the ledger grows with every
-version the party consents to (a few hundred rows at 5,000 agreements), and the party's page is
+version the party consents to (thousands of rows at 5,000 agreements), and the party's page is
 searched, where a search would have to read through all of them. The page is out of the search index,
 like the version pages the rows lead to, and kept in the build cache under its record
 (generator.pages.rendered).
