@@ -128,7 +128,7 @@ def encode_change(change: Change) -> list[Any]:
 
 def decode_shown(payload: list[Any]) -> Shown:
     reading, fields, blocks, _, _ = payload
-    # Written by _encode from a Change that _compute escaped.
+    # Written by encode_change from a Change that generator.diffs.consecutive.compute_change escaped.
     return Shown(ReadingForm.from_json(reading), Markup(fields),  # noqa: S704
                  tuple(DiffBlock(Markup(html), decode_step(step)) for html, *step in blocks))  # noqa: S704
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.diffs.lineage import ClauseHistory, ClauseRevision
 from generator.model import Agreement
-from generator.pages.history import revision_record, version_label
+from generator.pages.history import agreements_record, revision_record, version_label
 from generator.pages.render import SiteContext
 from generator.pages.rendered import from_record
 from generator.pages.site import Page, TocEntry
@@ -92,13 +92,11 @@ def clauses_record(context: SiteContext, agreement: Agreement,
     cited = context.citations.get(agreement.id)
     by_clause = ({clause.anchor: list(cited.by_clause.get(clause.anchor, ())) for clause in shown}
                  if cited else {})
-    citing = sorted({source for sources in by_clause.values() for source in sources})
     return {
         "page_url": urls.clauses(agreement.id),
         "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
         "cited": {"by_clause": by_clause} if cited else None,
-        "charter": {"by_id": {source: {"url": found.url, "title": found.title} for source in citing
-                              if (found := context.charter.by_id.get(source)) is not None}},
+        "charter": agreements_record(context, [source for citing in by_clause.values() for source in citing]),
         "clauses": [{"anchor": clause.anchor, "title": clause.title, "revisions": [{
             "version": {"number": revision.version.number, "revision": revision_record(revision.version)},
             "label": version_label(revision.version, context),

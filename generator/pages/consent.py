@@ -18,7 +18,7 @@ from typing import Any
 from generator import urls
 from generator.consent.ledger import Consent, VersionConsent
 from generator.model import Agreement, Party
-from generator.pages.history import given_record
+from generator.pages.history import agreements_record, given_record
 from generator.pages.render import SiteContext
 from generator.pages.rendered import from_record
 from generator.pages.site import Page
@@ -88,12 +88,9 @@ def party_consents_html(context: SiteContext, party: Party, given: tuple[Consent
 
 def party_consents_record(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> dict[str, Any]:
     """Every value party-consents.html is given, as plain data: the page's cache key."""
-    named = sorted({consent.agreement_id for consent in given})
-    found = {agreement_id: context.charter.by_id.get(agreement_id) for agreement_id in named}
     return {
         "page_url": urls.party_consents(party.id),
         "party": {"id": party.id, "name": party.name},
         "consents": [given_record(consent) for consent in given],
-        "charter": {"by_id": {agreement_id: {"url": agreement.url, "title": agreement.title}
-                              for agreement_id, agreement in found.items() if agreement is not None}},
+        "charter": agreements_record(context, (consent.agreement_id for consent in given)),
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, partial
 from typing import Any, cast
 
@@ -357,6 +357,13 @@ def given_record(given: Consent) -> dict[str, Any]:
             "date": given.withdrawn.date, "commit": {"commit": given.withdrawn.commit.commit},
             "proof": proof_record(given.withdrawn.proof)},
     )
+
+
+def agreements_record(context: SiteContext, ids: Iterable[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """The charter's agreements of these ids, as `agreement_ref` reads them (`charter.by_id`: url, title)."""
+    found = {agreement_id: context.charter.by_id.get(agreement_id) for agreement_id in sorted(set(ids))}
+    return {"by_id": {agreement_id: {"url": agreement.url, "title": agreement.title}
+                      for agreement_id, agreement in found.items() if agreement is not None}}
 
 
 def parties_record(context: SiteContext, consent: VersionConsent | None) -> dict[str, dict[str, str]]:
