@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import jinja2
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 FORMAT = 2
@@ -153,3 +155,31 @@ class PackedFile:
             os.replace(temporary, self.path)
         except OSError as error:
             log.debug("cannot write the cache file %s: %s", self.path, error)
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates as Jinja compiled them in an earlier build: compiling the theme's and the charter's
+    templates again was a tenth of a warm build. Jinja files each under its name and file and compiles it
+    again when its source's checksum differs; each file here is a `PackedFile`, so one cut short or
+    damaged reads as absent, where Jinja's own files would be unpickled as they are. Compiled templates
+    are code, as the templates they come from are: the cache folder is one only the builds write."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> PackedFile:
+        return PackedFile(self.directory / f"{bucket.key}.pack", "jinja-" + jinja2.__version__)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self._file(bucket).load()
+        if isinstance(found, bytes):
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._file(bucket).save(bucket.bytecode_to_string())
+
+
+def compiled_templates(directory: Path | None, environment: str) -> CompiledTemplates | None:
+    """Where an environment's compiled templates are kept in the cache folder: one folder each, since what
+    Jinja compiles depends on the environment's options as well as the source."""
+    return CompiledTemplates(directory / "templates" / environment) if directory is not None else None

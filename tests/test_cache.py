@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
 import datetime as dt
 
-from generator.cache import BlobCache
+from generator.cache import BlobCache, compiled_templates
 from generator.diffs.consecutive import consecutive_diffs
 from tests.gitrepo import GitRepo, read_histories
 from tests.project import agreement
@@ -124,3 +126,46 @@ def test_a_tampered_front_matter_entry_is_parsed_again(tmp_path: Path) -> None:
     entry = tmp_path / FILE_NAME
     entry.write_bytes(entry.read_bytes().replace(b"Water", b"Forge"))
     assert PersistentFieldsMemo(BlobCache(tmp_path)).get("title: Water") is None
+
+
+def _compiling(templates: Path, kept: Path) -> tuple[jinja2.Environment, list[str]]:
+    """An environment over `templates` keeping its compiled templates in `kept`, and the names it compiles."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates),
+                                     bytecode_cache=compiled_templates(kept, "pages"))
+    compiled: list[str] = []
+    compile_source = environment.compile
+
+    def counting(source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(name))
+        return compile_source(source, name, *args, **kwargs)
+
+    setattr(environment, "compile", counting)
+    return environment, compiled
+
+
+def test_a_template_compiled_once_is_loaded_compiled_until_its_source_changes(tmp_path: Path) -> None:
+    templates, kept = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ words }}</p>", encoding="utf-8")
+    for expected in (["page.html"], []):
+        environment, compiled = _compiling(templates, kept)
+        assert environment.get_template("page.html").render(words="kept") == "<p>kept</p>"
+        assert compiled == expected
+    (templates / "page.html").write_text("<b>{{ words }}</b>", encoding="utf-8")
+    environment, compiled = _compiling(templates, kept)
+    assert environment.get_template("page.html").render(words="new") == "<b>new</b>"
+    assert compiled == ["page.html"]
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: data[:-3] + b"xyz",
+                                    lambda data: b""])
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, damage: Any) -> None:
+    templates, kept = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ words }}</p>", encoding="utf-8")
+    _compiling(templates, kept)[0].get_template("page.html")
+    [packed] = (kept / "templates" / "pages").iterdir()
+    packed.write_bytes(damage(packed.read_bytes()))
+    environment, compiled = _compiling(templates, kept)
+    assert environment.get_template("page.html").render(words="again") == "<p>again</p>"
+    assert compiled == ["page.html"]

@@ -13,6 +13,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import TableOfContents
 
+from generator.cache import compiled_templates
 from generator.compose import compose
 from generator.errors import CharterError
 from generator.pages import Page, Site
@@ -119,6 +120,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.standalone.nav = nav
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        env.bytecode_cache = compiled_templates(self.settings.cache_dir if self.settings else None, "theme")
         self.standalone.prepare(config, files, env, self.as_of)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from generator import urls
 from generator.pages import feeds  # a module import: feeds imports generator.pages in turn
-from generator.cache import BlobCache
+from generator.cache import BlobCache, compiled_templates
 from generator.consent.ledger import Ledger
 from generator.diffs.change import Change
 from generator.diffs.lineage import ClauseHistory
@@ -53,7 +53,9 @@ def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
 
     `former_ids` leave a redirect at each address an agreement had under an id it no longer has."""
     histories = histories or {}
-    context = SiteContext(charter, template_environment(settings.templates_dir), as_of, settings.trusted_html,
+    environment = template_environment(settings.templates_dir,
+                                       compiled=compiled_templates(cache.directory if cache else None, "pages"))
+    context = SiteContext(charter, environment, as_of, settings.trusted_html,
                           histories, diffs or {}, charter.files, ledger, clause_histories or {},
                           citations(charter), editions[-1] if editions else None, cache)
     pages = [

@@ -166,8 +166,10 @@ class TemplateFailure(CharterError):
         )
 
 
-def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None = None) -> jinja2.Environment:
+def template_environment(templates_dir: Path, globals_: Mapping[str, Any] | None = None,
+                         compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     environment = jinja2.Environment(
+        bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
