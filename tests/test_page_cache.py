@@ -1,5 +1,5 @@
-"""Version, history, clause-history and year pages are rendered again only when something they show
-changed (generator.pages.rendered).
+"""Agreement, version, history, clause-history and year pages are rendered again only when something
+they show changed (generator.pages.rendered).
 
 A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
 build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
@@ -58,7 +58,7 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
     per_agreement = {"forest": (1, 2), "seeds": (1,), "water": (1, 2)}
     assert rendered_pages(project, {}) == sorted(
         [f"agreements/{name}/{part}" for name in per_agreement
-         for part in ("clauses/", "history/", "history/#changes")]
+         for part in ("", "clauses/", "history/", "history/#changes")]
         + [f"agreements/{name}/v/{number}/" for name, numbers in per_agreement.items() for number in numbers]
         + [f"as-of/{year}/" for year in range(2020, 2027)])
     mkdocs_build(project)  # nothing changed: no page is rendered
@@ -67,6 +67,7 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
     mkdocs_build(project)
     assert rendered_pages(project, first) == [
+        "agreements/water/",  # its text, and the note under the amended clause
         "agreements/water/clauses/",  # its amended clause has one more version
         "agreements/water/history/",  # one more version, and its diff
         "agreements/water/history/#changes",
@@ -76,7 +77,7 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
         "as-of/2024/",  # recorded in 2024
         "as-of/2025/", "as-of/2026/",  # standing since; the years before are as they were
     ]
-    assert len(page_entries(project)) == 22  # one entry a page: a page rendered again replaces its own
+    assert len(page_entries(project)) == 25  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
@@ -147,7 +148,7 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
     assert all("No edition yet." in html for html in again.values())
 
 
-PAGES_FROM_RECORDS = [("version.html", "/v/"), ("history.html", "/history/"),
+PAGES_FROM_RECORDS = [("agreement.html", "agreements/water/"), ("version.html", "/v/"), ("history.html", "/history/"),
                       ("history-changes.html", "/history/"), ("clauses.html", "/clauses/"),
                       ("as-of-year.html", "as-of/")]
 
@@ -170,6 +171,9 @@ def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_st
     ("/clauses/", "agreements/water/clauses/", 'class="charter-change charter-clause-history__version"', 4),
     ("/clauses/", "agreements/seeds/clauses/", 'Cited by <a href="../../water/">Water Accord</a>', 1),
     ("as-of/", "as-of/2024/", 'class="charter-list__item charter-asof__item"', 4),  # 3 standing, 1 recorded
+    ("agreements/seeds/", "agreements/seeds/", 'class="charter-clause-note"', 2),  # a note under each clause
+    ("agreements/seeds/", "agreements/seeds/", '<a href="../water/">Water Accord</a> (on <a href="#exchange">', 1),
+    ("agreements/water/", "agreements/water/", 'href="history/#v3-', 1),
 ])
 def test_a_page_from_its_record_in_the_cache_reads_as_one_rendered_afresh(
         tmp_path: Path, part: str, page: str, shown: str, times: int) -> None:
@@ -235,7 +239,9 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
     repo.git("commit", "-q", "-am", "Retitle the water accord", date="2024-04-01T12:00:00Z")
     mkdocs_build(project)
     assert rendered_pages(project, entries) == [
+        "agreements/seeds/",  # cited by the water accord, by its new title
         "agreements/seeds/clauses/",  # the water accord cites a clause of the seeds': by its new title
+        "agreements/water/",
         "agreements/water/clauses/", "agreements/water/history/", "agreements/water/history/#changes",
         "agreements/water/v/1/", "agreements/water/v/2/", "agreements/water/v/3/",
         "as-of/2024/", "as-of/2025/", "as-of/2026/",  # the years before show the version then, by its title then

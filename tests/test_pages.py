@@ -106,5 +106,18 @@ def test_a_broken_template_is_a_clear_error_not_a_traceback(tmp_path: Path) -> N
 
     (tmp_path / "home.html").write_text("<p>{{ nothing.missing }}</p>\n", encoding="utf-8")
     context = SiteContext(Charter("C", (), {}, {}), template_environment(tmp_path), AS_OF)
-    with pytest.raises(TemplateFailure, match=r"^home\.html: the template failed while writing /: .*nothing"):
+    with pytest.raises(TemplateFailure, match=r"/home\.html:1: the template failed while writing /: .*nothing"):
         context.render("home.html", "")
+
+
+def test_a_template_copied_from_an_older_generator_is_a_clear_error_naming_its_line(tmp_path: Path) -> None:
+    """Not only Jinja's own errors: a template that loops over what is now a count fails with its line."""
+    from generator.model import Charter
+    from generator.pages.render import SiteContext, TemplateFailure, template_environment
+
+    (tmp_path / "home.html").write_text("<p>Parties:</p>\n{% for party in parties %}{{ party }}{% endfor %}\n",
+                                        encoding="utf-8")
+    context = SiteContext(Charter("C", (), {}, {}), template_environment(tmp_path), AS_OF)
+    with pytest.raises(TemplateFailure, match=r"/home\.html:2: the template failed while writing /: 'int' object "
+                                              r"is not iterable\n  help: .*copy them again"):
+        context.render("home.html", "", parties=3)

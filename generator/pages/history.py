@@ -368,7 +368,12 @@ def agreements_record(context: SiteContext, ids: Iterable[str]) -> dict[str, dic
 
 def parties_record(context: SiteContext, consent: VersionConsent | None) -> dict[str, dict[str, str]]:
     """The registry's entries for every party the consent names, as `party_ref` reads them (id and name)."""
-    named = {*consent.parties, *(given.party for given in consent.consents)} if consent is not None else set()
-    found = {party_id: context.charter.parties.get(party_id) for party_id in sorted(named)}
+    named = [*consent.parties, *(given.party for given in consent.consents)] if consent is not None else []
+    return party_names(context, named)
+
+
+def party_names(context: SiteContext, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The registry's entries for these parties, as `party_ref` reads them (id and name)."""
+    found = {party_id: context.charter.parties.get(party_id) for party_id in sorted(set(ids))}
     return {party_id: {"id": party.id, "name": party.name}
             for party_id, party in found.items() if party is not None}

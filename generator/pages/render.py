@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -149,16 +150,34 @@ class SiteContext:
         inputs renders with, so that reading anything outside them fails instead of going stale."""
         try:
             return self.templates.get_template(template).render(link=partial(relative_url, page_url), **values)
-        except jinja2.TemplateError as error:
+        except TEMPLATE_ERRORS as error:
             raise TemplateFailure(template, page_url, error) from None
+
+
+TEMPLATE_ERRORS = (jinja2.TemplateError, TypeError, AttributeError, KeyError, IndexError, ValueError)
+"""What a template can raise besides Jinja's own errors: a template copied from an older version of the
+generator iterates a count it now gets, or calls what is now plain data."""
+
+
+def _template_line(error: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line the error was raised at, from the frames Jinja gives its templates."""
+    where: tuple[str | None, int | None] = getattr(error, "filename", None), getattr(error, "lineno", None)
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):  # as the project's folder names it, when the build runs from there
+            inside = not os.path.relpath(filename).startswith(os.pardir)
+            where = os.path.relpath(filename) if inside else filename, trace.tb_lineno
+        trace = trace.tb_next
+    return where
 
 
 class TemplateFailure(CharterError):
     """A page template failed: most often templates copied from an older version of the generator."""
 
-    def __init__(self, template: str, page_url: str, error: jinja2.TemplateError) -> None:
-        where = getattr(error, "filename", None) or template
-        line = getattr(error, "lineno", None)
+    def __init__(self, template: str, page_url: str, error: Exception) -> None:
+        filename, line = _template_line(error)
+        where = filename or template
         super().__init__(
             f"{where}{f':{line}' if line else ''}: the template failed while writing /{page_url}: {error}\n"
             "  help: if the templates were copied from another version of the generator, copy them "
