@@ -289,3 +289,18 @@ def test_a_new_build_date_renders_the_history_pages_again_not_their_changes_nor_
         assert html != first[url]
         assert html.split('<h2 id="changes">')[1] == first[url].split('<h2 id="changes">')[1]
 
+
+
+def test_a_new_day_renders_no_agreement_page_or_version_again_but_each_stamp_names_it(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    charter_with_history(project)
+    version_pages(project, part="agreements/")
+    entries = page_entries(project)
+    next_day = AS_OF + dt.timedelta(days=1)
+    pages = version_pages(project, part="agreements/", as_of=next_day)
+    assert [page for page in rendered_pages(project, entries) if "/history/" not in page] == []
+    stamp = 'Built as of <time datetime="2026-01-02">2026-01-02</time>.'
+    assert sorted(url for url, html in pages.items() if stamp in html) == [
+        "agreements/forest/", "agreements/forest/v/2/", "agreements/seeds/", "agreements/seeds/v/1/",
+        "agreements/water/", "agreements/water/v/2/"]  # each agreement's page and its current text
+    assert not any("charter:built-as-of" in html for html in pages.values())

@@ -15,7 +15,7 @@ from generator.pages.bodies import body_key, cached_entry, render_and_keep
 from generator.pages.clauses import split_at_clauses
 from generator.pages.consent import current_consent
 from generator.pages.history import agreements_record, consent_record, parties_record, party_names
-from generator.pages.render import SiteContext
+from generator.pages.render import BuildDate, SiteContext, dated
 from generator.pages.rendered import cached_page, keep_page, page_key
 from generator.pages.site import Page, TocEntry
 from generator.source.markup import FileResolver, Resolver, render
@@ -70,19 +70,19 @@ def agreement_html(context: SiteContext, agreement: Agreement) -> str:
     links, files = context.resolver(url), context.file_resolver(agreement, url, "")
     cache = context.cache
     if cache is None:
-        return render_agreement(context, record, context.body_html(agreement, url))
+        return dated(render_agreement(context, record, context.body_html(agreement, url)), context.as_of)
     key = body_key(agreement.body, agreement.path, url, "", 0, context.trusted_html)  # as context.body_html
     page = page_key(record, ["body", key], context.templates_code)
     found = cached_page(cache, url, page, links, files)
     if found is not None:
-        return found
+        return dated(found, context.as_of)
     entry = cached_entry(cache, key, links, files)
     if entry is not None:
         body, asked = Markup(entry["html"]), entry["asked"]  # noqa: S704 - kept by render_and_keep
     else:
         body, asked = render_and_keep(cache, key, agreement.path, links, files,
                                       partial(body_renderer, context, agreement))
-    return keep_page(cache, url, page, render_agreement(context, record, body), asked)
+    return dated(keep_page(cache, url, page, render_agreement(context, record, body), asked), context.as_of)
 
 
 def body_renderer(context: SiteContext, agreement: Agreement, links: Resolver, files: FileResolver) -> Markup:
@@ -99,12 +99,14 @@ def render_agreement(context: SiteContext, record: Mapping[str, Any], body: Mark
         body=body,  # whole, for templates copied before the notes under each clause
         body_parts=split_at_clauses(body, anchors),
         relations=RELATIONS, relation_labels=RELATION_LABELS, kind_labels=CLAUSE_CHANGE_LABELS,
+        as_of=BuildDate(),
     )
 
 
 def agreement_record(context: SiteContext, agreement: Agreement) -> dict[str, Any]:
-    """Every value agreement.html is given, as plain data, besides its body and the code's own (the
-    vocabulary's words): the page's cache key."""
+    """Every value agreement.html is given, as plain data, besides its body, the build's date (its printed
+    stamp's, filled in by `dated`) and the code's own (the vocabulary's words): the page's cache key. What
+    the date decides, whether its review is due, is here."""
     history = context.histories.get(agreement.id)
     current = history.current if history is not None else None
     cited = context.citations.get(agreement.id)
@@ -117,7 +119,6 @@ def agreement_record(context: SiteContext, agreement: Agreement) -> dict[str, An
               *(cited.sources if cited else ())]
     return {
         "page_url": agreement.url,
-        "as_of": context.as_of,
         "agreement": {
             "id": agreement.id, "url": agreement.url, "title": agreement.title, "status": agreement.status,
             "form": agreement.form, "institutionalised_as": list(agreement.institutionalised_as),

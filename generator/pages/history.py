@@ -30,7 +30,7 @@ from generator.model import Agreement
 from generator.consent.ledger import Consent, Proof, VersionConsent
 from generator.pages.bodies import body_key, cached_entry, render_and_keep
 from generator.pages.rendered import cached_page, from_record, keep_page, page_key
-from generator.pages.render import SiteContext
+from generator.pages.render import BuildDate, SiteContext, dated
 from generator.source.markup import FileResolver, Resolver, render
 from generator.pages.site import Chrome, Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
@@ -260,7 +260,8 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     if cache is None or version.is_uncommitted:  # an uncommitted text is the working copy's: never kept
         text = version.agreement or agreement
         body = Markup.escape(version.unparsed) if version.document is None else context.body_html(text, url)
-        return render_version(context, record, {"title": text.title, "status": text.status}, body)
+        return dated(render_version(context, record, {"title": text.title, "status": text.status}, body),
+                     context.as_of)
     links = context.resolver(url)
     # A link to another file reads only the path of the agreement it is from: the agreement stays unbuilt.
     unbuilt = Shown(version.path, lambda: version.agreement or agreement)
@@ -275,10 +276,10 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
         body_of = partial(version_body, context, cache, version, url, links, files)
     key = page_key(record, identity, context.templates_code)
     found = cached_page(cache, url, key, links, files)
-    if found is not None:
-        return found
-    named, body, asked = body_of()
-    return keep_page(cache, url, key, render_version(context, record, named, body), asked)
+    if found is None:
+        named, body, asked = body_of()
+        found = keep_page(cache, url, key, render_version(context, record, named, body), asked)
+    return dated(found, context.as_of) if record["is_current"] else found
 
 
 def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str],
@@ -288,7 +289,7 @@ def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mappi
     values = {name: value for name, value in record.items() if name != "shown"}
     version_url = partial(urls.version, record["agreement"]["id"])
     return context.render_only("version.html", record["page_url"], **values, shown=shown, body=body,
-                               labels=EVENT_LABELS, version_url=version_url)
+                               labels=EVENT_LABELS, version_url=version_url, as_of=BuildDate())
 
 
 def version_record(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
@@ -324,9 +325,7 @@ def version_record(context: SiteContext, agreement: Agreement, history: Agreemen
         "compare_url": compare_url(agreement, history, version),
         "change_url": urls.change(agreement.id, version.number) if version.number in diffed else None,
     }
-    if is_current:  # only the current text's printed stamp names the build's date (`print_stamp(dated=...)`)
-        record["as_of"] = context.as_of
-    return record
+    return record  # only the current text's printed stamp names the build's date, filled in by `dated`
 
 
 def proof_record(proof: Proof) -> dict[str, str]:

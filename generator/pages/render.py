@@ -172,6 +172,24 @@ def _template_line(error: BaseException) -> tuple[str | None, int | None]:
     return where
 
 
+BUILT_AS_OF = Markup("<!--charter:built-as-of-->")
+"""Where the build's date goes in a page kept in the cache (the printed stamp of a current text): a new
+day then fills it in, instead of rendering every agreement's page and current version again. No text a
+page shows can read so, as every value is escaped and every body sanitised."""
+
+
+class BuildDate:
+    """The build's date to a template rendering a page to be kept: `as_of | date` gives its slot."""
+
+    def isoformat(self) -> Markup:
+        return BUILT_AS_OF
+
+
+def dated(page: str, as_of: dt.date) -> str:
+    """The page kept with the build's date as a slot (`BuildDate`), with this build's date in it."""
+    return page.replace(BUILT_AS_OF, as_of.isoformat())
+
+
 class TemplateFailure(CharterError):
     """A page template failed: most often templates copied from an older version of the generator."""
 
