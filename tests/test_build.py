@@ -114,7 +114,22 @@ def test_search_leaves_out_the_lists_of_agreements(site: Path) -> None:
     listed = [document["location"] for document in search["docs"]
               if "Water Accord" in document["text"] or "New Deal" in document["text"]]
     assert not [location for location in listed if location.startswith(("parties/", "themes/"))]
-    assert "data-search-exclude" in read(site, "parties/seed-network/"), "the party page still lists them"
+    party = read(site, "parties/seed-network/")
+    assert 'class="charter-list"' in party, "the party page still lists them"
+    assert "charter:unindexed" not in party, "the index's marks are cut from what readers get"
+
+
+def test_search_reads_an_agreements_text_not_its_panel_notes_or_relations(site: Path) -> None:
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = " ".join(document["title"] + " " + document["text"] for document in search["docs"]
+                       if document["location"].startswith("agreements/water/"))
+    page = read(site, "agreements/water/")
+    for shown in ("<dt>Parties</dt>", "History of this clause", '<h2 id="relations">', "<dt>Amended by</dt>"):
+        assert shown in page, shown
+    assert "Talk first" in indexed
+    for unsearched in ("Parties", "History of this clause", "Relations", "Amended by", "Built as of"):
+        assert unsearched not in indexed, unsearched
+    assert "charter:unindexed" not in page
 
 
 def test_hostile_metadata_is_escaped_in_every_page(site: Path) -> None:

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.toc import TableOfContents
 
 from generator.cache import compiled_templates
 from generator.compose import compose
 from generator.errors import CharterError
-from generator.pages import Page, Site
+from generator.pages import Page, Site, indexed_html, readers_html
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
 from generator.engine.publish import discard, publish, stage
-from generator.engine.shell import StandalonePages, charter_step, page_meta, toc_links
-from generator.settings import REGISTRY_FILES, Settings
+from generator.engine.shell import StandalonePages, charter_step, generated_files, page_meta, toc_links
+from generator.settings import Settings
 
 if TYPE_CHECKING:
     import jinja2
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page as MkDocsPage
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, Severity.NOTICE: logging.INFO}
@@ -43,6 +43,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.built = False
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
+        self.readers: dict[str, str] = {}
         self.standalone = StandalonePages()
         self.kept: set[str] = set()
         self.site = Site(())
@@ -79,17 +80,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             found = summary(output.load.problems, output.load.files_checked)
             raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
         self.site, self.as_of = output.site, output.as_of.isoformat()
-        for name in REGISTRY_FILES:
-            registry = files.get_file_from_path(name)
-            if registry is not None:
-                files.remove(registry)
         self.pages = {page.src_uri: page for page in self.standalone.take(self.site.pages)}
-        for page in self.pages.values():
-            files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
-        for asset in self.site.assets:  # a file beside the agreements is copied, not read into memory
-            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
-            files.append(File.generated(config, asset.path, **source))
+        generated_files(files, config, self.pages.values(), self.site.assets)
         pages = len(files.documentation_pages()) + len(self.standalone.pages)
         self.report.start_writing(pages, self.site.versions, len(output.load.charter.agreements))
         return files
@@ -102,15 +94,24 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        """The search index's view of the page: on_page_context hands readers theirs, after search has read it."""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = TableOfContents(toc_links(generated.toc))
-            content = charter_step(lambda: generated.html)
-            page.present_anchor_ids = (page.present_anchor_ids or set()) | Page(page.url, "", content).ids
+            readers, indexed = charter_step(generated.views)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | Page(page.url, "", readers).ids
+        elif page.is_homepage:
+            readers, indexed = content + readers_html(self.site.home_html), content + indexed_html(self.site.home_html)
+        else:
             return content
-        if page.is_homepage:
-            return content + self.site.home_html
-        return content
+        self.readers[page.file.src_uri] = readers
+        return indexed
+
+    @event_priority(-100)  # after the search plugin's
+    def on_page_context(self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        page.content = self.readers.pop(page.file.src_uri, page.content)
+        return context
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         self.report.page_written()

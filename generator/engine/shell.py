@@ -37,7 +37,7 @@ from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -45,7 +45,8 @@ from generator.diffs.consecutive import can_fork
 from generator.engine.publish import SiteWriter
 from generator.engine.writers import PARALLEL_PAGES, write_forked, write_pages
 from generator.errors import CharterError
-from generator.pages import Chrome, Page, TocEntry
+from generator.pages import Asset, Chrome, Page, TocEntry
+from generator.settings import REGISTRY_FILES
 
 if TYPE_CHECKING:
     import jinja2
@@ -89,6 +90,20 @@ def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
 
 def _segments(url: str) -> list[str]:
     return [part for part in url.split("/") if part]
+
+
+def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page], assets: Iterable[Asset]) -> None:
+    """The core's pages and assets in place of the registries, which are read, not published."""
+    for name in REGISTRY_FILES:
+        registry = files.get_file_from_path(name)
+        if registry is not None:
+            files.remove(registry)
+    for page in pages:
+        files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    for asset in assets:  # a file beside the agreements is copied, not read into memory
+        source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
+        files.append(File.generated(config, asset.path, **source))
 
 
 def page_meta(page: Page) -> dict[str, Any]:

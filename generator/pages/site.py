@@ -56,6 +56,14 @@ class Page:
 
     @property
     def html(self) -> str:
+        return readers_html(self._rendered())
+
+    def views(self) -> tuple[str, str]:
+        """The page for readers and for a search index, rendered once."""
+        rendered = self._rendered()
+        return readers_html(rendered), indexed_html(rendered)
+
+    def _rendered(self) -> str:
         return self.source if isinstance(self.source, str) else self.source()
 
     def _compared(self) -> tuple[object, ...]:
@@ -80,6 +88,22 @@ class Page:
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
+
+UNINDEXED_START, UNINDEXED_END = "<!--charter:unindexed-->", "<!--/charter:unindexed-->"
+"""Around what a page shows but a search should not find: its panels of facts, lists of agreements, notes
+under clauses (macros.html: `unindexed`). Cut before an index reads the page, which also spares it most
+of the page's markup: parsing a whole agreement page for the index took five times as long as its text."""
+_UNINDEXED = re.compile(f"{re.escape(UNINDEXED_START)}.*?{re.escape(UNINDEXED_END)}", re.DOTALL)
+
+
+def readers_html(html: str) -> str:
+    """The page as readers get it: everything, without the index's marks."""
+    return html.replace(UNINDEXED_START, "").replace(UNINDEXED_END, "")
+
+
+def indexed_html(html: str) -> str:
+    """What a search index reads of the page."""
+    return _UNINDEXED.sub("", html)
 
 
 @dataclass(frozen=True)
