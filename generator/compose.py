@@ -97,7 +97,12 @@ def check(settings: Settings, *, fallback_as_of: dt.date,
         return compose(settings, fallback_as_of=fallback_as_of, pages=False).load
     head = read_head_date(settings.root) if settings.history else None
     as_of = decide_as_of(settings.as_of, head, fallback_as_of)
-    return with_known_renames(settings, [load_charter(settings, as_of, progress=progress)], as_of)[0]
+    cache = BlobCache(settings.cache_dir)  # a check after a build reads what the build parsed
+    scans, front_matters = PersistentScans(cache), PersistentFieldsMemo(cache)
+    load = load_charter(settings, as_of, progress=progress, scan=scans.scan, fields=front_matters)
+    scans.save(keep_unused=True)  # the build's scans of its editions' texts too
+    front_matters.save()
+    return with_known_renames(settings, [load], as_of)[0]
 
 
 def with_known_renames(settings: Settings, loads: Sequence[LoadResult], as_of: dt.date) -> list[LoadResult]:
@@ -108,15 +113,16 @@ def with_known_renames(settings: Settings, loads: Sequence[LoadResult], as_of: d
         return list(loads)
     facts = read_git(settings)
     assert facts is not None
-    _, _, formers = with_history(settings, facts, loads[0], as_of, BlobCache(settings.cache_dir))
+    front_matters = PersistentFieldsMemo(BlobCache(settings.cache_dir))
+    _, _, formers = with_history(settings, facts, loads[0], as_of, front_matters)
     return [with_renames(load, renamed(formers)) for load in loads]
 
 
 def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, as_of: dt.date,
-                 cache: BlobCache) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
+                 front_matters: PersistentFieldsMemo,
+                 ) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
     """Each agreement's history, the ids it had before, and the charter's links checked with them."""
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    front_matters = PersistentFieldsMemo(cache)
     histories = agreement_histories(facts, paths, as_of, front_matters)
     front_matters.save()
     formers = former_ids(load.charter, histories)
@@ -128,16 +134,17 @@ def compose(settings: Settings, *, fallback_as_of: dt.date, pages: bool = True) 
     facts = read_git(settings)
     as_of = decide_as_of(settings.as_of, facts.head_date if facts is not None else None, fallback_as_of)
     cache = BlobCache(settings.cache_dir)
-    scans = PersistentScans(cache)
-    load = load_charter(settings, as_of, scan=scans.scan)
+    scans, front_matters = PersistentScans(cache), PersistentFieldsMemo(cache)
+    load = load_charter(settings, as_of, scan=scans.scan, fields=front_matters)
     pattern = settings.edition_pattern
     warnings = (*repository_warnings(facts), *edition_warnings(facts, pattern)) if facts is not None else ()
     histories: dict[str, AgreementHistory] = {}
     if facts is not None:
-        load, histories, formers = with_history(settings, facts, load, as_of, cache)
+        load, histories, formers = with_history(settings, facts, load, as_of, front_matters)
     else:  # only declared `former_ids:` are known
         formers = former_ids(load.charter, histories)
         load = with_renames(load, renamed(formers))
+        front_matters.save()
     if load.errors:
         return BuildOutput(load, None, as_of, warnings)
     ledger = consent_ledger(settings, facts, load, histories, cache) if facts is not None else None

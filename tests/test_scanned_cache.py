@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from generator.cache import BlobCache
-from generator.source import markup, scanned_cache
+from generator.compose import check, compose
+from generator.source import documents, markup, scanned_cache
 from generator.source.scanned_cache import FILE_NAME, PersistentScans
+from tests.project import agreement, site_settings, write_project
 
 BODY = ("## Shares {#shares}\n\nBy season, as [[seeds#gifts]] says; see [the map](../maps/river.png#north).\n\n"
         "### Who keeps them\n\nThe [elders](#shares).\n")
@@ -55,3 +58,28 @@ def test_a_save_keeps_only_the_scans_the_build_used(tmp_path: Path) -> None:
     last = PersistentScans(BlobCache(tmp_path))
     last.scan(BODY, 1)
     assert last.added == 1, "the body the last build did not use was dropped"
+
+
+def test_a_check_keeps_the_scans_it_did_not_use(tmp_path: Path) -> None:
+    """A build's scans of its editions' old texts outlive a check, which reads only the current ones."""
+    build = PersistentScans(BlobCache(tmp_path))
+    build.scan(BODY, 1)
+    build.save()
+    checking = PersistentScans(BlobCache(tmp_path))
+    checking.scan("## Other\n\nText.\n", 1)
+    checking.save(keep_unused=True)
+    later = PersistentScans(BlobCache(tmp_path))
+    later.scan(BODY, 1)
+    assert later.added == 0
+
+
+def test_a_check_after_a_build_parses_no_text_the_build_parsed(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {"water.md": agreement("Water Accord", body=BODY),
+                                    "seeds.md": agreement("Seed Exchange", body="## Gifts\n\nSeeds.\n")})
+    settings = site_settings(root, history=False, cache_dir=root / ".cache")
+    built = compose(settings, fallback_as_of=dt.date(2024, 6, 1))
+    monkeypatch.setattr(scanned_cache.markup, "scan", lambda body, line=1: pytest.fail("scanned again"))
+    monkeypatch.setattr(documents, "_located_fields", lambda path, text: pytest.fail("parsed again"))
+    checked = check(settings, fallback_as_of=dt.date(2024, 6, 1))
+    assert checked.charter == built.load.charter

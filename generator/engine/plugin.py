@@ -94,18 +94,17 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-        """The search index's view of the page: on_page_context hands readers theirs, after search has read it."""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = TableOfContents(toc_links(generated.toc))
             readers, indexed = charter_step(generated.views)
             page.present_anchor_ids = (page.present_anchor_ids or set()) | Page(page.url, "", readers).ids
         elif page.is_homepage:
-            readers, indexed = content + readers_html(self.site.home_html), content + indexed_html(self.site.home_html)
+            readers, indexed = (content + view(self.site.home_html) for view in (readers_html, indexed_html))
         else:
             return content
         self.readers[page.file.src_uri] = readers
-        return indexed
+        return indexed  # what search reads: on_page_context hands readers the whole page once it has
 
     @event_priority(-100)  # after the search plugin's
     def on_page_context(self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig,

@@ -92,7 +92,8 @@ def _segments(url: str) -> list[str]:
     return [part for part in url.split("/") if part]
 
 
-def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page], assets: Iterable[Asset]) -> None:
+def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
+                    assets: Iterable[Asset]) -> None:
     """The core's pages and assets in place of the registries, which are read, not published."""
     for name in REGISTRY_FILES:
         registry = files.get_file_from_path(name)

@@ -157,5 +157,5 @@ def _quoted_date(key: str, value: Any) -> Any:
     return as_date(value) if key in DATE_FIELDS and isinstance(value, str) else value
 
 
-def read_document(path: str, data: bytes) -> SourceDocument:
-    return parse_document(path, decode(path, data))
+def read_document(path: str, data: bytes, memo: FieldsMemo | None = None) -> SourceDocument:
+    return parse_document(path, decode(path, data), memo)

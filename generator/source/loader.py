@@ -15,7 +15,7 @@ from generator.source import markup
 from generator.source.markup import Scanner
 from generator.source.attachments import linked_files
 from generator.checks.charter_rules import CharterContext, check_charter, wiki_links
-from generator.source.documents import DocumentError, SourceDocument, read_document
+from generator.source.documents import DocumentError, FieldsMemo, SourceDocument, read_document
 from generator.model import Charter
 from generator.checks.problems import Problem, sort_problems
 from generator.source.registries import load_registries
@@ -95,23 +95,25 @@ def agreement_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(settings: Settings, path: Path, contents: Mapping[str, bytes]) -> SourceDocument:
+def _read(settings: Settings, path: Path, contents: Mapping[str, bytes],
+          fields: FieldsMemo | None) -> SourceDocument:
     shown = settings.relative(path)
     try:
         data = contents[shown] if shown in contents else path.read_bytes()
     except OSError as error:
         raise DocumentError(Problem(shown, 1, "file-unreadable", f"cannot read the file: {error.strerror}",
                                     "check that the file exists and is readable")) from None
-    return read_document(shown, data)
+    return read_document(shown, data, fields)
 
 
 def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: Mapping[str, bytes] | None = None,
-                 progress: Callable[[int, int], None] | None = None, scan: Scanner = markup.scan) -> LoadResult:
+                 progress: Callable[[int, int], None] | None = None, scan: Scanner = markup.scan,
+                 fields: FieldsMemo | None = None) -> LoadResult:
     """`as_of` is the build's one date (generator.asof), for reviews overdue; None checks no dates.
 
     `contents` (path as problems name it -> bytes) stands in for files on disk, so an edit is checked
     before anything is written; `progress(done, total)` hears of each agreement file read; `scan` reads
-    each body (a build passes its cache of scans)."""
+    each body and `fields` holds the front matters parsed before (a build passes its caches of both)."""
     docs_shown = settings.relative(settings.docs_dir)
     registries = load_registries(settings.docs_dir, docs_shown, settings.root)
     problems: list[Problem] = list(registries.problems)
@@ -123,7 +125,7 @@ def load_charter(settings: Settings, as_of: dt.date | None = None, *, contents: 
         if progress is not None:
             progress(done, len(paths))
         try:
-            document = _read(settings, path, contents or {})
+            document = _read(settings, path, contents or {}, fields)
         except DocumentError as error:
             problems.append(error.problem)
             continue

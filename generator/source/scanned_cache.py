@@ -67,7 +67,9 @@ class PersistentScans:
         self.used[key], self.memory[key] = payload, found
         return found
 
-    def save(self) -> None:
+    def save(self, *, keep_unused: bool = False) -> None:
+        """A build keeps the scans it used, so the file holds no text the charter left behind; a check,
+        which reads only the current texts, keeps the rest of the file too."""
         if self.added:
-            self.file.save(self.used)
+            self.file.save({**(self.stored or {}), **self.used} if keep_unused else self.used)
             self.added = 0
