@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine.publish import discard, publish, recover, stage
+from generator.engine.publish import Publication, discard, publish, recover, stage
 from tests.gitrepo import GitRepo
-from tests.project import agreement, write_project
+from tests.project import agreement, mkdocs_yml, write_project
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -87,6 +87,7 @@ def test_a_build_killed_midway_keeps_the_old_site(tmp_path: Path, stop: signal.S
     assert build(project).wait(timeout=300) == 0
     before = snapshot(project / "site")
     assert len(before) > 400
+    (project / "mkdocs.yml").write_text(mkdocs_yml("Renamed Charter"), encoding="utf-8")  # every page changes
     running = build(project)
     deadline = time.monotonic() + 120
     staged: list[Path] = []
@@ -97,3 +98,30 @@ def test_a_build_killed_midway_keeps_the_old_site(tmp_path: Path, stop: signal.S
     running.send_signal(stop)
     assert running.wait(timeout=120) != 0
     assert snapshot(project / "site") == before
+
+
+def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("<p>caf\u00e9</p>", encoding="utf-8")
+    publication = Publication(site)
+    assert publication.page_output("a/index.md", "a/index.html", "<p>caf\u00e9</p>") == "", (
+        "MkDocs writes no file for an empty output")
+    changed = "<p>tea</p>"
+    assert publication.page_output("b/index.md", "a/index.html", changed) == changed
+    assert publication.kept == {"a/index.html"}
+    publication.finish(built=True)
+    assert (site / "a" / "index.html").read_text(encoding="utf-8") == "<p>caf\u00e9</p>"
+    assert not publication.staging.exists()
+
+
+def test_a_rebuild_keeps_its_unchanged_pages_without_a_word_about_each(tmp_path: Path) -> None:
+    project = charter_project(tmp_path, 3)
+    assert build(project).wait(timeout=300) == 0
+    page = project / "site" / "agreements" / "a0000" / "index.html"
+    written = page.stat()
+    again = build(project)
+    _, errors = again.communicate(timeout=300)
+    assert again.returncode == 0, errors
+    assert "Page skipped" not in errors
+    assert (page.stat().st_ino, page.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)

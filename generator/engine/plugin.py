@@ -19,7 +19,7 @@ from generator.pages import Page, Site, indexed_html, readers_html
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
-from generator.engine.publish import discard, publish, stage
+from generator.engine.publish import Publication
 from generator.engine.shell import StandalonePages, charter_step, generated_files, page_meta, toc_links
 from generator.settings import Settings
 
@@ -38,14 +38,12 @@ LOG_LEVELS = {Severity.ERROR: logging.ERROR, Severity.WARNING: logging.WARNING, 
 class CharterPlugin(BasePlugin[CharterConfig]):
     def __init__(self) -> None:
         self.command = ""
-        self.staging: Path | None = None
-        self.site_dir: Path | None = None
+        self.publication: Publication | None = None
         self.built = False
         self.settings: Settings | None = None
         self.pages: dict[str, Page] = {}
         self.readers: dict[str, str] = {}
         self.standalone = StandalonePages()
-        self.kept: set[str] = set()
         self.site = Site(())
         self.as_of = ""
         self.report = BuildReport()
@@ -60,9 +58,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
         if self.command == "build":  # serve has its own temporary folder; gh-deploy reads site_dir after
-            self.site_dir = Path(config.site_dir)
-            self.staging = stage(self.site_dir)
-            config.site_dir = str(self.staging)
+            self.publication = Publication(Path(config.site_dir))
+            config.site_dir = str(self.publication.staging)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -114,7 +111,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         self.report.page_written()
-        return output
+        return self.publication.page_output(page.file.src_uri, page.file.dest_uri, output) if (
+            self.publication is not None) else output
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
         self.standalone.nav = nav
@@ -125,9 +123,11 @@ class CharterPlugin(BasePlugin[CharterConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Versions and histories, outside MkDocs' page loop: the theme's chrome rendered once per layout."""
-        published = self.site_dir if self.staging is not None else None
+        published = self.publication.site_dir if self.publication is not None else None
         workers = self.settings.workers if self.settings is not None else 1
-        self.kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written, workers)
+        kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written, workers)
+        if self.publication is not None:
+            self.publication.kept |= kept
         self.built = True
         log.info("%s", self.report.finish())
 
@@ -136,12 +136,9 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         self.report.abandon()
 
     def on_shutdown(self) -> None:
-        if self.staging is not None and self.site_dir is not None:
-            if self.built:
-                publish(self.staging, self.site_dir, self.kept)
-            else:
-                discard(self.staging)
-            self.staging = None
+        if self.publication is not None:
+            self.publication.finish(self.built)
+            self.publication = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         if self.settings is not None:

@@ -121,6 +121,42 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+class Publication:
+    """One `mkdocs build`: staged beside the site, then published or discarded. A page of MkDocs' own loop
+    whose bytes the site already holds is not written to staging at all (MkDocs writes nothing for a page
+    whose output is empty): it would only be compared again and deleted, thousands of files a build."""
+
+    SKIPPED = "Page skipped: '"
+    """How MkDocs notes each page it wrote nothing for: not news for a page kept as it was."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir, self.staging = site_dir, stage(site_dir)
+        self.kept: set[str] = set()
+        self.unchanged_sources: set[str] = set()
+        logging.getLogger("mkdocs.commands.build").addFilter(self._unless_kept)
+
+    def page_output(self, src_uri: str, dest_uri: str, output: str) -> str:
+        """The output for MkDocs to write: none for a page the site holds byte for byte (as MkDocs would
+        encode it)."""
+        if same_bytes(self.site_dir / dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
+            self.kept.add(dest_uri)
+            self.unchanged_sources.add(src_uri)
+            return ""
+        return output
+
+    def _unless_kept(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(self.SKIPPED)
+                    and message[len(self.SKIPPED):].partition("'")[0] in self.unchanged_sources)
+
+    def finish(self, built: bool) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._unless_kept)
+        if built:
+            publish(self.staging, self.site_dir, self.kept)
+        else:
+            discard(self.staging)
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Write through a temporary file renamed into place: readers of the folder see it whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
