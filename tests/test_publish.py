@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from mkdocs.structure.files import File
 
 from generator.engine.publish import Publication, discard, publish, recover, stage
 from tests.gitrepo import GitRepo
@@ -105,10 +106,10 @@ def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path)
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text("<p>caf\u00e9</p>", encoding="utf-8")
     publication = Publication(site)
-    assert publication.page_output("a/index.md", "a/index.html", "<p>caf\u00e9</p>") == "", (
-        "MkDocs writes no file for an empty output")
+    page = File("a/index.md", None, str(publication.staging), use_directory_urls=True)
+    assert publication.page_output(page, "<p>caf\u00e9</p>") == "", "MkDocs writes no file for an empty output"
     changed = "<p>tea</p>"
-    assert publication.page_output("b/index.md", "a/index.html", changed) == changed
+    assert publication.page_output(page, changed) == changed
     assert publication.kept == {"a/index.html"}
     publication.finish(built=True)
     assert (site / "a" / "index.html").read_text(encoding="utf-8") == "<p>caf\u00e9</p>"

@@ -14,6 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from generator.engine.files import page_meta
 from generator.engine.shell import Shell, StandalonePages
 from generator.pages import Page
 from tests.gitrepo import GitRepo
@@ -67,6 +68,7 @@ def test_poured_pages_are_the_pages_mkdocs_renders(tmp_path: Path, monkeypatch: 
         return list(pages)
 
     monkeypatch.setattr(StandalonePages, "take", every_page_to_mkdocs)
+    monkeypatch.setattr(StandalonePages, "loop_meta", lambda self, page: page_meta(page))  # rendered whole
     whole = built(project, tmp_path / "whole")
     sitemaps = {"sitemap.xml", "sitemap.xml.gz"}  # the sitemap lists only the pages MkDocs renders
     assert poured.keys() - sitemaps == whole.keys() - sitemaps
@@ -79,8 +81,13 @@ def test_poured_pages_are_the_pages_mkdocs_renders(tmp_path: Path, monkeypatch: 
         assert len(poured[name]) < 0.9 * len(whole[name]), "the chrome's indentation is gone"
     for name in ("agreements/water/v/1/index.html", "agreements/water/v/2/index.html"):
         assert b"<pre><code>keep   this\n\n    indented\n</code></pre>" in poured[name], "the body is untouched"
-    assert [name for name in sorted(poured.keys() - sitemaps) if name.endswith(".html")
-            and name not in standalone and poured[name] != whole[name]] == [], "MkDocs' own pages are as they were"
+    in_loop = {name for name in poured.keys() - sitemaps if name.endswith(".html")
+               and name not in standalone and poured[name] != whole[name]}
+    assert {"agreements/water/index.html", "parties/river-collective/index.html"} <= in_loop, "poured in the loop"
+    assert not in_loop & {"index.html", "404.html", "charter/index.html", "agreements/index.html"}, (
+        "MkDocs' own pages and the nav's are as MkDocs renders them")
+    for name in in_loop:
+        assert len(poured[name]) < len(whole[name]), "the chrome's indentation is gone"
     assert b"/agreements/water/v/2/" in whole["sitemap.xml"] and b"/v/2/" not in poured["sitemap.xml"]
     version = poured["agreements/water/v/2/index.html"].decode()
     assert '<link rel="canonical" href="https://example.org/charter/agreements/water/v/2/">' in version

@@ -20,7 +20,8 @@ from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
 from generator.engine.publish import Publication
-from generator.engine.shell import StandalonePages, charter_step, generated_files, page_meta, toc_links
+from generator.engine.files import generated_files, toc_links
+from generator.engine.shell import StandalonePages, charter_step, nav_urls
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         page.update_date = self.as_of  # the sitemap's dates: the build's, not the machine's
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            page.meta.update(page_meta(generated))
+            page.meta.update(self.standalone.loop_meta(generated))
         return markdown
 
     def on_page_content(self, content: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -107,15 +108,16 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_page_context(self, context: TemplateContext, /, *, page: MkDocsPage, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
         page.content = self.readers.pop(page.file.src_uri, page.content)
+        self.standalone.context = context  # for on_post_page, which pours the chrome around the page
         return context
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         self.report.page_written()
-        return self.publication.page_output(page.file.src_uri, page.file.dest_uri, output) if (
-            self.publication is not None) else output
+        output = self.standalone.pour_in_loop(self.pages.get(page.file.src_uri), page.meta, output)
+        return self.publication.page_output(page.file, output) if self.publication is not None else output
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
-        self.standalone.nav = nav
+        self.standalone.nav, self.standalone.in_nav = nav, nav_urls(nav)
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         env.bytecode_cache = compiled_templates(self.settings.cache_dir if self.settings else None, "theme")

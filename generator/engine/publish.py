@@ -15,6 +15,10 @@ import shutil
 import tempfile
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.structure.files import File
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -135,12 +139,12 @@ class Publication:
         self.unchanged_sources: set[str] = set()
         logging.getLogger("mkdocs.commands.build").addFilter(self._unless_kept)
 
-    def page_output(self, src_uri: str, dest_uri: str, output: str) -> str:
+    def page_output(self, file: File, output: str) -> str:
         """The output for MkDocs to write: none for a page the site holds byte for byte (as MkDocs would
         encode it)."""
-        if same_bytes(self.site_dir / dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
-            self.kept.add(dest_uri)
-            self.unchanged_sources.add(src_uri)
+        if same_bytes(self.site_dir / file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
+            self.kept.add(file.dest_uri)
+            self.unchanged_sources.add(file.src_uri)
             return ""
         return output
 

@@ -20,7 +20,10 @@ own loop, which the check stands in for, would lay the page out the same way.
 
 These pages stay out of MkDocs' files, so out of the search index (as before) and the sitemap: the
 sitemap lists the charter as it reads today, and at 50,000 old versions it would exceed a sitemap's
-limit.
+limit. The core's other pages (agreements, parties, listings) go through MkDocs' loop, for its search
+index, sitemap and link checks, but it renders each with `POURED`, its body alone; the chrome is poured
+around it in the same way when the loop hands it back (`Renderer.pour_in_loop`), checked once per
+layout against the page as the theme renders it whole with MkDocs' own context.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,16 +40,16 @@ from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.structure.toc import TableOfContents
 
 from generator.diffs.consecutive import can_fork
+from generator.engine.files import POURED, TEMPLATES, loop_meta, page_meta, toc_links
 from generator.engine.publish import SiteWriter
 from generator.engine.writers import PARALLEL_PAGES, write_forked, write_pages
 from generator.errors import CharterError
-from generator.pages import Asset, Chrome, Page, TocEntry
-from generator.settings import REGISTRY_FILES
+from generator.pages import Chrome, Page, TocEntry
 
 if TYPE_CHECKING:
     import jinja2
@@ -58,6 +61,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 MARK = "charter-shell-d41c7"
 TITLE = f"{MARK}-title"
+DESCRIPTION = f"{MARK}-description"
 CONTENT = f"<!--{MARK}-content \u003ch1 -->"
 """Holds `<h1` so that the theme adds no heading of its own: the page's body has its own."""
 TOC = f"<!--{MARK}-toc-->"
@@ -70,56 +74,15 @@ TOC_ALONE = '{% include "partials/toc.html" %}'
 page template imports them: once per layout, since importing them is most of the partial's cost)."""
 
 COMPACTABLE = re.compile(r"[ \t]*\n\s*")
-TEMPLATES = {Chrome.FULL: "main.html", Chrome.LIGHT: "light.html"}
-"""The theme's page for each chrome the core asks for (site_overrides/): MkDocs renders a page with the
-one its `template` meta names, so a page laid out in its loop and one poured here read alike."""
-Layout = tuple[str, str, int, bool]
+Layout = tuple[str, str, int, bool, bool]
 """What the chrome of a page depends on: its template, the part of its address that the nav's links
-share (they are written relative to the page), its depth, and whether it has a contents list (the list
-itself is rendered by the theme's partial for each page and poured in, as its body is)."""
-
-
-def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
-    links = []
-    for entry in entries:
-        anchor = AnchorLink(html.escape(entry.title), entry.anchor, entry.level)
-        anchor.children = toc_links(entry.children)
-        links.append(anchor)
-    return links
+share (they are written relative to the page), its depth, whether it has a contents list (the list
+itself is rendered by the theme's partial for each page and poured in, as its body is), and whether it
+has a description of its own (poured in too)."""
 
 
 def _segments(url: str) -> list[str]:
     return [part for part in url.split("/") if part]
-
-
-def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
-                    assets: Iterable[Asset]) -> None:
-    """The core's pages and assets in place of the registries, which are read, not published."""
-    for name in REGISTRY_FILES:
-        registry = files.get_file_from_path(name)
-        if registry is not None:
-            files.remove(registry)
-    for page in pages:
-        files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
-    for asset in assets:  # a file beside the agreements is copied, not read into memory
-        source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
-        files.append(File.generated(config, asset.path, **source))
-
-
-def page_meta(page: Page) -> dict[str, Any]:
-    """What the theme reads of a generated page besides its body: its title (HTML in MkDocs), description,
-    whether search indexes it, and whether it has a contents list to show."""
-    meta: dict[str, Any] = {"title": html.escape(page.title)}
-    if page.description:
-        meta["description"] = html.escape(page.description)
-    if not page.searchable:
-        meta["search"] = {"exclude": True}
-    if not page.toc:
-        meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
-    if page.chrome is not Chrome.FULL:
-        meta["template"] = TEMPLATES[page.chrome]
-    return meta
 
 
 def _prefixes(urls: Iterable[str]) -> frozenset[str]:
@@ -151,8 +114,8 @@ def _title_text(title: str) -> str:
     return str(escape(Markup(html.escape(title)).striptags()))  # noqa: S704 - the title escaped first
 
 
-def _body(page: Page) -> str:
-    content = page.html
+def _body(page: Page, content: str | None = None) -> str:
+    content = page.html if content is None else content
     return content if "<h1" in content else f"<h1>{html.escape(page.title)}</h1>\n{content}"
 
 
@@ -169,7 +132,8 @@ class Shell:
         parts: list[str] = []
         slots: list[str] = []
         rest = output
-        markers = {TITLE: "title", CONTENT: "content", carrier_url: "url", TOC: "toc", f"#{SKIP}": "skip"}
+        markers = {TITLE: "title", CONTENT: "content", carrier_url: "url", TOC: "toc", f"#{SKIP}": "skip",
+                   DESCRIPTION: "description"}
         while True:
             found = [(rest.find(marker), marker) for marker in markers if marker in rest]
             if not found:
@@ -194,14 +158,15 @@ class Shell:
                       for part in self.parts)
         return Shell(parts, self.slots, self.carrier_url)
 
-    def pour(self, page: Page, toc: str = "") -> str:
-        """The page in this chrome, with `toc` (its contents list as the theme's partial renders it)."""
+    def pour(self, page: Page, toc: str = "", body: str | None = None) -> str:
+        """The page in this chrome, with `toc` (its contents list as the theme's partial renders it) and
+        its `body` when it is rendered already."""
         skip = str(escape(f"#{page.toc[0].anchor}")) if page.toc else ""
         values = {"title": html.escape(page.title), "title-text": _title_text(page.title), "url": page.url,
-                  "toc": toc, "skip": skip}
+                  "toc": toc, "skip": skip, "description": html.escape(page.description)}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:]):
-            out.append(_body(page) if slot == "content" else values[slot])
+            out.append(_body(page, body) if slot == "content" else values[slot])
             out.append(part)
         return "".join(out)
 
@@ -214,8 +179,7 @@ class Renderer:
         self.config, self.nav, self.files, self.env = config, nav, files, env
         self.update_date = update_date
         self.shells: dict[Layout, Shell | None] = {}
-        found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
-        self.nav_prefixes = _prefixes(url for url in found if isinstance(url, str))
+        self.nav_prefixes = _prefixes(nav_urls(nav))
         self.templates = {chrome: _found(env, name) for chrome, name in TEMPLATES.items()}
         assert env.loader is not None, "MkDocs gives the theme's environment its loader"
         self.outline_env = env.overlay(loader=ChoiceLoader([DictLoader({TOC_PARTIAL: TOC}), env.loader]),
@@ -224,10 +188,14 @@ class Renderer:
         self.toc_contexts: dict[Layout, tuple[dict[str, Any], MkDocsPage]] = {}
         self.tocs: dict[tuple[Layout, tuple[TocEntry, ...]], str] = {}
         """Contents lists rendered: every history page (and every year's) has the same one."""
+        self.whole_shells: dict[Layout, Shell] = {}
+        """Each layout's chrome as the theme renders it, before `Shell.compacted`: what MkDocs' loop is
+        checked against."""
+        self.checked_in_loop: dict[Layout, bool] = {}
 
     def layout(self, page: Page) -> Layout:
         shared = _shared(page.url, self.nav_prefixes)
-        return self.templates[page.chrome], shared, page.url.count("/"), bool(page.toc)
+        return self.templates[page.chrome], shared, page.url.count("/"), bool(page.toc), bool(page.description)
 
     def _page(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> MkDocsPage:
         file = File.generated(self.config, f"{url}index.md", content="")
@@ -255,15 +223,17 @@ class Renderer:
     def _shell(self, page: Page) -> Shell | None:
         """The layout's chrome around markers, its contents partial rendered as one marker; checked against
         this page rendered whole."""
-        key = template, shared, depth, has_toc = self.layout(page)
+        key = template, shared, depth, has_toc, has_description = self.layout(page)
         carrier = _carrier_url(shared, depth)
         sentinel = (TocEntry(SKIP, SKIP, 2),) if has_toc else ()
-        outline = self._page(carrier, {**page_meta(page), "title": TITLE}, CONTENT, sentinel)
+        marked = {"title": TITLE, **({"description": DESCRIPTION} if has_description else {})}
+        outline = self._page(carrier, {**page_meta(page), **marked}, CONTENT, sentinel)
         shell = Shell.parse(self._whole(self.outline_env, template, outline), carrier)
         context: dict[str, Any] = dict(get_context(self.nav, self.files, self.config, outline))
         context["lang"] = self.env.get_template("partials/language.html").make_module(context)
         self.toc_contexts[key] = context, outline
         if shell.pour(page, self._toc(key, page)) == self.render_whole(page):
+            self.whole_shells[key] = shell
             return shell.compacted()
         log.info("charter: pages like /%s are rendered whole: the theme lays each out differently", page.url)
         return None
@@ -286,6 +256,29 @@ class Renderer:
     def render(self, page: Page) -> str:
         key, shell = self.shell(page)
         return shell.pour(page, self._toc(key, page)) if shell is not None else self.render_whole(page)
+
+    def pour_in_loop(self, page: Page, body: str, context: Mapping[str, Any]) -> str:
+        """A page of MkDocs' own loop (which rendered only its `body`) in its layout's chrome. The first of
+        each layout is checked against the page as the theme's template renders it with MkDocs' `context`:
+        a layout whose pages differ elsewhere is rendered whole."""
+
+        def whole() -> str:
+            return self.env.get_template(self.templates[page.chrome]).render(context)
+
+        key, shell = self.shell(page)
+        if shell is None:
+            return whole()
+        toc = self._toc(key, page)
+        if key not in self.checked_in_loop:
+            self.checked_in_loop[key] = self.whole_shells[key].pour(page, toc, body) == whole()
+            if not self.checked_in_loop[key]:
+                log.info("charter: pages like /%s are rendered whole in MkDocs' loop", page.url)
+        return shell.pour(page, toc, body) if self.checked_in_loop[key] else whole()
+
+
+def nav_urls(nav: Navigation) -> frozenset[str]:
+    found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
+    return frozenset(url for url in found if isinstance(url, str))
 
 
 def _found(env: jinja2.Environment, name: str) -> str:
@@ -311,7 +304,11 @@ class StandalonePages:
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.nav: Navigation | None = None
+        self.in_nav: frozenset[str] = frozenset()
+        """The nav's pages, each marked in it as the page shown, so laid out in a chrome of its own."""
         self.renderer: Renderer | None = None
+        self.context: Mapping[str, Any] = {}
+        """MkDocs' template context for the page of its loop being rendered."""
 
     def take(self, pages: Sequence[Page]) -> list[Page]:
         """Keeps the standalone pages (those without a description of their own to put in the chrome) and
@@ -321,7 +318,20 @@ class StandalonePages:
 
     def prepare(self, config: MkDocsConfig, files: Files, env: jinja2.Environment, update_date: str) -> None:
         assert self.nav is not None, "MkDocs gives the nav before the environment"
+        assert env.loader is not None, "MkDocs gives the theme's environment its loader"
+        env.loader = ChoiceLoader([DictLoader({POURED: "{{ page.content }}"}), env.loader])
         self.renderer = Renderer(config, self.nav, files, env, update_date)
+
+    def loop_meta(self, page: Page) -> dict[str, Any]:
+        """The meta of a page MkDocs' loop renders: with `POURED`, unless the nav holds the page."""
+        return page_meta(page) if page.url in self.in_nav else loop_meta(page)
+
+    def pour_in_loop(self, page: Page | None, meta: Mapping[str, Any], output: str) -> str:
+        """MkDocs' output for a page of its loop: in its chrome, if it was rendered with `POURED`."""
+        renderer, context = self.renderer, self.context
+        if page is None or renderer is None or meta.get("template") != POURED:
+            return output
+        return charter_step(lambda: renderer.pour_in_loop(page, output, context))
 
     def write(self, site_dir: Path, published: Path | None, written: Callable[[], None],
               workers: int = 1) -> set[str]:

@@ -1,0 +1,70 @@
+"""What MkDocs is given of the core's pages: their files, their meta (title, description, layout) and
+their contents lists. Nothing here renders: `shell` lays pages out, `plugin` hands them over."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import AnchorLink
+
+from generator.pages import Asset, Chrome, Page, TocEntry
+from generator.settings import REGISTRY_FILES
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+TEMPLATES = {Chrome.FULL: "main.html", Chrome.LIGHT: "light.html"}
+"""The theme's page for each chrome the core asks for (site_overrides/): MkDocs renders a page with the
+one its `template` meta names, so a page laid out in its loop and one poured here read alike."""
+POURED = "charter-poured-in-loop.html"
+"""What MkDocs' loop renders a generated page with: its body alone, poured into its chrome after."""
+
+
+def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
+    links = []
+    for entry in entries:
+        anchor = AnchorLink(html.escape(entry.title), entry.anchor, entry.level)
+        anchor.children = toc_links(entry.children)
+        links.append(anchor)
+    return links
+
+
+def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
+                    assets: Iterable[Asset]) -> None:
+    """The core's pages and assets in place of the registries, which are read, not published."""
+    for name in REGISTRY_FILES:
+        registry = files.get_file_from_path(name)
+        if registry is not None:
+            files.remove(registry)
+    for page in pages:
+        files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    for asset in assets:  # a file beside the agreements is copied, not read into memory
+        source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
+        files.append(File.generated(config, asset.path, **source))
+
+
+def page_meta(page: Page) -> dict[str, Any]:
+    """What the theme reads of a generated page besides its body: its title (HTML in MkDocs), description,
+    whether search indexes it, and whether it has a contents list to show."""
+    meta: dict[str, Any] = {"title": html.escape(page.title)}
+    if page.description:
+        meta["description"] = html.escape(page.description)
+    if not page.searchable:
+        meta["search"] = {"exclude": True}
+    if not page.toc:
+        meta["hide"] = ["toc"]  # an empty sidebar would narrow the page's wide tables
+    if page.chrome is not Chrome.FULL:
+        meta["template"] = TEMPLATES[page.chrome]
+    return meta
+
+
+def loop_meta(page: Page) -> dict[str, Any]:
+    """`page_meta` for MkDocs' loop, which renders a page with the site's chrome as its body alone (the
+    adapter pours it into the chrome when the loop hands it back)."""
+    meta = page_meta(page)
+    return meta if "template" in meta else {**meta, "template": POURED}
