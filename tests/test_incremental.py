@@ -7,11 +7,17 @@ replaced has a new inode (publishing renames a new file into place). No time is 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
 from generator.compose import compose
+from generator.pages import Page
 from tests.gitrepo import GitRepo
 from tests.project import agreement, site_settings, write_project
 from tests.sites import mkdocs_build
@@ -153,12 +159,71 @@ def test_a_warm_build_reads_no_diff_and_computes_again_a_diff_that_is_gone(tmp_p
     mkdocs_build(project)  # every diff is outlined, every page showing one is cached: no diff is read
     assert not (cache / "diffs").exists()
     assert site_bytes(project / "site") == before
-    shutil.rmtree(cache / "pages")  # the pages showing a diff are rendered again, each diff computed again
+    shutil.rmtree(cache / "pages")  # the site still holds each page as written from its key: none rendered
+    mkdocs_build(project)
+    assert site_bytes(project / "site") == before
+    kept = cache_entries(project, "pages")  # only the pages of MkDocs' own loop, rendered again
+    assert f"{hashlib.sha256(b'agreements/water/v/1/').hexdigest()}.json" not in kept
+    assert f"{hashlib.sha256(b'agreements/water/').hexdigest()}.json" in kept
+    shutil.rmtree(cache / "written")  # the pages showing a diff are rendered again, each diff computed again
     mkdocs_build(project)
     assert site_bytes(project / "site") == before
     assert len(cache_entries(project, "diffs")) == 5  # one a version
 
     (cache / "diff-outlines.pack").write_bytes(b"charter-pack 1 not an outline")  # read as empty
     shutil.rmtree(cache / "pages")
+    shutil.rmtree(cache / "written")
     mkdocs_build(project)
     assert site_bytes(project / "site") == before
+
+
+def test_a_rebuild_renders_no_standalone_page_the_site_holds_as_written_and_restores_one_changed_by_hand(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.engine import shell
+
+    rendered: list[str] = []
+    real = shell.Renderer.render
+
+    def counted(self: shell.Renderer, page: Page, body: str | None = None) -> str:
+        rendered.append(page.url)
+        return real(self, page, body)
+
+    monkeypatch.setattr(shell.Renderer, "render", counted)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project = tmp_path / "charter"
+    charter_with_history(project)
+
+    def mkdocs_build(project: Path) -> None:  # as the command does, in this process: its renders counted
+        config = load_config(str(project / "mkdocs.yml"), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+    mkdocs_build(project)
+    site = project / "site"
+    first, written = stamps(site), len(rendered)
+    assert "agreements/water/v/1/" in rendered and written > 5
+
+    rendered.clear()
+    mkdocs_build(project)
+    assert rendered == [] and stamps(site) == first
+
+    old_version = site / "agreements" / "water" / "v" / "1" / "index.html"
+    right = old_version.read_bytes()
+    old_version.write_bytes(right.replace(b"</body>", b"<script>alert(1)</script></body>"))
+    history = site / "agreements" / "forest" / "history" / "index.html"
+    history.unlink()
+    mkdocs_build(project)
+    assert sorted(rendered) == ["agreements/forest/history/", "agreements/water/v/1/"]
+    assert old_version.read_bytes() == right and history.is_file()
+
+    rendered.clear()
+    shutil.rmtree(project / ".cache" / "charter" / "written")  # without its notes, each is rendered and compared
+    mkdocs_build(project)
+    assert len(rendered) == written
+    unchanged = {name: stamp for name, stamp in stamps(site).items()
+                 if name not in {"agreements/water/v/1/index.html", "agreements/forest/history/index.html"}}
+    assert unchanged == {name: stamp for name, stamp in first.items() if name in unchanged}

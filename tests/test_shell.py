@@ -187,9 +187,9 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     batches: list[int] = []
     real = shell.write_forked
 
-    def spied(pages: list[Page], *args: object) -> set[str]:
+    def spied(pages: list[Page], *args: object) -> None:
         batches.append(len(pages))
-        return real(pages, *args)  # type: ignore[arg-type]
+        real(pages, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(shell, "write_forked", spied)
     return batches
@@ -212,9 +212,9 @@ def before_each_page(monkeypatch: pytest.MonkeyPatch, step: Callable[[Page], Non
 
     real = shell.Renderer.render
 
-    def render(self: shell.Renderer, page: Page) -> str:
+    def render(self: shell.Renderer, page: Page, body: str | None = None) -> str:
         step(page)
-        return real(self, page)
+        return real(self, page, body)
 
     monkeypatch.setattr(shell.Renderer, "render", render)
 
@@ -257,15 +257,15 @@ def test_a_page_that_fails_in_a_forked_writer_fails_the_build_with_its_message(
     assert "Traceback" not in caplog.text
 
 
-@pytest.mark.parametrize(("url", "shared"), [
+@pytest.mark.parametrize(("url", "expected"), [
     ("agreements/wheat/v/1/", "agreements/"),
     ("agreements/water/v/1/", "agreements/water/"),
     ("as-of/2021/", "as-of/"),
     ("parties/elders/", ""),
     ("", ""),
 ])
-def test_a_pages_chrome_shares_the_folders_some_nav_address_has(url: str, shared: str) -> None:
-    from generator.engine.shell import _prefixes, _shared
+def test_a_pages_chrome_shares_the_folders_some_nav_address_has(url: str, expected: str) -> None:
+    from generator.engine.layouts import leading_folders, shared_folders
 
     nav = ["", "agreements/", "agreements/water/", "as-of/", "https://example.org/elsewhere/"]
-    assert _shared(url, _prefixes(nav)) == shared
+    assert shared_folders(url, leading_folders(nav)) == expected

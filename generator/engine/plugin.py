@@ -21,7 +21,8 @@ from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
 from generator.engine.publish import Publication
 from generator.engine.files import generated_files, toc_links
-from generator.engine.shell import StandalonePages, charter_step, nav_urls
+from generator.engine.layouts import nav_urls
+from generator.engine.shell import StandalonePages, charter_step
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
         if self.command == "build":  # serve has its own temporary folder; gh-deploy reads site_dir after
-            self.publication = Publication(Path(config.site_dir))
+            self.publication = Publication(Path(config.site_dir), self.settings.cache_dir)
             config.site_dir = str(self.publication.staging)
         return config
 
@@ -125,11 +126,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Versions and histories, outside MkDocs' page loop: the theme's chrome rendered once per layout."""
-        published = self.publication.site_dir if self.publication is not None else None
         workers = self.settings.workers if self.settings is not None else 1
-        kept = self.standalone.write(Path(config.site_dir), published, self.report.page_written, workers)
-        if self.publication is not None:
-            self.publication.kept |= kept
+        self.standalone.write(Path(config.site_dir), self.publication, self.report.page_written, workers)
         self.built = True
         log.info("%s", self.report.finish())
 

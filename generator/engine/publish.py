@@ -5,17 +5,26 @@ rename, so a reader (or a web server) sees every file whole, old or new; a file 
 change keeps its inode and its time, so a rebuild after one commit rewrites only what that commit
 changed, and a deploy that compares times or sums uploads only that. Publishing cut short by a kill
 leaves a mix of whole old and new files, which the next build completes.
+
+Each page the adapter writes itself is noted with the key its body was named by (generator.pages.Keyed)
+and the size, time and inode of the file that holds it (`Stamp`). Noted after a build is published, in
+the build cache, the notes let the next build leave a page alone without rendering it or reading it
+back: its key is the same, and its file is still the one this build wrote or kept. A file changed by
+hand, or replaced by a publish cut short, no longer matches its stamp and is rendered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from generator.cache import BlobCache
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
@@ -125,6 +134,52 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+class Stamp(NamedTuple):
+    """A page as a build left it: the key of its body and its chrome, what the body read besides, and
+    its file's size, time and inode."""
+
+    key: str
+    asked: Any
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, key: str, asked: Any, path: Path) -> Stamp | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return cls(key, asked, found.st_size, found.st_mtime_ns, found.st_ino)
+
+    def holds(self, path: Path) -> bool:
+        """Whether the file at `path` is still the one this stamp was taken of."""
+        try:
+            found = path.stat()
+        except OSError:
+            return False
+        return (found.st_size, found.st_mtime_ns, found.st_ino) == (self.size, self.mtime_ns, self.inode)
+
+
+STAMPS = "written"
+"""The build cache's namespace for each site folder's stamps."""
+
+
+def _stamps_slot(site_dir: Path) -> str:
+    return hashlib.sha256(os.fsencode(site_dir.resolve())).hexdigest()
+
+
+def read_stamps(cache: BlobCache, site_dir: Path) -> dict[str, Stamp]:
+    payload = cache.read(STAMPS, _stamps_slot(site_dir))
+    pages = payload.get("pages") if isinstance(payload, dict) else None
+    if not isinstance(pages, dict):
+        return {}
+    try:
+        return {name: Stamp(*fields) for name, fields in pages.items()}
+    except TypeError:  # an entry of another shape: none is trusted
+        return {}
+
+
 class Publication:
     """One `mkdocs build`: staged beside the site, then published or discarded. A page of MkDocs' own loop
     whose bytes the site already holds is not written to staging at all (MkDocs writes nothing for a page
@@ -133,10 +188,14 @@ class Publication:
     SKIPPED = "Page skipped: '"
     """How MkDocs notes each page it wrote nothing for: not news for a page kept as it was."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, cache_dir: Path | None = None) -> None:
         self.site_dir, self.staging = site_dir, stage(site_dir)
         self.kept: set[str] = set()
         self.unchanged_sources: set[str] = set()
+        self.cache = BlobCache(cache_dir)
+        self.previous_stamps = read_stamps(self.cache, site_dir)
+        """How the last published build left the pages the adapter wrote."""
+        self.stamps: dict[str, Stamp] = {}
         logging.getLogger("mkdocs.commands.build").addFilter(self._unless_kept)
 
     def page_output(self, file: File, output: str) -> str:
@@ -155,10 +214,12 @@ class Publication:
 
     def finish(self, built: bool) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self._unless_kept)
-        if built:
-            publish(self.staging, self.site_dir, self.kept)
-        else:
+        if not built:
             discard(self.staging)
+            return
+        publish(self.staging, self.site_dir, self.kept)
+        pages = {name: list(stamp) for name, stamp in sorted(self.stamps.items())}
+        self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -169,21 +230,46 @@ def write_file(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def _always(asked: Any) -> bool:
+    return True
+
+
 class SiteWriter:
     """Writes the pages the adapter writes itself: into the staging folder, unless the published site
     already holds the same bytes (then only noted as kept); without staging (`serve`, `gh-deploy`), into
-    the site folder directly, and again only when the bytes differ."""
+    the site folder directly, and again only when the bytes differ. While staging, each page written or
+    kept from a key is stamped, and a page whose stamp from the last build still holds is left alone."""
 
-    def __init__(self, output: Path, published: Path | None) -> None:
+    def __init__(self, output: Path, published: Path | None,
+                 previous: Mapping[str, Stamp] | None = None) -> None:
         self.output, self.published = output, published
+        self.previous: Mapping[str, Stamp] = previous or {}
         self.kept: set[str] = set()
+        self.stamps: dict[str, Stamp] = {}
 
-    def __call__(self, name: str, data: bytes) -> None:
+    def settled(self, name: str, key: str, holds: Callable[[Any], bool] = _always) -> bool:
+        """Whether the site holds this page as the last build wrote it from `key` (and what the page read
+        then still `holds`): then it is kept without being rendered."""
+        stamp = self.previous.get(name)
+        if (not key or self.published is None or stamp is None or stamp.key != key
+                or not stamp.holds(self.published / name) or not holds(stamp.asked)):
+            return False
+        self.kept.add(name)
+        self.stamps[name] = stamp
+        return True
+
+    def __call__(self, name: str, data: bytes, key: str = "", asked: Any = None) -> None:
         if self.published is not None and same_bytes(self.published / name, data):
             self.kept.add(name)
+            target = self.published / name
         elif self.published is not None:
             target = self.output / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        elif not same_bytes(self.output / name, data):
-            write_file(self.output / name, data)
+        else:
+            if not same_bytes(self.output / name, data):
+                write_file(self.output / name, data)
+            return
+        stamp = Stamp.of(key, asked, target) if key else None
+        if stamp is not None:
+            self.stamps[name] = stamp

@@ -11,6 +11,9 @@ the partial goes). The result is checked once per layout against the same page r
 or option that makes pages differ elsewhere (a per-page link, or the contents list drawn outside its
 partial) renders that layout's pages whole instead, still correct.
 Once checked, the chrome's indentation is dropped (`Shell.compacted`); the body is never touched.
+A page whose body is named by a key (generator.pages.Keyed) is named as written by that key, its
+layout's chrome, its contents list, title and description, and this code: a rebuild leaves alone each
+page it wrote from the same key (generator.engine.publish.Stamp) without rendering it.
 
 The chrome is the one the core's page asks for (`Page.chrome`), as the theme's template that
 `TEMPLATES` names: `main.html` with the site's navigation, or `light.html` for old versions, the
@@ -28,11 +31,14 @@ layout against the page as the theme renders it whole with MkDocs' own context.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,12 +50,14 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import TableOfContents
 
+from generator.cache import fingerprint
 from generator.diffs.consecutive import can_fork
 from generator.engine.files import POURED, TEMPLATES, loop_meta, page_meta, toc_links
-from generator.engine.publish import SiteWriter
+from generator.engine.layouts import Layout, leading_folders, nav_urls, shared_folders
+from generator.engine.publish import Publication, SiteWriter
 from generator.engine.writers import PARALLEL_PAGES, write_forked, write_pages
 from generator.errors import CharterError
-from generator.pages import Chrome, Page, TocEntry
+from generator.pages import Chrome, Keyed, Page, TocEntry, readers_html
 
 if TYPE_CHECKING:
     import jinja2
@@ -74,37 +82,8 @@ TOC_ALONE = '{% include "partials/toc.html" %}'
 page template imports them: once per layout, since importing them is most of the partial's cost)."""
 
 COMPACTABLE = re.compile(r"[ \t]*\n\s*")
-Layout = tuple[str, str, int, bool, bool]
-"""What the chrome of a page depends on: its template, the part of its address that the nav's links
-share (they are written relative to the page), its depth, whether it has a contents list (the list
-itself is rendered by the theme's partial for each page and poured in, as its body is), and whether it
-has a description of its own (poured in too)."""
-
-
-def _segments(url: str) -> list[str]:
-    return [part for part in url.split("/") if part]
-
-
-def _prefixes(urls: Iterable[str]) -> frozenset[str]:
-    """Every run of leading folders of the addresses (`a/`, `a/b/`, ...), and the empty one."""
-    found = {""}
-    for url in urls:
-        parts = _segments(url)
-        found.update("".join(f"{part}/" for part in parts[:length]) for length in range(1, len(parts) + 1))
-    return frozenset(found)
-
-
-def _shared(url: str, prefixes: frozenset[str]) -> str:
-    """The leading folders of `url` that some address in the nav shares (`prefixes`, from `_prefixes`):
-    the rest never shows in a link. A few set lookups, as it is asked for every page."""
-    parts = _segments(url)
-    for length in range(len(parts), 0, -1):
-        leading = "".join(f"{part}/" for part in parts[:length])
-        if leading in prefixes:
-            return leading
-    return ""
-
-
+POUR_CODE = fingerprint("engine.shell", "engine.files", "pages.site")
+"""The code that pours a page into its chrome: part of the key of each page as written."""
 def _carrier_url(shared: str, depth: int) -> str:
     return shared + "".join(f"{MARK}{level}/" for level in range(shared.count("/"), depth))
 
@@ -158,6 +137,10 @@ class Shell:
                       for part in self.parts)
         return Shell(parts, self.slots, self.carrier_url)
 
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps([self.parts, self.slots, self.carrier_url]).encode()).hexdigest()
+
     def pour(self, page: Page, toc: str = "", body: str | None = None) -> str:
         """The page in this chrome, with `toc` (its contents list as the theme's partial renders it) and
         its `body` when it is rendered already."""
@@ -179,7 +162,7 @@ class Renderer:
         self.config, self.nav, self.files, self.env = config, nav, files, env
         self.update_date = update_date
         self.shells: dict[Layout, Shell | None] = {}
-        self.nav_prefixes = _prefixes(nav_urls(nav))
+        self.nav_prefixes = leading_folders(nav_urls(nav))
         self.templates = {chrome: _found(env, name) for chrome, name in TEMPLATES.items()}
         assert env.loader is not None, "MkDocs gives the theme's environment its loader"
         self.outline_env = env.overlay(loader=ChoiceLoader([DictLoader({TOC_PARTIAL: TOC}), env.loader]),
@@ -194,7 +177,7 @@ class Renderer:
         self.checked_in_loop: dict[Layout, bool] = {}
 
     def layout(self, page: Page) -> Layout:
-        shared = _shared(page.url, self.nav_prefixes)
+        shared = shared_folders(page.url, self.nav_prefixes)
         return self.templates[page.chrome], shared, page.url.count("/"), bool(page.toc), bool(page.description)
 
     def _page(self, url: str, meta: dict[str, Any], content: str, toc: tuple[TocEntry, ...]) -> MkDocsPage:
@@ -216,8 +199,8 @@ class Renderer:
             page.active = False
             self.config._current_page = None
 
-    def render_whole(self, page: Page) -> str:
-        whole = self._page(page.url, page_meta(page), _body(page), page.toc)
+    def render_whole(self, page: Page, body: str | None = None) -> str:
+        whole = self._page(page.url, page_meta(page), _body(page, body), page.toc)
         return self._whole(self.env, self.templates[page.chrome], whole)
 
     def _shell(self, page: Page) -> Shell | None:
@@ -253,9 +236,30 @@ class Renderer:
             self.shells[key] = self._shell(page)
         return key, self.shells[key]
 
-    def render(self, page: Page) -> str:
+    def render(self, page: Page, body: str | None = None) -> str:
+        """The page whole; `body` when its body is rendered already."""
         key, shell = self.shell(page)
-        return shell.pour(page, self._toc(key, page)) if shell is not None else self.render_whole(page)
+        if shell is None:
+            return self.render_whole(page, body)
+        return shell.pour(page, self._toc(key, page), body)
+
+    def keyed(self, page: Page) -> Keyed:
+        """The page as it is written, named (when its body is) by its body's key and everything the chrome
+        pours around it: rendered whole (a layout the theme lays out differently) it has no key."""
+        made = page.made()
+        if isinstance(made, str):
+            return Keyed("", lambda: (self.render(page, readers_html(made)), None))
+        body = made
+
+        def whole() -> tuple[str, Any]:
+            html, asked = body.render()
+            return self.render(page, readers_html(html)), asked
+
+        layout, shell = self.shell(page)
+        if not body.key or shell is None:
+            return Keyed("", whole)
+        named = [body.key, shell.digest, self._toc(layout, page), page.title, page.description, POUR_CODE]
+        return Keyed(hashlib.sha256(json.dumps(named).encode()).hexdigest(), whole, body.holds)
 
     def pour_in_loop(self, page: Page, body: str, context: Mapping[str, Any]) -> str:
         """A page of MkDocs' own loop (which rendered only its `body`) in its layout's chrome. The first of
@@ -276,11 +280,6 @@ class Renderer:
         return shell.pour(page, toc, body) if self.checked_in_loop[key] else whole()
 
 
-def nav_urls(nav: Navigation) -> frozenset[str]:
-    found = (getattr(item, "url", None) for item in _nav_items(nav.items))  # a section has no address
-    return frozenset(url for url in found if isinstance(url, str))
-
-
 def _found(env: jinja2.Environment, name: str) -> str:
     """The template, or the theme's page when the theme has no such template (a charter's theme copied
     before it had one): its pages then keep the full chrome, and the build still succeeds."""
@@ -290,12 +289,6 @@ def _found(env: jinja2.Environment, name: str) -> str:
         log.info("charter: the theme has no %s; its pages are laid out with %s", name, TEMPLATES[Chrome.FULL])
         return TEMPLATES[Chrome.FULL]
     return name
-
-
-def _nav_items(items: Sequence[Any]) -> Iterator[Any]:
-    for item in items:
-        yield item
-        yield from _nav_items(getattr(item, "children", None) or ())
 
 
 class StandalonePages:
@@ -333,25 +326,33 @@ class StandalonePages:
             return output
         return charter_step(lambda: renderer.pour_in_loop(page, output, context))
 
-    def write(self, site_dir: Path, published: Path | None, written: Callable[[], None],
-              workers: int = 1) -> set[str]:
-        """Each page's HTML produced as it is written, encoded as MkDocs encodes its own; returns the
-        files left out of the staging folder because the published site holds them already. With
-        `workers` > 1, many pages and one thread, the pages are written by that many forked processes."""
+    def write(self, site_dir: Path, publication: Publication | None, written: Callable[[], None],
+              workers: int = 1) -> None:
+        """Each page's HTML produced as it is written, encoded as MkDocs encodes its own; the files left out
+        of the staging folder because the published site holds them already, and the stamps of those
+        written, go to the `publication`. With `workers` > 1, many pages and one thread, the pages are
+        written by that many forked processes."""
         assert self.renderer is not None, "MkDocs gives the environment before the build ends"
         pages, renderer = self.pages, self.renderer
         self.pages, self.renderer = [], None  # `serve` keeps the plugin between builds
 
-        def render(page: Page) -> str:
-            return charter_step(lambda: renderer.render(page))
+        def prepare(page: Page) -> Keyed:
+            made = charter_step(lambda: renderer.keyed(page))
+            return Keyed(made.key, lambda: charter_step(made.render), made.holds)
 
+        if publication is None:
+            writer = SiteWriter(site_dir, None)
+        else:
+            writer = SiteWriter(site_dir, publication.site_dir, publication.previous_stamps)
         if workers > 1 and len(pages) >= PARALLEL_PAGES and can_fork():
             for page in pages:  # each layout's chrome made once, here, for every writer to inherit
                 charter_step(lambda: renderer.shell(page))
-            return write_forked(pages, render, site_dir, published, written, workers)
-        writer = SiteWriter(site_dir, published)
-        write_pages(pages, render, writer, written)
-        return writer.kept
+            write_forked(pages, prepare, writer, written, workers)
+        else:
+            write_pages(pages, prepare, writer, written)
+        if publication is not None:
+            publication.kept |= writer.kept
+            publication.stamps.update(writer.stamps)
 
 
 T = TypeVar("T")

@@ -15,20 +15,23 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from generator.engine.publish import SiteWriter
-from generator.pages import Page
+from generator.engine.publish import SiteWriter, Stamp
+from generator.pages import Keyed, Page
 
 
-def write_pages(pages: Sequence[Page], render: Callable[[Page], str], writer: SiteWriter,
+def write_pages(pages: Sequence[Page], prepare: Callable[[Page], Keyed], writer: SiteWriter,
                 written: Callable[[], None]) -> None:
+    """Each page as `prepare` names and renders it whole, unless the site holds it as the last build
+    wrote it from the same key (`SiteWriter.settled`)."""
     for page in pages:
-        data = render(page).encode("utf-8", errors="xmlcharrefreplace")
-        writer(f"{page.url}index.html", data)
+        name, made = f"{page.url}index.html", prepare(page)
+        if not writer.settled(name, made.key, made.holds):
+            html, asked = made.render()
+            writer(name, html.encode("utf-8", errors="xmlcharrefreplace"), made.key, asked)
         written()
 
 
@@ -57,34 +60,39 @@ def _start_writer() -> None:
     logging.getLogger("mkdocs").propagate = False
 
 
-def _write_share(bounds: tuple[int, int]) -> tuple[set[str], int, list[logging.LogRecord], str]:
-    """One batch of pages, written by a forked process: what it kept, how many, its records, its error."""
+Share = tuple[set[str], dict[str, Stamp], int, list[logging.LogRecord], str]
+"""What a forked writer did: the files it kept, the pages it stamped, how many, its log records, its error."""
+
+
+def _write_share(bounds: tuple[int, int]) -> Share:
     start, end = bounds
     held: _Held = _WORK["held"]
-    writer = SiteWriter(_WORK["site_dir"], _WORK["published"])
+    writer = SiteWriter(_WORK["site_dir"], _WORK["published"], _WORK["previous"])
     failure = ""
     try:
-        write_pages(_WORK["pages"][start:end], _WORK["render"], writer, lambda: None)
+        write_pages(_WORK["pages"][start:end], _WORK["prepare"], writer, lambda: None)
     except PluginError as error:
         failure = str(error)
     records, held.records = held.records, []
-    return writer.kept, end - start, records, failure
+    return writer.kept, writer.stamps, end - start, records, failure
 
 
-def write_forked(pages: Sequence[Page], render: Callable[[Page], str], site_dir: Path, published: Path | None,
-                 written: Callable[[], None], workers: int) -> set[str]:
-    """The pages in batches of equal count across `workers` forked processes; each page is rendered and
-    written exactly as one process would, so the site is byte for byte the same."""
+def write_forked(pages: Sequence[Page], prepare: Callable[[Page], Keyed], into: SiteWriter,
+                 written: Callable[[], None], workers: int) -> None:
+    """The pages in batches of equal count across `workers` forked processes, each writing as `into`
+    would; each page is rendered and written exactly as one process would, so the site is byte for byte
+    the same. What they kept and stamped is added to `into`."""
     size = -(-len(pages) // (workers * 4))
     batches = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-    kept: set[str] = set()
     failure = ""
-    _WORK.update(pages=pages, render=render, site_dir=site_dir, published=published)
+    _WORK.update(pages=pages, prepare=prepare, site_dir=into.output, published=into.published,
+                 previous=into.previous)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_start_writer) as pool:
-            for batch_kept, count, records, batch_failure in pool.map(_write_share, batches):
-                kept |= batch_kept
+            for kept, stamps, count, records, batch_failure in pool.map(_write_share, batches):
+                into.kept |= kept
+                into.stamps.update(stamps)
                 for record in records:
                     logging.getLogger(record.name).handle(record)
                 for _ in range(count):
@@ -94,4 +102,3 @@ def write_forked(pages: Sequence[Page], render: Callable[[Page], str], site_dir:
         _WORK.clear()
     if failure:
         raise PluginError(failure)
-    return kept

@@ -36,11 +36,13 @@ from generator.pages.indexes import (
     themes_index_page,
 )
 from generator.pages.render import SiteContext, template_environment
-from generator.pages.site import Asset, Chrome, Page, Site, TocEntry, indexed_html, readers_html, relative_url
+from generator.pages.site import (Asset, Chrome, Keyed, Page, Site, TocEntry, indexed_html, readers_html,
+                                  relative_url)
 from generator.settings import Settings
 from generator.source.citations import citations
 
-__all__ = ["Asset", "Chrome", "Page", "Site", "TocEntry", "build_site", "indexed_html", "readers_html", "relative_url"]
+__all__ = ["Asset", "Chrome", "Keyed", "Page", "Site", "TocEntry", "build_site", "indexed_html", "readers_html",
+           "relative_url"]
 
 
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,

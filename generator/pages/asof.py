@@ -28,8 +28,8 @@ from generator.model import Agreement
 from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
 from generator.pages.render import SiteContext
-from generator.pages.rendered import from_record
-from generator.pages.site import Asset, Page, TocEntry
+from generator.pages.rendered import keyed_record
+from generator.pages.site import Asset, Keyed, Page, TocEntry
 from generator.vocabulary import DRAFT, IN_FORCE, LAPSED, PROPOSED, SUPERSEDED, WITHDRAWN
 
 URL = urls.AS_OF
@@ -141,7 +141,7 @@ def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
 
 
 def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
-              all_years: Sequence[int]) -> str:
+              all_years: Sequence[int]) -> Keyed:
     """The page from its record, and from the cache when an earlier build rendered that record with these
     templates: of a long history's year pages, a rebuild renders again only the build's own year's."""
     record = year_record(context, year, day, agreements, all_years)
@@ -150,7 +150,7 @@ def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequenc
     def rendered() -> str:
         return context.render_only("as-of-year.html", url, **record, removed=REMOVED, year_url=year_url)
 
-    return from_record(context.cache, url, record, "year", context.templates_code, rendered)
+    return keyed_record(context.cache, url, record, "year", context.templates_code, rendered)
 
 
 def _entry_record(entry: Entry) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from generator.diffs.lineage import ClauseHistory, ClauseRevision
 from generator.model import Agreement
 from generator.pages.history import agreements_record, revision_record, version_label
 from generator.pages.render import SiteContext
-from generator.pages.rendered import from_record
-from generator.pages.site import Page, TocEntry
+from generator.pages.rendered import keyed_record
+from generator.pages.site import Keyed, Page, TocEntry
 from generator.source.markup import CLAUSE_LEVEL
 from generator.vocabulary import CLAUSE_CHANGE_LABELS
 
@@ -61,7 +61,7 @@ def clauses_page(context: SiteContext, agreement: Agreement) -> Page:
                 partial(clauses_html, context, agreement, shown), toc, searchable=False, standalone=True)
 
 
-def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> str:
+def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[ClauseHistory]) -> Keyed:
     """The page from its record, and from the cache when an earlier build rendered that record with these
     templates: the record names each section of a diff by the diff's cache key, so it holds no HTML."""
     record = clauses_record(context, agreement, shown)
@@ -77,8 +77,8 @@ def clauses_html(context: SiteContext, agreement: Agreement, shown: Sequence[Cla
                                    kind_labels=CLAUSE_CHANGE_LABELS)
 
     kept = all(revision.change.key is not None for revision in revisions)  # an uncommitted diff is never kept
-    return from_record(context.cache if kept else None, record["page_url"], record, "diffs",
-                       context.templates_code, rendered)
+    return keyed_record(context.cache if kept else None, record["page_url"], record, "diffs",
+                        context.templates_code, rendered)
 
 
 def _section(revision: ClauseRevision) -> str:

@@ -20,8 +20,8 @@ from generator.consent.ledger import Consent, VersionConsent
 from generator.model import Agreement, Party
 from generator.pages.history import agreements_record, given_record
 from generator.pages.render import SiteContext
-from generator.pages.rendered import from_record
-from generator.pages.site import Page
+from generator.pages.rendered import keyed_record
+from generator.pages.site import Keyed, Page
 from generator.vocabulary import IN_FORCE
 
 
@@ -79,11 +79,11 @@ def party_consent_pages(context: SiteContext) -> Iterator[Page]:
                        partial(party_consents_html, context, party, given), searchable=False, standalone=True)
 
 
-def party_consents_html(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> str:
+def party_consents_html(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> Keyed:
     record = party_consents_record(context, party, given)
     url = record["page_url"]
-    return from_record(context.cache, url, record, "consents", context.templates_code,
-                       lambda: context.render_only("party-consents.html", url, **record))
+    return keyed_record(context.cache, url, record, "consents", context.templates_code,
+                        lambda: context.render_only("party-consents.html", url, **record))
 
 
 def party_consents_record(context: SiteContext, party: Party, given: tuple[Consent, ...]) -> dict[str, Any]:

@@ -29,10 +29,10 @@ from generator.history.versions import AgreementHistory, Version
 from generator.model import Agreement
 from generator.consent.ledger import Consent, Proof, VersionConsent
 from generator.pages.bodies import body_key, cached_entry, render_and_keep
-from generator.pages.rendered import cached_page, from_record, keep_page, page_key
+from generator.pages.rendered import keyed, keyed_record, page_key
 from generator.pages.render import BuildDate, SiteContext, dated
 from generator.source.markup import FileResolver, Resolver, render
-from generator.pages.site import Chrome, Page, TocEntry, relative_url
+from generator.pages.site import Chrome, Keyed, Page, TocEntry, relative_url
 from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
 from generator.vocabulary import EVENT_LABELS, IN_FORCE
 
@@ -107,7 +107,7 @@ CHANGES_SLOT = Markup("<!-- the history's changes -->")
 shows can read so, as every value is escaped."""
 
 
-def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> str:
+def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Keyed:
     """The page from its record, and from the cache when an earlier build rendered that record with these
     templates. Its changes and comparison (most of the page) are kept apart, under a record without the
     build's date: when the date moves, only the timeline and the table of versions are rendered (and
@@ -119,11 +119,15 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
             "versions": [{"number": version["number"], "label": version["label"]}
                          for version in record["versions"]]}
     cache = context.cache if all(change.key is not None for change in changes) else None  # uncommitted: never
-    page = from_record(cache, url, record, "history", templates,
-                       partial(render_history, context, record, CHANGES_SLOT))
-    shown = from_record(cache, f"{url}#changes", part, "diffs", templates,
-                        partial(render_changes, context, part, changes))
-    return page.replace(CHANGES_SLOT, shown, 1)
+    page = keyed_record(cache, url, record, "history", templates,
+                        partial(render_history, context, record, CHANGES_SLOT))
+    shown = keyed_record(cache, f"{url}#changes", part, "diffs", templates,
+                         partial(render_changes, context, part, changes))
+
+    def whole() -> tuple[str, list[Any]]:
+        return page.render()[0].replace(CHANGES_SLOT, shown.render()[0], 1), []
+
+    return Keyed(f"{page.key} {shown.key}" if page.key and shown.key else "", whole)
 
 
 def render_changes(context: SiteContext, part: Mapping[str, Any], changes: Sequence[Change]) -> str:
@@ -250,7 +254,7 @@ def version_pages(context: SiteContext, agreement: Agreement, history: Agreement
 
 
 def version_html(context: SiteContext, agreement: Agreement, history: AgreementHistory, index: int,
-                 spans: Mapping[int, Interval], diffed: frozenset[int]) -> str:
+                 spans: Mapping[int, Interval], diffed: frozenset[int]) -> str | Keyed:
     """The page from its record (`version_record`), and from the cache when its record, its body and the
     templates are those of a page an earlier build rendered (generator.pages.rendered)."""
     version = history.versions[index]
@@ -274,12 +278,21 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     else:  # the title and status shown are the text's own, which its body's key holds
         identity = ["body", body_key(_blob(version), version.path, url, context.trusted_html)]
         body_of = partial(version_body, context, cache, version, url, links, files)
-    key = page_key(record, identity, context.templates_code)
-    found = cached_page(cache, url, key, links, files)
-    if found is None:
+
+    def rendered() -> tuple[str, list[Any]]:
         named, body, asked = body_of()
-        found = keep_page(cache, url, key, render_version(context, record, named, body), asked)
-    return dated(found, context.as_of) if record["is_current"] else found
+        return render_version(context, record, named, body), asked
+
+    page = keyed(cache, url, page_key(record, identity, context.templates_code), links, files, rendered)
+    if not record["is_current"]:
+        return page
+    as_of = context.as_of
+
+    def current() -> tuple[str, list[Any]]:
+        html, asked = page.render()
+        return dated(html, as_of), asked
+
+    return Keyed(f"{page.key} {as_of.isoformat()}", current, page.holds)  # its print stamp names the date
 
 
 def render_version(context: SiteContext, record: Mapping[str, Any], shown: Mapping[str, str],

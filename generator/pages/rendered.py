@@ -16,6 +16,9 @@ while each still resolves the same way.
 Each page has one entry, filed under its address and holding its key: a page rendered again replaces
 it. Filed under the key alone, the cache would keep every page as it ever was, and the current texts'
 pages, which name the build's date, would leave a new entry each day.
+
+A standalone page's body is handed to the engine as `Keyed`: its key, and what reads the entry (or
+renders it) when the engine finds it has not written that page from that key before.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from generator.cache import BlobCache, fingerprint
 from generator.pages.bodies import BODY_CODE, libraries, still_true
+from generator.pages.site import Keyed
 from generator.source.markup import FileResolver, Resolver
 
 PAGE_CODE = (fingerprint("pages.rendered", "pages.history", "pages.asof", "pages.clauses", "pages.consent",
@@ -54,17 +58,37 @@ def _slot(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()
 
 
-def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
-                namespace: str = NAMESPACE) -> str | None:
-    """The page at `url` when it was kept with `key` and every link of its body still resolves the same way;
-    None to render it."""
+def _kept(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
+          namespace: str) -> tuple[str, list[Any]] | None:
     entry = cache.read(namespace, _slot(url))
     if (not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("html"), str)
             or not still_true(entry.get("asked"), links, files)):
         return None
     cache.hits += 1
-    html: str = entry["html"]
-    return html
+    return entry["html"], entry["asked"]
+
+
+def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
+                namespace: str = NAMESPACE) -> str | None:
+    """The page at `url` when it was kept with `key` and every link of its body still resolves the same way;
+    None to render it."""
+    found = _kept(cache, url, key, links, files, namespace)
+    return found[0] if found is not None else None
+
+
+def keyed(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
+          render: Callable[[], tuple[str, list[Any]]], namespace: str = NAMESPACE) -> Keyed:
+    """The page at `url` named by `key`: when it is wanted, from the cache if it was kept with that key
+    and its links still resolve the same way, else rendered (with the links it resolved) and kept."""
+
+    def produce() -> tuple[str, list[Any]]:
+        found = _kept(cache, url, key, links, files, namespace)
+        if found is not None:
+            return found
+        html, asked = render()
+        return keep_page(cache, url, key, html, asked, namespace), asked
+
+    return Keyed(key, produce, lambda asked: still_true(asked, links, files))
 
 
 def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any],
@@ -80,13 +104,19 @@ def _resolves_nothing(target: str, part: str) -> None:
     return None
 
 
+def keyed_record(cache: BlobCache | None, url: str, record: Mapping[str, Any], identity: object,
+                 templates: str, render: Callable[[], str], namespace: str = NAMESPACE) -> Keyed:
+    """A page (or another file of text) that shows its record and what `identity` names, and resolves no
+    link of a body, named by its key: from the cache when an earlier build rendered them with these
+    templates, else rendered (and kept). Without a cache it has no key, and is rendered each time."""
+    if cache is None:
+        return Keyed("", lambda: (render(), []))
+    return keyed(cache, url, page_key(record, identity, templates), _resolves_nothing, _resolves_nothing,
+                 lambda: (render(), []), namespace)  # no links asked
+
+
 def from_record(cache: BlobCache | None, url: str, record: Mapping[str, Any], identity: object,
                 templates: str, render: Callable[[], str], namespace: str = NAMESPACE) -> str:
-    """A page (or another file of text) that shows its record and what `identity` names, and resolves no
-    link of a body: from the cache when an earlier build rendered them with these templates, else rendered
-    (and kept)."""
-    if cache is None:
-        return render()
-    key = page_key(record, identity, templates)
-    found = cached_page(cache, url, key, _resolves_nothing, _resolves_nothing, namespace)  # no links asked
-    return found if found is not None else keep_page(cache, url, key, render(), [], namespace)
+    """The page `keyed_record` names, rendered or read now."""
+    html: str = keyed_record(cache, url, record, identity, templates, render, namespace).render()[0]
+    return html

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,33 @@ class Chrome(Enum):
     navigation on each would be most of the site's bytes (GitHub Pages refuses a site over 1 GB)."""
 
 
+def _reads_nothing_else(asked: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A page's body named before it is rendered: two bodies with one key, whose reads (`asked`) still
+    `hold`, are the same HTML. An engine that wrote a page from a key need not render it again while the
+    file it wrote is as it left it: at 50,000 old versions, reading each back from the build cache and
+    comparing it with the site was most of a rebuild's pages."""
+
+    key: str
+    """Empty for a body without one (a text not yet committed): rendered on every build."""
+    render: Callable[[], tuple[str, Any]]
+    """The body's HTML, and what it read besides its key (the links it resolved, as the body cache
+    records them: plain data)."""
+    holds: Callable[[Any], bool] = _reads_nothing_else
+    """Whether what an earlier build's body read (its `asked`) reads the same in this build."""
+
+
 @dataclass(frozen=True, eq=False)
 class Page:
     url: str
     """Directory-style site path such as `agreements/water-commons/`; links are relative to it."""
     title: str
     """Plain text; every consumer escapes it."""
-    source: str | Callable[[], str]
+    source: str | Callable[[], str | Keyed]
     """The body's HTML, or what renders it when the page is written: thousands of version pages are never
     all held in memory at once."""
     toc: tuple[TocEntry, ...] = ()
@@ -63,8 +84,13 @@ class Page:
         rendered = self._rendered()
         return readers_html(rendered), indexed_html(rendered)
 
-    def _rendered(self) -> str:
+    def made(self) -> str | Keyed:
+        """The body, or its key and what renders it."""
         return self.source if isinstance(self.source, str) else self.source()
+
+    def _rendered(self) -> str:
+        made = self.made()
+        return made if isinstance(made, str) else made.render()[0]
 
     def _compared(self) -> tuple[object, ...]:
         return (self.url, self.title, self.html, self.toc, self.description, self.searchable, self.standalone,
