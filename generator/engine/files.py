@@ -4,11 +4,12 @@ their contents lists. Nothing here renders: `shell` lays pages out, `plugin` han
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.files import File, InclusionLevel
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.pages import Asset, Chrome, Page, TocEntry
 from generator.settings import REGISTRY_FILES
@@ -33,16 +34,43 @@ def toc_links(entries: tuple[TocEntry, ...]) -> list[AnchorLink]:
     return links
 
 
+class GeneratedPage(MkDocsPage):
+    """A page of the core's that the nav does not name. Its body is the core's, given in the plugin's
+    `on_page_content` with its contents list and ids, so MkDocs' Markdown, which would render only the
+    file's placeholder heading, is not run: a Markdown parser built for each page was a tenth of a long
+    charter's build."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content, self.toc, self.present_anchor_ids = "", TableOfContents([]), set()
+
+
+def _named(items: Any) -> Iterator[str]:
+    """Every file a configured nav names: its plain entries and the values of its titled ones."""
+    if isinstance(items, str):
+        yield items
+    elif isinstance(items, list):
+        for item in items:
+            yield from _named(item)
+    elif isinstance(items, dict):
+        for value in items.values():
+            yield from _named(value)
+
+
 def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
                     assets: Iterable[Asset]) -> None:
-    """The core's pages and assets in place of the registries, which are read, not published."""
+    """The core's pages and assets in place of the registries, which are read, not published. A page the
+    nav names is MkDocs' own to make (with the nav's title); without a configured nav, every page is."""
     for name in REGISTRY_FILES:
         registry = files.get_file_from_path(name)
         if registry is not None:
             files.remove(registry)
+    in_nav = frozenset(_named(config.nav)) if config.nav is not None else None
     for page in pages:
-        files.append(File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        file = File.generated(config, page.src_uri, content=f"# {html.escape(page.title)}\n",
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        files.append(file)
+        if in_nav is not None and page.src_uri not in in_nav:
+            GeneratedPage(None, file, config)  # MkDocs finds it as the file's page
     for asset in assets:  # a file beside the agreements is copied, not read into memory
         source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
         files.append(File.generated(config, asset.path, **source))
