@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -274,7 +275,7 @@ def test_a_rebuild_writes_again_only_the_feeds_whose_entries_changed(tmp_path: P
     assert (project / "site" / "agreements" / "water" / "feed.xml").read_bytes() == again
 
 
-def test_a_new_build_date_renders_the_history_pages_again_not_their_changes_nor_the_feeds(
+def test_a_new_build_date_in_the_same_year_renders_no_history_page_but_each_timeline_runs_to_it(
         tmp_path: Path) -> None:
     project = tmp_path / "charter"
     charter_with_history(project)
@@ -282,13 +283,21 @@ def test_a_new_build_date_renders_the_history_pages_again_not_their_changes_nor_
     entries, feeds = page_entries(project), stamps(project / ".cache" / "charter" / "feeds")
     later = version_pages(project, part="/history/", as_of=AS_OF + dt.timedelta(days=40))
     assert stamps(project / ".cache" / "charter" / "feeds") == feeds  # each dated by its newest entry
-    # Each timeline runs to the build's date; the changes and the comparison, most of the page, do not.
+    assert rendered_pages(project, entries) == []  # the axis runs over whole years: the drawing is the same
+    for url, html in later.items():
+        assert "dashed line: as of 2026-02-10" in html and "dashed line: as of 2026-01-01" in first[url]
+        line = re.compile(r'class="charter-timeline__today" x1="([0-9.]+)"')
+        assert float(line.findall(html)[0]) > float(line.findall(first[url])[0])  # forty days on
+        assert html.split('<h2 id="changes">')[1] == first[url].split('<h2 id="changes">')[1]
+        assert "charter-timeline-" not in html.replace("charter-timeline-legend", "")  # no slot is left
+
+    next_year = version_pages(project, part="/history/", as_of=dt.date(2027, 3, 1))
+    # Each timeline runs to the build's year; the changes and the comparison, most of the page, do not.
     assert rendered_pages(project, entries) == [f"agreements/{name}/history/"
                                                 for name in ("forest", "seeds", "water")]
-    for url, html in later.items():
-        assert html != first[url]
+    for url, html in next_year.items():
+        assert "2027" in html.split('<h2 id="versions">')[0] and "dashed line: as of 2027-03-01" in html
         assert html.split('<h2 id="changes">')[1] == first[url].split('<h2 id="changes">')[1]
-
 
 
 def test_a_new_day_renders_no_agreement_page_or_version_again_but_each_stamp_names_it(tmp_path: Path) -> None:

@@ -23,8 +23,10 @@ from generator.pages.timeline import (
     MARGIN,
     WIDTH,
     Mark,
+    Now,
     Timeline,
     draw_timeline,
+    fill_now,
     group_marks,
 )
 from tests.golden import assert_golden
@@ -193,3 +195,17 @@ def test_groups_never_overlap_and_keep_every_mark(found: list[dt.date], as_of: d
     gaps = [b - a for a, b in zip(labels, labels[1:], strict=False)]
     assert all(gap > LABEL_SPACING - .2 for gap in gaps), "labels never touch"
 
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(dates, min_size=1, max_size=20), dates, st.one_of(st.none(), dates))
+def test_a_drawing_kept_across_days_reads_as_drawn_on_the_day_once_its_slots_are_filled(
+        found: list[dt.date], as_of: dt.date, review_by: dt.date | None) -> None:
+    marks = _marks(found)
+    on_the_day = draw_timeline(marks, "Water", review_by, as_of, "../")
+    past = review_by is not None and review_by < as_of
+    kept = draw_timeline(marks, "Water", review_by, Now(as_of.year, past), "../")
+    assert fill_now(kept.svg, as_of) == on_the_day.svg and fill_now(kept.legend, as_of) == on_the_day.legend
+    later = as_of + dt.timedelta(days=1)
+    if later.year == as_of.year and not (review_by is not None and as_of <= review_by < later):
+        assert fill_now(kept.svg, later) == draw_timeline(marks, "Water", review_by, later, "../").svg

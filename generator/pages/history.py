@@ -6,7 +6,8 @@ cache under it (generator.pages.rendered), so a rebuild renders only the pages w
 templates changed: the new version's, and the other versions of its agreement, which link to the
 current text. A history page is kept the same way, from its own record (`history_record`), which names
 each diff by its cache key rather than holding it: a rebuild renders again the history pages of the
-agreements that changed, and all of them when the build's date moves, since each timeline runs to it.
+agreements that changed, and all of them when the build's year moves, since each timeline's axis runs
+to it; within the year, the dashed line and the date of each timeline are filled in as it is written.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from generator.pages.rendered import keyed, keyed_record, page_key
 from generator.pages.render import BuildDate, SiteContext, dated
 from generator.source.markup import FileResolver, Resolver, render
 from generator.pages.site import Chrome, Keyed, Page, TocEntry, relative_url
-from generator.pages.timeline import Mark, Timeline, draw_timeline, main_kind
+from generator.pages.timeline import Mark, Now, Timeline, draw_timeline, fill_now, main_kind
 from generator.vocabulary import EVENT_LABELS, IN_FORCE
 
 
@@ -73,24 +74,26 @@ def version_mark(as_of: dt.date, version: Mapping[str, Any], href: str) -> Mark:
 
 
 def timeline(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Timeline:
-    return drawn_timeline(history_record(context, agreement, history, ()))
+    drawn = drawn_timeline(history_record(context, agreement, history, ()))
+    return Timeline(fill_now(drawn.svg, context.as_of), fill_now(drawn.legend, context.as_of))
 
 
 def drawn_timeline(record: Mapping[str, Any]) -> Timeline:
     """A history page's timeline from its record: a mark per version, and the declared adoption where no
     version is drawn at it. Drawn when the page is rendered, not when a cached page is served."""
-    agreement, url, as_of = record["agreement"], record["page_url"], record["as_of"]
+    agreement, url, now = record["agreement"], record["page_url"], record["now"]
 
     def href(number: int) -> str:
         return relative_url(url, urls.version(agreement["id"], number))
 
-    marks = [version_mark(as_of, version, href(version["number"])) for version in record["versions"]]
+    undated_at = record["undated_at"] or dt.date(now["year"], 1, 1)  # only an uncommitted version is undated
+    marks = [version_mark(undated_at, version, href(version["number"])) for version in record["versions"]]
     current = record["current"]
     drawn_at = {mark.date for mark in marks if mark.declared}
     marks += [Mark(day, "declared-adopted", f"Adopted {day.isoformat()} (declared in the current text)",
                    href(current), True, current, f"#v{current}")
               for day in record["declared_adoptions"] if day not in drawn_at]
-    return draw_timeline(marks, agreement["title"], record["review_by"], as_of,
+    return draw_timeline(marks, agreement["title"], record["review_by"], Now(now["year"], now["review_past"]),
                          relative_url(url, agreement["url"]))
 
 
@@ -110,8 +113,8 @@ shows can read so, as every value is escaped."""
 def history_html(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Keyed:
     """The page from its record, and from the cache when an earlier build rendered that record with these
     templates. Its changes and comparison (most of the page) are kept apart, under a record without the
-    build's date: when the date moves, only the timeline and the table of versions are rendered (and
-    kept) again, and no diff is read."""
+    build's date: when the year moves, only the timeline and the table of versions are rendered (and
+    kept) again, and no diff is read; the day is filled in as the page is written."""
     changes = context.diffs.get(agreement.id, ())
     record = history_record(context, agreement, history, changes)
     url, templates = record["page_url"], context.templates_code
@@ -124,10 +127,12 @@ def history_html(context: SiteContext, agreement: Agreement, history: AgreementH
     shown = keyed_record(cache, f"{url}#changes", part, "diffs", templates,
                          partial(render_changes, context, part, changes))
 
-    def whole() -> tuple[str, list[Any]]:
-        return page.render()[0].replace(CHANGES_SLOT, shown.render()[0], 1), []
+    as_of = context.as_of
 
-    return Keyed(f"{page.key} {shown.key}" if page.key and shown.key else "", whole)
+    def whole() -> tuple[str, list[Any]]:
+        return fill_now(page.render()[0], as_of).replace(CHANGES_SLOT, shown.render()[0], 1), []
+
+    return Keyed(f"{page.key} {shown.key} {as_of.isoformat()}" if page.key and shown.key else "", whole)
 
 
 def render_changes(context: SiteContext, part: Mapping[str, Any], changes: Sequence[Change]) -> str:
@@ -164,14 +169,17 @@ def history_record(context: SiteContext, agreement: Agreement, history: Agreemen
     """Every value history.html is given, as plain data, besides the diffs (named by their cache keys) and
     the code's own (the event labels, the address of a version): the page's cache key."""
     url = urls.history(agreement.id)
-    return {
+    review_by = agreement.review_by if agreement.status == IN_FORCE else None
+    return {  # the build's date only as its timeline reads it (generator.pages.timeline: `Now`)
         "page_url": url,
         "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
         "clause_page": agreement.id in context.clause_histories,
-        "as_of": context.as_of,
+        "now": {"year": context.as_of.year,
+                "review_past": review_by is not None and review_by < context.as_of},
+        "undated_at": context.as_of if any(version.date is None for version in history.versions) else None,
         "current": history.current.number if history.current else 0,
         "declared_adoptions": [event.date for event in history.declared if event.kind == "declared-adopted"],
-        "review_by": agreement.review_by if agreement.status == IN_FORCE else None,
+        "review_by": review_by,
         "versions": [{
             "number": version.number, "label": version_label(version, context),
             "day": version.date.date() if version.date else None, "revision": revision_record(version),

@@ -7,11 +7,18 @@ and the legend says all of it in words. The drawing holds links, so it is a name
 image, and each link carries its own name for keyboards and screen readers.
 
 Every text and attribute is escaped: titles, commit messages and paths come from pull requests.
+
+The axis runs over whole years, so a drawing depends on the date it runs to only through that date's
+year, whether the review it flags is past, where its dashed line goes and the date its legend names.
+A drawing kept across days (a history page's) is given the first two (`Now` without its date) and
+holds slots for the other two, filled in as its page is written (`fill_now`): a new day draws nothing
+again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +40,34 @@ PAPER = "#fff"
 INK = "#334155"
 DUE = "#15803d"
 OVERDUE = "#b91c1c"
+
+
+NOW_X = "charter-timeline-now-x"
+NOW_TEXT = "charter-timeline-as-of"
+_NOW_X_SLOT = re.compile(rf"{NOW_X}:(\d+):(\d+)")
+"""The slots: where the dashed line goes (with the years its axis starts and ends) and the date the legend
+names. A text of the page that spelled one would show a number or a date there, never markup."""
+
+
+@dataclass(frozen=True)
+class Now:
+    """The date a timeline runs to, as its drawing reads it; without `date`, its line and legend are slots."""
+
+    year: int
+    review_past: bool
+    date: dt.date | None = None
+
+    @classmethod
+    def on(cls, as_of: dt.date, review_by: dt.date | None) -> Now:
+        return cls(as_of.year, review_by is not None and review_by < as_of, as_of)
+
+
+def fill_now(html: str, as_of: dt.date) -> str:
+    """A page holding a drawing made with `Now` without its date, as of `as_of` (in the drawing's year)."""
+    def place(found: re.Match[str]) -> str:
+        return f"{_x(as_of, dt.date(int(found[1]), 1, 1), dt.date(int(found[2]), 1, 1)):.1f}"
+
+    return _NOW_X_SLOT.sub(place, html).replace(NOW_TEXT, as_of.isoformat())
 
 
 @dataclass(frozen=True)
@@ -235,8 +270,7 @@ def _axis(start: dt.date, end: dt.date) -> list[str]:
     return parts
 
 
-def _review_svg(review_by: dt.date, as_of: dt.date, start: dt.date, end: dt.date, href: str) -> str:
-    overdue = review_by < as_of
+def _review_svg(review_by: dt.date, overdue: bool, start: dt.date, end: dt.date, href: str) -> str:
     colour = OVERDUE if overdue else DUE
     x = _x(review_by, start, end)
     state = "overdue" if overdue else "due"
@@ -258,7 +292,7 @@ def _glyph(body: str, width: int = 18) -> str:
             f'viewBox="{-width / 2:g} -9 {width} 18" aria-hidden="true" focusable="false">{body}</svg>')
 
 
-def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> str:
+def _legend(groups: Sequence[Group], review: dt.date | None, now: Now) -> str:
     """Only what is drawn: a kind hidden in a group is named by the group's own title."""
     marks = [group.marks[0] for group in groups if len(group.marks) == 1]  # what a reader can see
     kinds = {mark.kind for mark in marks}
@@ -273,25 +307,26 @@ def _legend(groups: Sequence[Group], review: dt.date | None, as_of: dt.date) -> 
         items.append((_glyph(_pill(3, 0, 0), 22),
                       "a number: that many changes too close to draw apart, listed in the versions table"))
     if review is not None:
-        colour = OVERDUE if review < as_of else DUE
+        colour = OVERDUE if now.review_past else DUE
         items.append((_glyph(f'<line x1="-4" y1="8" x2="-4" y2="-8" stroke="{colour}" stroke-width="2"/>'
                              f'<polygon points="-4,-8 8,-4 -4,0" fill="{colour}"/>'),
                       "next review, as declared (marked “overdue” once passed)"))
     items.append((_glyph(f'<line x1="0" y1="-8" x2="0" y2="8" stroke="#64748b" stroke-dasharray="3 3"/>'),
-                  f"dashed line: as of {as_of.isoformat()}"))
+                  f"dashed line: as of {now.date.isoformat() if now.date else NOW_TEXT}"))
     listed = "".join(f"<li>{glyph} {escape(words)}</li>" for glyph, words in items)
     closing = "<li>Each mark links to its version.</li>" if marks else ""
     return f'<ul class="charter-timeline-legend">{listed}{closing}</ul>'
 
 
-def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, as_of: dt.date,
+def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, as_of: dt.date | Now,
                   review_href: str = "") -> Timeline:
     """One row of marks on a time axis, with the next review as a flag and the as-of date dashed."""
-    dates = [mark.date for mark in marks] + ([review_by] if review_by else []) + [as_of]
+    now = as_of if isinstance(as_of, Now) else Now.on(as_of, review_by)
+    dates = [mark.date for mark in marks] + ([review_by] if review_by else []) + [dt.date(now.year, 1, 1)]
     start = dt.date(min(dates).year, 1, 1)
     end = dt.date(max(dates).year + 1, 1, 1)
     groups = group_marks(marks, start, end)
-    x_now = _x(as_of, start, end)
+    x_now = f"{_x(now.date, start, end):.1f}" if now.date else f"{NOW_X}:{start.year}:{end.year}"
     shown = f"{len(marks)} change{'s' if len(marks) != 1 else ''}"
     merged = sum(len(group.marks) > 1 for group in groups)
     parts = [
@@ -302,11 +337,11 @@ def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, 
         + (f", {merged} group{'s' if merged != 1 else ''} of them too close to draw apart" if merged else "")
         + ". The versions table lists every one.</desc>",
         *_axis(start, end),
-        f'<line class="charter-timeline__today" x1="{x_now:.1f}" y1="{AXIS_Y - 30}" x2="{x_now:.1f}" '
+        f'<line class="charter-timeline__today" x1="{x_now}" y1="{AXIS_Y - 30}" x2="{x_now}" '
         f'y2="{AXIS_Y + 10}" stroke="#64748b" stroke-dasharray="3 3"/>',
         *(_group_svg(group) for group in groups),
     ]
     if review_by is not None:
-        parts.append(_review_svg(review_by, as_of, start, end, review_href))
+        parts.append(_review_svg(review_by, now.review_past, start, end, review_href))
     parts.append("</svg>")
-    return Timeline("".join(parts), _legend(groups, review_by, as_of))
+    return Timeline("".join(parts), _legend(groups, review_by, now))
