@@ -202,10 +202,12 @@ def test_groups_never_overlap_and_keep_every_mark(found: list[dt.date], as_of: d
 def test_a_drawing_kept_across_days_reads_as_drawn_on_the_day_once_its_slots_are_filled(
         found: list[dt.date], as_of: dt.date, review_by: dt.date | None) -> None:
     marks = _marks(found)
-    on_the_day = draw_timeline(marks, "Water", review_by, as_of, "../")
+    title = "Water charter'now-x'2019'2027' charter'as-of'"  # a title that spells the slots stays as it is
+    on_the_day = draw_timeline(marks, title, review_by, as_of, "../")
     past = review_by is not None and review_by < as_of
-    kept = draw_timeline(marks, "Water", review_by, Now(as_of.year, past), "../")
+    kept = draw_timeline(marks, title, review_by, Now(as_of.year, past), "../")
     assert fill_now(kept.svg, as_of) == on_the_day.svg and fill_now(kept.legend, as_of) == on_the_day.legend
+    assert "charter&#x27;now-x&#x27;2019&#x27;2027&#x27;" in on_the_day.svg
     later = as_of + dt.timedelta(days=1)
     if later.year == as_of.year and not (review_by is not None and as_of <= review_by < later):
-        assert fill_now(kept.svg, later) == draw_timeline(marks, "Water", review_by, later, "../").svg
+        assert fill_now(kept.svg, later) == draw_timeline(marks, title, review_by, later, "../").svg

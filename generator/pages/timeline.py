@@ -42,11 +42,11 @@ DUE = "#15803d"
 OVERDUE = "#b91c1c"
 
 
-NOW_X = "charter-timeline-now-x"
-NOW_TEXT = "charter-timeline-as-of"
-_NOW_X_SLOT = re.compile(rf"{NOW_X}:(\d+):(\d+)")
+NOW_X = "charter'now-x'"
+NOW_TEXT = "charter'as-of'"
+_NOW_X_SLOT = re.compile(rf"{NOW_X}(\d+)'(\d+)'")
 """The slots: where the dashed line goes (with the years its axis starts and ends) and the date the legend
-names. A text of the page that spelled one would show a number or a date there, never markup."""
+names. Each holds a bare `'`, which no escaped text of the page (a title, a commit's subject) can spell."""
 
 
 @dataclass(frozen=True)
@@ -312,8 +312,10 @@ def _legend(groups: Sequence[Group], review: dt.date | None, now: Now) -> str:
                              f'<polygon points="-4,-8 8,-4 -4,0" fill="{colour}"/>'),
                       "next review, as declared (marked “overdue” once passed)"))
     items.append((_glyph(f'<line x1="0" y1="-8" x2="0" y2="8" stroke="#64748b" stroke-dasharray="3 3"/>'),
-                  f"dashed line: as of {now.date.isoformat() if now.date else NOW_TEXT}"))
+                  f"dashed line: as of {now.date.isoformat() if now.date else '{as of}'}"))
+    # The legend's words are this module's own: the slot goes in after they are escaped.
     listed = "".join(f"<li>{glyph} {escape(words)}</li>" for glyph, words in items)
+    listed = listed.replace("{as of}", NOW_TEXT)
     closing = "<li>Each mark links to its version.</li>" if marks else ""
     return f'<ul class="charter-timeline-legend">{listed}{closing}</ul>'
 
@@ -326,7 +328,7 @@ def draw_timeline(marks: Sequence[Mark], title: str, review_by: dt.date | None, 
     start = dt.date(min(dates).year, 1, 1)
     end = dt.date(max(dates).year + 1, 1, 1)
     groups = group_marks(marks, start, end)
-    x_now = f"{_x(now.date, start, end):.1f}" if now.date else f"{NOW_X}:{start.year}:{end.year}"
+    x_now = f"{_x(now.date, start, end):.1f}" if now.date else f"{NOW_X}{start.year}'{end.year}'"
     shown = f"{len(marks)} change{'s' if len(marks) != 1 else ''}"
     merged = sum(len(group.marks) > 1 for group in groups)
     parts = [
