@@ -170,12 +170,12 @@ def history_record(context: SiteContext, agreement: Agreement, history: Agreemen
     the code's own (the event labels, the address of a version): the page's cache key."""
     url = urls.history(agreement.id)
     review_by = agreement.review_by if agreement.status == IN_FORCE else None
+    now = Now.on(context.as_of, review_by)
     return {  # the build's date only as its timeline reads it (generator.pages.timeline: `Now`)
         "page_url": url,
         "agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title},
         "clause_page": agreement.id in context.clause_histories,
-        "now": {"year": context.as_of.year,
-                "review_past": review_by is not None and review_by < context.as_of},
+        "now": {"year": now.year, "review_past": now.review_past},
         "undated_at": context.as_of if any(version.date is None for version in history.versions) else None,
         "current": history.current.number if history.current else 0,
         "declared_adoptions": [event.date for event in history.declared if event.kind == "declared-adopted"],
