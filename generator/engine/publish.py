@@ -230,10 +230,6 @@ def write_file(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _always(asked: Any) -> bool:
-    return True
-
-
 class SiteWriter:
     """Writes the pages the adapter writes itself: into the staging folder, unless the published site
     already holds the same bytes (then only noted as kept); without staging (`serve`, `gh-deploy`), into
@@ -247,7 +243,7 @@ class SiteWriter:
         self.kept: set[str] = set()
         self.stamps: dict[str, Stamp] = {}
 
-    def settled(self, name: str, key: str, holds: Callable[[Any], bool] = _always) -> bool:
+    def settled(self, name: str, key: str, holds: Callable[[Any], bool]) -> bool:
         """Whether the site holds this page as the last build wrote it from `key` (and what the page read
         then still `holds`): then it is kept without being rendered."""
         stamp = self.previous.get(name)

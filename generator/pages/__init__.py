@@ -41,8 +41,8 @@ from generator.pages.site import (Asset, Chrome, Keyed, Page, Site, TocEntry, in
 from generator.settings import Settings
 from generator.source.citations import citations
 
-__all__ = ["Asset", "Chrome", "Keyed", "Page", "Site", "TocEntry", "build_site", "indexed_html", "readers_html",
-           "relative_url"]
+__all__ = ["Asset", "Chrome", "Keyed", "Page", "Site", "TocEntry", "build_site", "indexed_html",
+           "readers_html", "relative_url"]
 
 
 def build_site(charter: Charter, settings: Settings, as_of: dt.date, *,
