@@ -16,6 +16,7 @@ from generator.cache import compiled_templates
 from generator.compose import compose
 from generator.errors import CharterError
 from generator.pages import Page, Site, indexed_html, readers_html
+from generator.engine import collector
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
@@ -67,7 +68,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         try:
-            with self.report.composing():
+            with self.report.composing(), collector.composing():
                 output = compose(self.settings, fallback_as_of=dt.date.today())  # only if there is no commit
         except CharterError as error:
             raise PluginError(f"charter: {error}") from None
@@ -129,10 +130,12 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         workers = self.settings.workers if self.settings is not None else 1
         self.standalone.write(Path(config.site_dir), self.publication, self.report.page_written, workers)
         self.built = True
+        collector.release()
         log.info("%s", self.report.finish())
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = False  # includes --strict's abort, which comes after on_post_build
+        collector.release()
         self.report.abandon()
 
     def on_shutdown(self) -> None:

@@ -106,18 +106,15 @@ def year_day(context: SiteContext, year: int) -> dt.date:
     return dt.date(year, 12, 31) if year < context.as_of.year else context.as_of
 
 
-def standing_entries(context: SiteContext, day: dt.date, agreements: Sequence[Agreement]) -> list[Entry]:
-    by_id = {agreement.id: agreement for agreement in agreements}
-    standing = standing_on(context.intervals, day, by_id)
-    return [Entry(by_id[found.agreement_id], found.interval) for found in standing]
-
-
-def recorded_in(context: SiteContext, year: int, agreements: Sequence[Agreement]) -> list[Entry]:
-    """The versions (removals too) that became current during the year, by day, then agreement."""
-    found = [(interval.start, index, interval.version, Entry(agreement, interval))
-             for index, agreement in enumerate(agreements)
-             for interval in context.intervals[agreement.id] if interval.start.year == year]
-    return [entry for *_, entry in sorted(found, key=lambda item: item[:3])]
+def recorded_by_year(context: SiteContext, agreements: Sequence[Agreement]) -> dict[int, list[Entry]]:
+    """The versions (removals too) that became current in each year, by day, then agreement."""
+    found = sorted(((interval.start, index, interval.version, agreement, interval)
+                    for index, agreement in enumerate(agreements)
+                    for interval in context.intervals[agreement.id]), key=lambda item: item[:3])
+    years: dict[int, list[Entry]] = {}
+    for start, _, _, agreement, interval in found:
+        years.setdefault(start.year, []).append(Entry(agreement, interval))
+    return years
 
 
 def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], index_json: Markup) -> Page:
@@ -130,56 +127,66 @@ def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], in
                 "Which agreements stood on any day, each in the version current then, with its status then.")
 
 
-def year_page(context: SiteContext, year: int, agreements: Sequence[Agreement],
-              all_years: Sequence[int]) -> Page:
-    """Rendered when the page is written: a long history has a page per year, each listing the charter."""
-    day = year_day(context, year)
-    toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
-    return Page(year_url(year), f"The charter as of {day.isoformat()}",
-                partial(year_html, context, year, day, agreements, all_years), toc, searchable=False,
-                standalone=True)
+class Years:
+    """What every year's page is made from, gathered once: each year's record lists the whole charter, and
+    a long history has a page for each of forty years or more."""
 
+    def __init__(self, context: SiteContext, agreements: Sequence[Agreement]) -> None:
+        self.context, self.by_id = context, {agreement.id: agreement for agreement in agreements}
+        self.all = years(context)
+        self.recorded = recorded_by_year(context, agreements)
+        self._entries: dict[tuple[str, int], dict[str, Any]] = {}
+        """Each version's entry as a record shows it: the same in every year it stands."""
 
-def year_html(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
-              all_years: Sequence[int]) -> Keyed:
-    """The page from its record, and from the cache when an earlier build rendered that record with these
-    templates: of a long history's year pages, a rebuild renders again only the build's own year's."""
-    record = year_record(context, year, day, agreements, all_years)
-    url = record["page_url"]
+    def page(self, year: int) -> Page:
+        """Rendered when the page is written: a long history has a page per year, each listing the charter."""
+        day = year_day(self.context, year)
+        toc = (TocEntry("standing", "The charter then", 2), TocEntry("recorded", f"Recorded in {year}", 2))
+        return Page(year_url(year), f"The charter as of {day.isoformat()}", partial(self.html, year), toc,
+                    searchable=False, standalone=True)
 
-    def rendered() -> str:
-        return context.render_only("as-of-year.html", url, **record, removed=REMOVED, year_url=year_url)
+    def html(self, year: int) -> Keyed:
+        """The page from its record, and from the cache when an earlier build rendered that record with these
+        templates: of a long history's year pages, a rebuild renders again only the build's own year's."""
+        context, record = self.context, self.record(year)
+        url = record["page_url"]
 
-    return keyed_record(context.cache, url, record, "year", context.templates_code, rendered)
+        def rendered() -> str:
+            return context.render_only("as-of-year.html", url, **record, removed=REMOVED, year_url=year_url)
 
+        return keyed_record(context.cache, url, record, "year", context.templates_code, rendered)
 
-def _entry_record(entry: Entry) -> dict[str, Any]:
-    interval = entry.interval
-    return {"url": entry.url, "title": entry.title,
-            "interval": {"version": interval.version, "status": interval.status, "start": interval.start,
-                         "is_empty": interval.is_empty}}
+    def record(self, year: int) -> dict[str, Any]:
+        """Every value as-of-year.html is given, as plain data, besides the code's own: the page's cache key."""
+        day = year_day(self.context, year)
+        standing = grouped([Entry(self.by_id[found.agreement_id], found.interval)
+                            for found in standing_on(self.context.intervals, day, self.by_id)])
+        return {
+            "page_url": year_url(year), "year": year, "day": day,
+            "groups": [[status, heading, [self._entry(entry) for entry in entries]]
+                       for status, heading, entries in standing],
+            "recorded": [self._entry(entry) for entry in self.recorded.get(year, ())],
+            "previous": year - 1 if year - 1 in self.all else None,
+            "following": year + 1 if year + 1 in self.all else None,
+        }
 
-
-def year_record(context: SiteContext, year: int, day: dt.date, agreements: Sequence[Agreement],
-                all_years: Sequence[int]) -> dict[str, Any]:
-    """Every value as-of-year.html is given, as plain data, besides the code's own: the page's cache key."""
-    return {
-        "page_url": year_url(year), "year": year, "day": day,
-        "groups": [[status, heading, [_entry_record(entry) for entry in entries]]
-                   for status, heading, entries in grouped(standing_entries(context, day, agreements))],
-        "recorded": [_entry_record(entry) for entry in recorded_in(context, year, agreements)],
-        "previous": year - 1 if year - 1 in all_years else None,
-        "following": year + 1 if year + 1 in all_years else None,
-    }
+    def _entry(self, entry: Entry) -> dict[str, Any]:
+        interval = entry.interval
+        slot = (entry.agreement.id, interval.version)
+        found = self._entries.get(slot)
+        if found is None:
+            found = self._entries[slot] = {
+                "url": entry.url, "title": entry.title,
+                "interval": {"version": interval.version, "status": interval.status, "start": interval.start,
+                             "is_empty": interval.is_empty}}
+        return found
 
 
 def as_of_pages(context: SiteContext, editions: Sequence[Edition]) -> tuple[list[Page], Asset]:
     """The page, one page per year, and the index."""
     index_json = json_for_script(index_payload(context))
-    agreements = ordered(context)
-    all_years = years(context)
+    by_year = Years(context, ordered(context))
     listed = tuple(zip(editions, edition_addresses(editions), strict=True))
-    pages = [as_of_page(context, listed, index_json),
-             *(year_page(context, year, agreements, all_years) for year in all_years)]
+    pages = [as_of_page(context, listed, index_json), *(by_year.page(year) for year in by_year.all)]
     return pages, Asset(INDEX, (index_json + "\n").encode("utf-8"))
 
