@@ -11,9 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from generator.engine.files import GeneratedAsset
 from generator.engine.publish import Publication, discard, publish, recover, stage
+from generator.pages import Asset
 from tests.gitrepo import GitRepo
 from tests.project import agreement, mkdocs_yml, write_project
 
@@ -114,6 +117,26 @@ def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path)
     publication.finish(built=True)
     assert (site / "a" / "index.html").read_text(encoding="utf-8") == "<p>caf\u00e9</p>"
     assert not publication.staging.exists()
+
+
+def test_an_asset_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path) -> None:
+    site, docs = tmp_path / "site", tmp_path / "docs"
+    for name in ("a", "b"):
+        (site / "agreements" / name).mkdir(parents=True)
+        (site / "agreements" / name / "feed.xml").write_bytes(b"<feed/>")
+    docs.mkdir()
+    publication = Publication(site)
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Charter", "docs_dir": str(docs), "site_dir": str(publication.staging)})
+    assert config.validate() == ([], [])
+    for name, content in (("a", b"<feed/>"), ("b", b"<feed>amended</feed>")):
+        GeneratedAsset(config, Asset(f"agreements/{name}/feed.xml", content), publication.holds).copy_file()
+    assert [path.relative_to(publication.staging).as_posix() for path in publication.staging.rglob("*.xml")] == [
+        "agreements/b/feed.xml"]
+    unchanged = (site / "agreements" / "a" / "feed.xml").stat()
+    publication.finish(built=True)
+    assert (site / "agreements" / "a" / "feed.xml").stat().st_ino == unchanged.st_ino
+    assert (site / "agreements" / "b" / "feed.xml").read_bytes() == b"<feed>amended</feed>"
 
 
 def test_a_rebuild_keeps_its_unchanged_pages_without_a_word_about_each(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ macros and contexts so): with the collector off for the whole build, a cold one 
 So the collector is off while the charter is composed, which makes the objects that last, collects
 once, and then sets them aside (`gc.freeze`): the pages rendered afterwards, in MkDocs' loop and by
 the forked writers, are collected as usual, without walking the composed charter again. Forked writers
-also no longer copy the memory pages a walk would have touched. The objects are handed back to the
-collector when the build ends (`release`), since `serve` builds again and again in one process.
+also no longer copy the memory pages a walk would have touched. What one build set aside is handed
+back when the next begins to compose (`serve` builds again and again in one process), and its one
+collection frees what that build left; a build that ends the process leaves it be, since a last
+collection of millions of objects would only delay the exit.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from contextlib import contextmanager
 
 @contextmanager
 def composing() -> Iterator[None]:
-    """The collector off while the charter is composed; what was made then is collected once and set
-    aside. The collector is left on or off as it was found."""
+    """The collector off while the charter is composed; what was made then, and what an earlier build
+    set aside, is collected once and set aside. The collector is left on or off as it was found."""
     was_on = gc.isenabled()
     gc.disable()
+    gc.unfreeze()
     try:
         yield
         gc.collect()
@@ -34,8 +37,3 @@ def composing() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
-
-
-def release() -> None:
-    """What the build set aside is the collector's again."""
-    gc.unfreeze()

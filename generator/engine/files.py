@@ -4,7 +4,7 @@ their contents lists. Nothing here renders: `shell` lays pages out, `plugin` han
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.files import File, InclusionLevel
@@ -44,6 +44,21 @@ class GeneratedPage(MkDocsPage):
         self.content, self.toc, self.present_anchor_ids = "", TableOfContents([]), set()
 
 
+class GeneratedAsset(File):
+    """A file of the core's (a feed, an index), copied into the build unless the site it is published to
+    holds its bytes already (`kept`): at 5,000 agreements, each build wrote every agreement's feed, only to
+    compare each with the site's and delete it."""
+
+    def __init__(self, config: MkDocsConfig, asset: Asset, kept: Callable[[str, bytes], bool] | None) -> None:
+        super().__init__(asset.path, src_dir=None, dest_dir=config.site_dir,
+                         use_directory_urls=config.use_directory_urls)
+        self.generated_by, self.content_bytes, self.kept = "charter", asset.content, kept
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.kept is None or not self.kept(self.dest_uri, self.content_bytes):
+            super().copy_file(dirty)
+
+
 def _named(items: Any) -> Iterator[str]:
     """Every file a configured nav names: its plain entries and the values of its titled ones."""
     if isinstance(items, str):
@@ -56,10 +71,11 @@ def _named(items: Any) -> Iterator[str]:
             yield from _named(value)
 
 
-def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
-                    assets: Iterable[Asset]) -> None:
+def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page], assets: Iterable[Asset],
+                    kept: Callable[[str, bytes], bool] | None = None) -> None:
     """The core's pages and assets in place of the registries, which are read, not published. A page the
-    nav names is MkDocs' own to make (with the nav's title); without a configured nav, every page is."""
+    nav names is MkDocs' own to make (with the nav's title); without a configured nav, every page is. An
+    asset whose bytes the published site holds (`kept`) is not copied."""
     for name in REGISTRY_FILES:
         registry = files.get_file_from_path(name)
         if registry is not None:
@@ -72,8 +88,10 @@ def generated_files(files: Files, config: MkDocsConfig, pages: Iterable[Page],
         if in_nav is not None and page.src_uri not in in_nav:
             GeneratedPage(None, file, config)  # MkDocs finds it as the file's page
     for asset in assets:  # a file beside the agreements is copied, not read into memory
-        source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content}
-        files.append(File.generated(config, asset.path, **source))
+        if asset.source is not None:
+            files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+        else:
+            files.append(GeneratedAsset(config, asset, kept))
 
 
 def page_meta(page: Page) -> dict[str, Any]:

@@ -81,7 +81,8 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
         self.site, self.as_of = output.site, output.as_of.isoformat()
         self.pages = {page.src_uri: page for page in self.standalone.take(self.site.pages)}
-        generated_files(files, config, self.pages.values(), self.site.assets)
+        kept = self.publication.holds if self.publication is not None else None
+        generated_files(files, config, self.pages.values(), self.site.assets, kept)
         pages = len(files.documentation_pages()) + len(self.standalone.pages)
         self.report.start_writing(pages, self.site.versions, len(output.load.charter.agreements))
         return files
@@ -130,12 +131,10 @@ class CharterPlugin(BasePlugin[CharterConfig]):
         workers = self.settings.workers if self.settings is not None else 1
         self.standalone.write(Path(config.site_dir), self.publication, self.report.page_written, workers)
         self.built = True
-        collector.release()
         log.info("%s", self.report.finish())
 
     def on_build_error(self, *, error: Exception) -> None:
         self.built = False  # includes --strict's abort, which comes after on_post_build
-        collector.release()
         self.report.abandon()
 
     def on_shutdown(self) -> None:

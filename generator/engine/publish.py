@@ -15,6 +15,7 @@ hand, or replaced by a publish cut short, no longer matches its stamp and is ren
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -101,6 +102,27 @@ def _make_room(target: Path, site_dir: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
 
 
+def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
+    """Deletes every file of the site but those in `keep` (relative, with the system's separator), and
+    every folder that leaves empty; in one walk from the leaves up, since a long charter's site has tens
+    of thousands of folders. Returns how many files it deleted."""
+    top = str(site_dir)
+    emptied: set[str] = set()
+    removed = 0
+    for folder, folders, names in os.walk(top, topdown=False):
+        prefix = "" if folder == top else folder[len(top) + 1:] + os.sep
+        unkept = [name for name in names if prefix + name not in keep]
+        for name in unkept:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
+        removed += len(unkept)
+        if (folder != top and len(unkept) == len(names)
+                and all(os.path.join(folder, inner) in emptied for inner in folders)):
+            os.rmdir(folder)  # a folder the build no longer fills
+            emptied.add(folder)
+    return removed
+
+
 def publish(staging: Path, site_dir: Path, kept: Collection[str] = ()) -> None:
     """Bring the site folder to the staged build. `kept` names files (relative, with `/`) that the build
     did not stage because the site already holds them byte for byte."""
@@ -119,13 +141,7 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = ()) -> None:
             os.replace(source, target)
             changed += 1
     keep = staged | {name.replace("/", os.sep) for name in kept}
-    removed = 0
-    for name in sorted(_files(site_dir) - keep):
-        (site_dir / name).unlink(missing_ok=True)
-        removed += 1
-    for folder, _, _ in os.walk(site_dir, topdown=False):  # folders the build no longer fills
-        if folder != str(site_dir) and not os.listdir(folder):
-            os.rmdir(folder)
+    removed = _remove_unkept(site_dir, keep)
     shutil.rmtree(staging, ignore_errors=True)
     log.debug("published %d changed files, removed %d, of %d", changed, removed, len(keep))
 
@@ -201,11 +217,18 @@ class Publication:
     def page_output(self, file: File, output: str) -> str:
         """The output for MkDocs to write: none for a page the site holds byte for byte (as MkDocs would
         encode it)."""
-        if same_bytes(self.site_dir / file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
-            self.kept.add(file.dest_uri)
+        if self.holds(file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
             self.unchanged_sources.add(file.src_uri)
             return ""
         return output
+
+    def holds(self, name: str, data: bytes) -> bool:
+        """Whether the site holds these bytes at `name` (relative, with `/`): then the file is left out of
+        the staging folder, and kept."""
+        if not same_bytes(self.site_dir / name, data):
+            return False
+        self.kept.add(name)
+        return True
 
     def _unless_kept(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
