@@ -1,5 +1,6 @@
 """The history read alone, as `bench/run.py` times it: run in a demo's folder, it reads git once and
-builds every agreement's versions, as a build does before it renders anything.
+builds every agreement's versions, as a build does before it renders anything (with the cycle collector
+held off, as a build composes: generator.engine.collector).
 
 Kept apart so that when the pipeline's entry points move, only `read` below changes.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from generator.cache import BlobCache
 from generator.compose import read_git
+from generator.engine import collector
 from generator.engine.config import load_settings
 from generator.history.histories import agreement_histories
 from generator.source.loader import agreement_files
@@ -32,4 +34,5 @@ def read(config_file: str = "mkdocs.yml") -> int:
 
 
 if __name__ == "__main__":
-    print(f"{read()} histories read")
+    with collector.composing():
+        print(f"{read()} histories read")
