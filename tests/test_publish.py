@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from generator.engine.files import GeneratedAsset
-from generator.engine.publish import Publication, discard, publish, recover, stage
+from generator.engine.publish import Publication, SiteWriter, discard, publish, recover, stage
 from generator.pages import Asset
 from tests.gitrepo import GitRepo
 from tests.project import agreement, mkdocs_yml, write_project
@@ -35,6 +35,33 @@ def test_publish_swaps_the_staged_site_in(tmp_path: Path) -> None:
     publish(staging, site)
     assert [p.name for p in site.iterdir()] == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("first_build", [True, False])
+def test_pages_the_adapter_staged_under_flat_names_are_published_at_their_addresses(
+        tmp_path: Path, first_build: bool) -> None:
+    site = tmp_path / "site"
+    if not first_build:
+        (site / "agreements" / "water" / "v" / "1").mkdir(parents=True)
+        (site / "agreements" / "water" / "v" / "1" / "index.html").write_text("as it was")
+        (site / "agreements" / "gone" / "v" / "1").mkdir(parents=True)
+        (site / "agreements" / "gone" / "v" / "1" / "index.html").write_text("no longer built")
+    staging = stage(site)
+    (staging / "index.html").write_text("home")
+    writer = SiteWriter(staging, site)
+    writer("agreements/water/v/1/index.html", b"amended", "key", [])
+    writer("agreements/water/history/index.html", b"history", "key", [])
+    assert sorted(p.relative_to(staging).parts[0] for p in staging.rglob("*") if p.is_file()) == [
+        ".charter-pages", ".charter-pages", "index.html"]
+    publish(staging, site, writer.kept, writer.written)
+    assert snapshot(site) == snapshot_of({"index.html": "home", "agreements/water/v/1/index.html": "amended",
+                                          "agreements/water/history/index.html": "history"})
+    assert not (site / "agreements" / "gone").exists(), "the folders a page no longer fills go"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def snapshot_of(files: dict[str, str]) -> dict[str, str]:
+    return {name: hashlib.sha256(text.encode()).hexdigest() for name, text in sorted(files.items())}
 
 
 def test_discard_and_stale_staging_folders_leave_the_site_alone(tmp_path: Path) -> None:

@@ -78,12 +78,26 @@ def _same_file(staged: Path, published: Path) -> bool:
         return False
 
 
+STAGED_PAGES = ".charter-pages"
+"""The staging folder's folder for the pages the adapter writes itself, each under a flat name: on a new
+day, a long charter's build rewrites ten thousand of them (each history page's as-of line, each current
+text's printed stamp), and a folder made for each in staging, only to be removed after publishing, cost
+more than writing them."""
+
+
+def staged_name(name: str) -> str:
+    """Where, in the staging folder, the adapter writes the page the site holds at `name`."""
+    return f"{STAGED_PAGES}/{hashlib.sha256(name.encode()).hexdigest()}"
+
+
 def _files(root: Path) -> set[str]:
-    """Every file under `root`, relative to it: by cutting the prefix, not `os.path.relpath`, which asks
-    for the working directory on each call (a second of 65,000 files)."""
+    """Every file under `root`, relative to it, but the adapter's staged pages: by cutting the prefix, not
+    `os.path.relpath`, which asks for the working directory on each call (a second of 65,000 files)."""
     top = str(root)
     found: set[str] = set()
-    for folder, _, names in os.walk(top):
+    for folder, folders, names in os.walk(top):
+        if folder == top and STAGED_PAGES in folders:
+            folders.remove(STAGED_PAGES)
         prefix = "" if folder == top else folder[len(top) + 1:] + os.sep
         found.update(prefix + name for name in names)
     return found
@@ -123,11 +137,17 @@ def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
     return removed
 
 
-def publish(staging: Path, site_dir: Path, kept: Collection[str] = ()) -> None:
+def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: Collection[str] = ()) -> None:
     """Bring the site folder to the staged build. `kept` names files (relative, with `/`) that the build
-    did not stage because the site already holds them byte for byte."""
+    did not stage because the site already holds them byte for byte; `written`, the pages staged under
+    `staged_name` because their bytes differ from the site's."""
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
     if not site_dir.is_dir():
+        for name in written:
+            _make_room(staging / name, staging)
+            os.replace(staging / staged_name(name), staging / name)
+        if written:
+            (staging / STAGED_PAGES).rmdir()
         if site_dir.exists() or site_dir.is_symlink():
             site_dir.unlink()
         os.rename(staging, site_dir)  # the first build: one rename
@@ -140,7 +160,11 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = ()) -> None:
             _make_room(target, site_dir)
             os.replace(source, target)
             changed += 1
-    keep = staged | {name.replace("/", os.sep) for name in kept}
+    for name in written:  # compared as they were written
+        _make_room(site_dir / name, site_dir)
+        os.replace(staging / staged_name(name), site_dir / name)
+    changed += len(written)
+    keep = staged | {name.replace("/", os.sep) for name in (*kept, *written)}
     removed = _remove_unkept(site_dir, keep)
     shutil.rmtree(staging, ignore_errors=True)
     log.debug("published %d changed files, removed %d, of %d", changed, removed, len(keep))
@@ -212,6 +236,8 @@ class Publication:
         self.previous_stamps = read_stamps(self.cache, site_dir)
         """How the last published build left the pages the adapter wrote."""
         self.stamps: dict[str, Stamp] = {}
+        self.written: set[str] = set()
+        """The pages the adapter staged under `staged_name`."""
         logging.getLogger("mkdocs.commands.build").addFilter(self._unless_kept)
 
     def page_output(self, file: File, output: str) -> str:
@@ -240,7 +266,7 @@ class Publication:
         if not built:
             discard(self.staging)
             return
-        publish(self.staging, self.site_dir, self.kept)
+        publish(self.staging, self.site_dir, self.kept, self.written)
         pages = {name: list(stamp) for name, stamp in sorted(self.stamps.items())}
         self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
 
@@ -254,9 +280,9 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 class SiteWriter:
-    """Writes the pages the adapter writes itself: into the staging folder, unless the published site
-    already holds the same bytes (then only noted as kept); without staging (`serve`, `gh-deploy`), into
-    the site folder directly, and again only when the bytes differ. While staging, each page written or
+    """Writes the pages the adapter writes itself: into the staging folder (under `staged_name`), unless
+    the published site already holds the same bytes (then only noted as kept); without staging (`serve`,
+    `gh-deploy`), into the site folder directly, and again only when the bytes differ. While staging, each page written or
     kept from a key is stamped, and a page whose stamp from the last build still holds is left alone."""
 
     def __init__(self, output: Path, published: Path | None,
@@ -264,6 +290,8 @@ class SiteWriter:
         self.output, self.published = output, published
         self.previous: Mapping[str, Stamp] = previous or {}
         self.kept: set[str] = set()
+        self.written: set[str] = set()
+        """Pages staged under `staged_name`, since the site's bytes differ."""
         self.stamps: dict[str, Stamp] = {}
 
     def settled(self, name: str, key: str, holds: Callable[[Any], bool]) -> bool:
@@ -282,9 +310,11 @@ class SiteWriter:
             self.kept.add(name)
             target = self.published / name
         elif self.published is not None:
-            target = self.output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = self.output / staged_name(name)
+            if not self.written:
+                target.parent.mkdir(exist_ok=True)
             target.write_bytes(data)
+            self.written.add(name)
         else:
             if not same_bytes(self.output / name, data):
                 write_file(self.output / name, data)

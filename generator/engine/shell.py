@@ -352,6 +352,7 @@ class StandalonePages:
             write_pages(pages, prepare, writer, written)
         if publication is not None:
             publication.kept |= writer.kept
+            publication.written |= writer.written
             publication.stamps.update(writer.stamps)
 
 

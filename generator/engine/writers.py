@@ -60,8 +60,9 @@ def _start_writer() -> None:
     logging.getLogger("mkdocs").propagate = False
 
 
-Share = tuple[set[str], dict[str, Stamp], int, list[logging.LogRecord], str]
-"""What a forked writer did: the files it kept, the pages it stamped, how many, its log records, its error."""
+Share = tuple[set[str], set[str], dict[str, Stamp], int, list[logging.LogRecord], str]
+"""What a forked writer did: the files it kept and wrote, the pages it stamped, how many, its log records,
+its error."""
 
 
 def _write_share(bounds: tuple[int, int]) -> Share:
@@ -74,14 +75,14 @@ def _write_share(bounds: tuple[int, int]) -> Share:
     except PluginError as error:
         failure = str(error)
     records, held.records = held.records, []
-    return writer.kept, writer.stamps, end - start, records, failure
+    return writer.kept, writer.written, writer.stamps, end - start, records, failure
 
 
 def write_forked(pages: Sequence[Page], prepare: Callable[[Page], Keyed], into: SiteWriter,
                  written: Callable[[], None], workers: int) -> None:
     """The pages in batches of equal count across `workers` forked processes, each writing as `into`
     would; each page is rendered and written exactly as one process would, so the site is byte for byte
-    the same. What they kept and stamped is added to `into`."""
+    the same. What they kept, wrote and stamped is added to `into`."""
     size = -(-len(pages) // (workers * 4))
     batches = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
     failure = ""
@@ -90,8 +91,9 @@ def write_forked(pages: Sequence[Page], prepare: Callable[[Page], Keyed], into: 
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_start_writer) as pool:
-            for kept, stamps, count, records, batch_failure in pool.map(_write_share, batches):
+            for kept, staged, stamps, count, records, batch_failure in pool.map(_write_share, batches):
                 into.kept |= kept
+                into.written |= staged
                 into.stamps.update(stamps)
                 for record in records:
                     logging.getLogger(record.name).handle(record)
