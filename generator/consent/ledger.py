@@ -92,8 +92,16 @@ class VersionConsent:
 
     def standing(self, party: str) -> str:
         """`verified`, `declared`, or `` when the party's consent is missing or contested."""
-        verdicts = {consent.verdict for consent in self.consents if consent.party == party}
-        return VERIFIED if VERIFIED in verdicts else DECLARED if DECLARED in verdicts else ""
+        return self._standings.get(party, "")
+
+    @cached_property
+    def _standings(self) -> Mapping[str, str]:
+        """Each consenting party's standing, worked out once: every version page reads it several times."""
+        verdicts: dict[str, set[str]] = {}
+        for consent in self.consents:
+            verdicts.setdefault(consent.party, set()).add(consent.verdict)
+        return {party: VERIFIED if VERIFIED in found else DECLARED if DECLARED in found else ""
+                for party, found in verdicts.items()}
 
     @property
     def missing(self) -> tuple[str, ...]:
