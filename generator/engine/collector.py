@@ -3,7 +3,7 @@
 A long charter's build holds millions of small objects that live until it ends: every revision,
 version, event, interval and record. Python's cycle collector runs each time a few hundred more have
 been made, and as they pile up its passes walk all of them: at 5,000 agreements and 50,000 commits
-that was a third of a warm rebuild's processor time (bench/RESULTS.md), and it freed next to nothing.
+that was a fifth of a warm rebuild's processor time (bench/RESULTS.md), and it freed next to nothing.
 The pages, though, leave garbage in cycles that only the collector frees (each Jinja render leaves its
 macros and contexts so): with the collector off for the whole build, a cold one took twice the memory.
 

@@ -282,8 +282,9 @@ def write_file(path: Path, data: bytes) -> None:
 class SiteWriter:
     """Writes the pages the adapter writes itself: into the staging folder (under `staged_name`), unless
     the published site already holds the same bytes (then only noted as kept); without staging (`serve`,
-    `gh-deploy`), into the site folder directly, and again only when the bytes differ. While staging, each page written or
-    kept from a key is stamped, and a page whose stamp from the last build still holds is left alone."""
+    `gh-deploy`), into the site folder directly, and again only when the bytes differ. While staging,
+    each page written or kept from a key is stamped, and a page whose stamp from the last build still
+    holds is left alone."""
 
     def __init__(self, output: Path, published: Path | None,
                  previous: Mapping[str, Stamp] | None = None) -> None:

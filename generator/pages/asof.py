@@ -157,7 +157,8 @@ class Years:
         return keyed_record(context.cache, url, record, "year", context.templates_code, rendered)
 
     def record(self, year: int) -> dict[str, Any]:
-        """Every value as-of-year.html is given, as plain data, besides the code's own: the page's cache key."""
+        """Every value as-of-year.html is given, as plain data, besides the code's own: the page's cache
+        key."""
         day = year_day(self.context, year)
         standing = grouped([Entry(self.by_id[found.agreement_id], found.interval)
                             for found in standing_on(self.context.intervals, day, self.by_id)])
