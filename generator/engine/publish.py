@@ -137,15 +137,20 @@ def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
     return removed
 
 
+def _place_written(staging: Path, root: Path, written: Collection[str]) -> None:
+    """The pages staged under `staged_name`, moved to their addresses under `root`."""
+    for name in written:
+        _make_room(root / name, root)
+        os.replace(staging / staged_name(name), root / name)
+
+
 def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: Collection[str] = ()) -> None:
     """Bring the site folder to the staged build. `kept` names files (relative, with `/`) that the build
     did not stage because the site already holds them byte for byte; `written`, the pages staged under
     `staged_name` because their bytes differ from the site's."""
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
     if not site_dir.is_dir():
-        for name in written:
-            _make_room(staging / name, staging)
-            os.replace(staging / staged_name(name), staging / name)
+        _place_written(staging, staging, written)
         if written:
             (staging / STAGED_PAGES).rmdir()
         if site_dir.exists() or site_dir.is_symlink():
@@ -160,9 +165,7 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: 
             _make_room(target, site_dir)
             os.replace(source, target)
             changed += 1
-    for name in written:  # compared as they were written
-        _make_room(site_dir / name, site_dir)
-        os.replace(staging / staged_name(name), site_dir / name)
+    _place_written(staging, site_dir, written)  # compared as they were written
     changed += len(written)
     keep = staged | {name.replace("/", os.sep) for name in (*kept, *written)}
     removed = _remove_unkept(site_dir, keep)
