@@ -5,7 +5,7 @@ version, event, interval and record. Python's cycle collector runs each time a f
 been made, and as they pile up its passes walk all of them: at 5,000 agreements and 50,000 commits
 that was a fifth of a warm rebuild's processor time (bench/RESULTS.md), and it freed next to nothing.
 The pages, though, leave garbage in cycles that only the collector frees (each Jinja render leaves its
-macros and contexts so): with the collector off for the whole build, a cold one took twice the memory.
+macros and contexts so): with the collector off for the whole build, a cold one took nearly twice the memory.
 
 So the collector is off while the charter is composed, which makes the objects that last, collects
 once, and then sets them aside (`gc.freeze`): the pages rendered afterwards, in MkDocs' loop and by

@@ -111,10 +111,10 @@ def recorded_by_year(context: SiteContext, agreements: Sequence[Agreement]) -> d
     found = sorted(((interval.start, index, interval.version, agreement, interval)
                     for index, agreement in enumerate(agreements)
                     for interval in context.intervals[agreement.id]), key=lambda item: item[:3])
-    years: dict[int, list[Entry]] = {}
+    by_year: dict[int, list[Entry]] = {}
     for start, _, _, agreement, interval in found:
-        years.setdefault(start.year, []).append(Entry(agreement, interval))
-    return years
+        by_year.setdefault(start.year, []).append(Entry(agreement, interval))
+    return by_year
 
 
 def as_of_page(context: SiteContext, editions: Sequence[tuple[Edition, str]], index_json: Markup) -> Page:
