@@ -1,5 +1,5 @@
-"""Agreement, version, history, clause-history and year pages are rendered again only when something
-they show changed (generator.pages.rendered).
+"""Agreement, version, history, clause-history and year pages, the composite charter and each edition are
+rendered again only when something they show changed (generator.pages.rendered).
 
 A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
 build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
@@ -25,16 +25,16 @@ from tests.test_incremental import SEEDS, TITLES, WATER_3, amend, charter_with_h
 AS_OF = dt.date(2026, 1, 1)
 
 
-def page_entries(project: Path) -> dict[str, tuple[int, int]]:
-    folder = project / ".cache" / "charter" / "pages"
+def page_entries(project: Path, namespace: str = "pages") -> dict[str, tuple[int, int]]:
+    folder = project / ".cache" / "charter" / namespace
     return stamps(folder) if folder.is_dir() else {}
 
 
-def rendered_pages(project: Path, before: dict[str, tuple[int, int]]) -> list[str]:
+def rendered_pages(project: Path, before: dict[str, tuple[int, int]], namespace: str = "pages") -> list[str]:
     """The pages whose entries were written since `before`: the pages rendered."""
-    folder = project / ".cache" / "charter" / "pages"
+    folder = project / ".cache" / "charter" / namespace
     return sorted(json.loads((folder / name).read_text(encoding="utf-8").partition("\n")[2])["page"]
-                  for name, stamp in page_entries(project).items() if before.get(name) != stamp)
+                  for name, stamp in page_entries(project, namespace).items() if before.get(name) != stamp)
 
 
 TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
@@ -61,7 +61,7 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
         [f"agreements/{name}/{part}" for name in per_agreement
          for part in ("", "clauses/", "history/", "history/#changes")]
         + [f"agreements/{name}/v/{number}/" for name, numbers in per_agreement.items() for number in numbers]
-        + [f"as-of/{year}/" for year in range(2020, 2027)])
+        + [f"as-of/{year}/" for year in range(2020, 2027)] + ["charter/"])
     mkdocs_build(project)  # nothing changed: no page is rendered
     assert page_entries(project) == first
 
@@ -77,8 +77,9 @@ def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -
         "agreements/water/v/3/",  # the new version
         "as-of/2024/",  # recorded in 2024
         "as-of/2025/", "as-of/2026/",  # standing since; the years before are as they were
+        "charter/",  # the water accord's text in it
     ]
-    assert len(page_entries(project)) == 25  # one entry a page: a page rendered again replaces its own
+    assert len(page_entries(project)) == 26  # one entry a page: a page rendered again replaces its own
     site = project / "site" / "agreements" / "water" / "v"
     assert "Next: version 3" in (site / "2" / "index.html").read_text(encoding="utf-8")
     assert "?from=1&amp;to=3#compare" in (site / "1" / "index.html").read_text(encoding="utf-8")
@@ -151,18 +152,27 @@ def test_every_page_is_rendered_again_when_a_template_changes(tmp_path: Path) ->
 
 PAGES_FROM_RECORDS = [("agreement.html", "agreements/water/"), ("version.html", "/v/"), ("history.html", "/history/"),
                       ("history-changes.html", "/history/"), ("clauses.html", "/clauses/"),
-                      ("as-of-year.html", "as-of/")]
+                      ("as-of-year.html", "as-of/"), ("composite.html", "charter/"),
+                      ("edition.html", "editions/edition-2023/"), ("agreements.html", "agreements/"),
+                      ("grouped.html", "status/"), ("grouped.html", "levels/"), ("theme.html", "themes/"),
+                      ("party.html", "parties/")]
 
 
 @pytest.mark.parametrize(("template", "part"), PAGES_FROM_RECORDS)
 def test_a_template_that_reads_outside_the_page_record_fails_instead_of_going_stale(
         tmp_path: Path, template: str, part: str) -> None:
     project = tmp_path / "charter"
-    charter_with_history(project)
+    charter_with_history(project).git("tag", "-a", "edition-2023", "-m", "The 2023 edition",
+                                      date="2023-06-01T12:00:00Z")
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     page = templates / template
-    page.write_text(page.read_text(encoding="utf-8") + "{{ histories | length }}\n", encoding="utf-8")
+    text, read = page.read_text(encoding="utf-8"), "{{ histories | length }}\n"
+    if "{% extends" in text:  # what a child writes outside its blocks is never rendered
+        head, _, tail = text.rpartition("{% endblock %}")
+        page.write_text(f"{head}{read}{{% endblock %}}{tail}", encoding="utf-8")
+    else:
+        page.write_text(text + read, encoding="utf-8")
     with pytest.raises(TemplateFailure, match="histories"):
         version_pages(project, templates, part)
 
@@ -246,6 +256,7 @@ def test_a_retitled_agreement_keeps_each_old_version_under_its_own_title(tmp_pat
         "agreements/water/clauses/", "agreements/water/history/", "agreements/water/history/#changes",
         "agreements/water/v/1/", "agreements/water/v/2/", "agreements/water/v/3/",
         "as-of/2024/", "as-of/2025/", "as-of/2026/",  # the years before show the version then, by its title then
+        "charter/",  # the water accord under its new title
     ]
     old = (project / "site" / "agreements" / "water" / "v" / "1" / "index.html").read_text(encoding="utf-8")
     new = (project / "site" / "agreements" / "water" / "v" / "3" / "index.html").read_text(encoding="utf-8")
@@ -313,3 +324,102 @@ def test_a_new_day_renders_no_agreement_page_or_version_again_but_each_stamp_nam
         "agreements/forest/", "agreements/forest/v/2/", "agreements/seeds/", "agreements/seeds/v/1/",
         "agreements/water/", "agreements/water/v/2/"]  # each agreement's page and its current text
     assert not any("charter:built-as-of" in html for html in pages.values())
+
+
+def test_the_charter_and_an_edition_are_kept_until_what_they_show_changes(tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    repo.git("tag", "-a", "edition-2022", "-m", "The 2022 edition", date="2022-06-01T12:00:00Z")
+    shown = ["charter/", "editions/edition-2022/"]
+
+    def composites(as_of: dt.date = AS_OF) -> dict[str, str]:
+        pages = version_pages(project, part="", as_of=as_of)
+        return {url: html for url, html in pages.items() if url in shown}
+
+    def rendered_composites(before: dict[str, tuple[int, int]]) -> list[str]:
+        return [page for page in rendered_pages(project, before)
+                if page.startswith(("charter/", "editions/"))]
+
+    first = composites()
+    assert sorted(first) == shown and "Seed Exchange" in first["charter/"]
+    entries = page_entries(project)
+    assert composites() == first and page_entries(project) == entries  # from the cache: nothing written
+
+    later = composites(AS_OF + dt.timedelta(days=1))
+    assert rendered_composites(entries) == []  # a new day only fills in the printed stamp
+    assert later == {url: html.replace("2026-01-01", "2026-01-02") for url, html in first.items()}
+
+    amend(repo, "forest", "## Paths\n\nOpen to all, in every season.\n", "2024-05-01T12:00:00Z")
+    amended = composites()
+    assert rendered_composites(entries) == ["charter/"]  # the edition holds the forest paths as they stood
+    assert "in every season" in amended["charter/"]
+    assert amended["editions/edition-2022/"] == first["editions/edition-2022/"]
+
+    entries = page_entries(project)
+    repo.git("tag", "-a", "edition-2024", "-m", "The 2024 edition", date="2024-06-01T12:00:00Z")
+    assert 'Next: <a href="../edition-2024/">edition-2024</a>' in composites()["editions/edition-2022/"]
+    assert rendered_composites(entries) == ["charter/", "editions/edition-2022/", "editions/edition-2024/"]
+
+    settings = Settings(project, project / "agreements", project / "charter", TEMPLATES, as_of=AS_OF)
+    output = compose(settings, fallback_as_of=AS_OF)  # no cache at all
+    assert output.site is not None
+    assert {page.url: page.html for page in output.site.pages if page.url in shown} == composites()
+
+
+def test_the_charter_is_rendered_again_when_an_agreement_it_does_not_show_but_links_to_is_retitled(
+        tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    repo.write("agreements/seeds.md", agreement(TITLES["seeds"], status="proposed", body=SEEDS))
+    repo.git("commit", "-q", "-am", "Propose the seeds again", date="2024-01-01T12:00:00Z")
+    first = version_pages(project, part="charter/")["charter/"]
+    assert ">Seed Exchange, Exchange</a>" in first and 'id="seeds"' not in first  # linked, not shown
+    entries = page_entries(project)
+    repo.write("agreements/seeds.md", agreement("Seed Commons", status="proposed", body=SEEDS))
+    repo.git("commit", "-q", "-am", "Retitle the seeds", date="2024-05-01T12:00:00Z")
+    again = version_pages(project, part="charter/")["charter/"]
+    assert again == first.replace("Seed Exchange, Exchange", "Seed Commons, Exchange")  # the link's words
+    assert "charter/" in rendered_pages(project, entries)
+
+
+def listing_entries(project: Path) -> dict[str, tuple[int, int]]:
+    return page_entries(project, "listings")
+
+
+def rendered_listings(project: Path, before: dict[str, tuple[int, int]]) -> list[str]:
+    return rendered_pages(project, before, "listings")
+
+
+def test_the_lists_of_agreements_are_rendered_again_only_when_an_agreement_they_list_changes(
+        tmp_path: Path) -> None:
+    project = tmp_path / "charter"
+    repo = charter_with_history(project)
+    lists = ["agreements/", "levels/", "parties/river-collective/", "parties/valley-farmers/", "status/"]
+
+    def listings(as_of: dt.date = AS_OF) -> dict[str, str]:
+        return {url: html for url, html in version_pages(project, part="", as_of=as_of).items()
+                if url in lists or url.startswith("themes/")}
+
+    first = listings()
+    entries = listing_entries(project)
+    assert len(entries) == len(first) and set(lists) <= set(first)
+    assert listings(AS_OF + dt.timedelta(days=1)) == first and listing_entries(project) == entries
+
+    amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")  # the same title, status, level and parties
+    amended = listings()
+    # Only each party's page names the water accord's current text, which awaits its consent.
+    assert {url for url, html in amended.items() if html != first[url]} == {
+        "parties/river-collective/", "parties/valley-farmers/"}
+    assert all("version 3</a>" in amended[url]
+               for url in ("parties/river-collective/", "parties/valley-farmers/"))
+    assert rendered_listings(project, entries) == ["parties/river-collective/", "parties/valley-farmers/"]
+    first, entries = amended, listing_entries(project)
+
+    repo.write("agreements/seeds.md", agreement("Seed Commons", body=SEEDS))
+    repo.git("commit", "-q", "-am", "Retitle the seeds", date="2024-05-01T12:00:00Z")
+    again = listings()
+    changed = {url for url, html in again.items() if html != first[url]}
+    assert changed == {url for url, html in first.items() if "Seed Exchange" in html} >= set(lists)
+    assert all("Seed Commons" in again[url] and "Seed Exchange" not in again[url] for url in changed)
+    assert rendered_listings(project, entries) == sorted(changed)
+    assert len(listing_entries(project)) == len(entries)  # each rendered again in place of its own

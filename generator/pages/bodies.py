@@ -117,8 +117,10 @@ def render_and_keep(cache: BlobCache, key: str, path: str, links: Resolver, file
 
 
 def cached_body(cache: BlobCache, key: str, path: str, links: Resolver, files: FileResolver,
-                render: Render) -> Markup:
+                render: Render) -> tuple[Markup, list[Any]]:
+    """The body under `key`, kept or rendered now, and the links it resolved."""
     entry = cached_entry(cache, key, links, files)
     if entry is not None:
-        return Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
-    return render_and_keep(cache, key, path, links, files, render)[0]
+        html = Markup(entry["html"])  # noqa: S704 - written by render_and_keep from a rendered body
+        return html, entry["asked"]
+    return render_and_keep(cache, key, path, links, files, render)

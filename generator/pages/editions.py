@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator import urls
 from generator.history.editions import AgreementChange, Edition, EditionChanges, edition_changes
@@ -63,9 +64,36 @@ def edition_entries(context: SiteContext, editions: Sequence[Edition]) -> tuple[
     return tuple(entries)
 
 
-def amendment_links(change: AgreementChange) -> tuple[tuple[int, str], ...]:
-    """(version, address of its change on the history page) for each version that amended the text."""
-    return tuple((number, urls.change(change.agreement.id, number)) for number in change.amendments)
+def amendment_links(change: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(version, address of its change on the history page) for each version that amended the text, from
+    the change's record."""
+    return [(number, urls.change(change["agreement"]["id"], number)) for number in change["amendments"]]
+
+
+def change_record(change: AgreementChange) -> dict[str, Any]:
+    agreement = change.agreement
+    return {"agreement": {"id": agreement.id, "url": agreement.url, "title": agreement.title,
+                          "status": agreement.status, "review_by": agreement.review_by},
+            "amendments": list(change.amendments)}
+
+
+def _neighbour(entry: EditionEntry | None) -> dict[str, Any] | None:
+    return None if entry is None else {"url": entry.url, "edition": {"name": entry.edition.name}}
+
+
+def edition_record(entry: EditionEntry, following: EditionEntry | None, total: int) -> dict[str, Any]:
+    """What edition.html adds to composite.html's record, as plain data."""
+    edition = entry.edition
+    return {
+        "edition": {"name": edition.name, "number": edition.number, "date": edition.date,
+                    "subject": edition.subject, "details": edition.details, "commit": edition.commit},
+        "entry": {"previous": _neighbour(entry.previous),
+                  "changes": {"sections": [[kind, [change_record(change) for change in changes]]
+                                           for kind, changes in entry.changes.sections]}},
+        "following": _neighbour(following),
+        "total": total,
+        "index_url": urls.EDITIONS,
+    }
 
 
 def counts(changes: EditionChanges) -> str:
@@ -84,8 +112,8 @@ def edition_page(context: SiteContext, entry: EditionEntry, following: EditionEn
     edition = entry.edition
     page = composite_page(
         context, edition.charter, entry.url, f"{context.charter.title}: {edition.name}", "edition.html",
-        entry=entry, edition=edition, following=following, total=total, labels=EDITION_CHANGE_LABELS,
-        amendment_links=amendment_links, index_url=urls.EDITIONS,
+        record=edition_record(entry, following, total),
+        code={"labels": EDITION_CHANGE_LABELS, "amendment_links": amendment_links},
     )
     toc = (TocEntry("edition_changes", "What changed", 2),
            TocEntry("edition_text", "The charter as it stood", 2), *page.toc)

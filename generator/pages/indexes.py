@@ -1,29 +1,57 @@
-"""Index pages: all agreements, by status, by level, and a page per theme and per party."""
+"""Index pages: all agreements, by status, by level, and a page per theme and per party.
+
+Each is rendered from a record of plain data, and read from the build cache while its record and the
+templates are those of a page an earlier build rendered (generator.pages.rendered): at thousands of
+agreements, rendering every list again on every build cost more than any other page the charter
+builds besides its versions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from typing import Any
 
 from generator import urls
-from generator.model import Agreement, Charter
+from generator.model import Agreement, Charter, Party
 from generator.pages.consent import awaiting, shortfalls
+from generator.pages.history import party_names
 from generator.pages.render import SiteContext
+from generator.pages.rendered import from_record
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import LEVELS, STATUSES
 
 UNSET_LEVEL = "unspecified"
+LISTINGS = "listings"
+"""The build cache's namespace for these pages."""
 
 
 def by_title(agreements: tuple[Agreement, ...] | list[Agreement]) -> list[Agreement]:
     return sorted(agreements, key=lambda a: (a.title.casefold(), a.id))
 
 
+def listed(agreements: Iterable[Agreement]) -> list[dict[str, Any]]:
+    """Agreements as a list shows them (`agreement_list`, `agreement_link`, `status_badge`), as plain data."""
+    return [{"id": agreement.id, "url": agreement.url, "title": agreement.title, "status": agreement.status,
+             "level": agreement.level, "adopted": agreement.adopted, "parties": list(agreement.parties)}
+            for agreement in agreements]
+
+
+def listing(context: SiteContext, url: str, template: str, record: Mapping[str, Any]) -> Callable[[], str]:
+    """What gives the page: the template rendered from the record and nothing else of the build's, or
+    the page an earlier build rendered from that record with these templates."""
+    values = {"page_url": url, **record}
+    return partial(from_record, context.cache, url, values, "listing", context.templates_code,
+                   partial(context.render_only, template, url, **values), LISTINGS)
+
+
 def _grouped_page(context: SiteContext, url: str, title: str, intro: str,
                   groups: list[tuple[str, str, list[Agreement]]]) -> Page:
     """A page of sections; empty groups stay, so a reader sees that nothing is there."""
-    html = context.render("grouped.html", url, title=title, intro=intro, groups=groups)
+    record = {"title": title, "intro": intro,
+              "groups": [[anchor, heading, listed(agreements)] for anchor, heading, agreements in groups]}
     toc = tuple(TocEntry(anchor, heading, 2) for anchor, heading, _ in groups)
-    return Page(url, title, html, toc, searchable=False)
+    return Page(url, title, listing(context, url, "grouped.html", record), toc, searchable=False)
 
 
 def status_page(context: SiteContext) -> Page:
@@ -45,7 +73,10 @@ def level_page(context: SiteContext) -> Page:
 
 
 def all_agreements_page(context: SiteContext) -> Page:
-    html = context.render("agreements.html", urls.AGREEMENTS, agreements=by_title(context.charter.agreements))
+    agreements = by_title(context.charter.agreements)
+    parties = party_names(context, (party for agreement in agreements for party in agreement.parties))
+    record = {"agreements": listed(agreements), "charter": {"parties": parties}}
+    html = listing(context, urls.AGREEMENTS, "agreements.html", record)
     return Page(urls.AGREEMENTS, "All agreements", html, searchable=False)
 
 
@@ -62,7 +93,9 @@ def theme_pages(context: SiteContext) -> Iterator[Page]:
     for theme in context.charter.themes.values():
         url = urls.theme(theme.id)
         agreements = by_title([a for a in context.charter.agreements if theme.id in a.themes])
-        html = context.render("theme.html", url, theme=theme, agreements=agreements)
+        record = {"theme": {"title": theme.title, "description": theme.description},
+                  "agreements": listed(agreements)}
+        html = listing(context, url, "theme.html", record)
         yield Page(url, theme.title, html, description=theme.description)
 
 
@@ -74,19 +107,29 @@ def parties_index_page(context: SiteContext) -> Page:
     return Page(urls.PARTIES, "Parties", html)
 
 
+def party_record(party: Party) -> dict[str, Any]:
+    return {"id": party.id, "name": party.name, "kind": party.kind, "region": party.region, "url": party.url,
+            "description": party.description,
+            "signing_keys": [{"kind": key.kind, "fingerprint": key.fingerprint, "comment": key.comment}
+                             for key in party.signing_keys]}
+
+
 def party_pages(context: SiteContext) -> Iterator[Page]:
     lacking = shortfalls(context)
+    agreements = context.charter.agreements
     for party in context.charter.parties.values():
         url = urls.party(party.id)
-        agreements = context.charter.agreements
         ledger = context.ledger.by_party.get(party.id, ()) if context.ledger is not None else ()
-        html = context.render(
-            "party.html", url, party=party,
-            party_to=by_title([a for a in agreements if party.id in a.parties]),
-            mediates=by_title([a for a in agreements if party.id in a.mediators]),
-            consents=len(ledger), awaiting=awaiting(lacking, party.id),
-        )
+        record = {
+            "party": party_record(party),
+            "party_to": listed(by_title([a for a in agreements if party.id in a.parties])),
+            "mediates": listed(by_title([a for a in agreements if party.id in a.mediators])),
+            "ledger": context.ledger is not None, "consents": len(ledger),
+            "awaiting": [{"agreement": listed([item.agreement])[0], "number": item.current.number,
+                          "standing": item.current.standing(party.id)}
+                         for item in awaiting(lacking, party.id)],
+        }
         toc: tuple[TocEntry, ...] = (TocEntry("party-to", "Party to", 2), TocEntry("mediates", "Mediates", 2))
         if context.ledger is not None:
             toc += (TocEntry("consent", "Consent ledger", 2),)
-        yield Page(url, party.name, html, toc, party.description)
+        yield Page(url, party.name, listing(context, url, "party.html", record), toc, party.description)

@@ -117,6 +117,16 @@ class SiteContext:
 
     def body_html(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> Markup:
         """The agreement's body on a page, from the cache when there is one (generator.pages.bodies)."""
+        return self.body_and_links(agreement, page_url, prefix=prefix, shift=shift)[0]
+
+    def body_key(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> str:
+        """What names the body `body_html` gives, besides the links it resolves."""
+        return body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
+
+    def body_and_links(self, agreement: Agreement, page_url: str, *, prefix: str = "",
+                       shift: int = 0) -> tuple[Markup, list[Any]]:
+        """`body_html`, and the links it resolved as the body cache records them (none without a cache):
+        for a page kept around many bodies (the composite charter's)."""
         links, files = self.resolver(page_url), self.file_resolver(agreement, page_url, prefix)
 
         def rendered(links: Resolver, files: FileResolver) -> Markup:
@@ -125,8 +135,8 @@ class SiteContext:
             return Markup(html)  # noqa: S704 - sanitised by markup.render unless the charter is trusted
 
         if self.cache is None:
-            return rendered(links, files)
-        key = body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
+            return rendered(links, files), []
+        key = self.body_key(agreement, page_url, prefix=prefix, shift=shift)
         return cached_body(self.cache, key, agreement.path, links, files, rendered)
 
     def render(self, template: str, page_url: str, **values: Any) -> str:

@@ -35,7 +35,8 @@ from generator.pages.site import Keyed
 from generator.source.markup import FileResolver, Resolver
 
 PAGE_CODE = (fingerprint("pages.rendered", "pages.history", "pages.asof", "pages.clauses", "pages.consent",
-                         "pages.render", "pages.site", "pages.timeline", "urls", "vocabulary", "diffs.payload")
+                         "pages.composite", "pages.editions", "pages.indexes", "pages.render", "pages.site",
+                         "pages.timeline", "urls", "vocabulary", "diffs.payload")
              + BODY_CODE + "," + libraries("jinja2", "markupsafe"))
 NAMESPACE = "pages"
 
@@ -58,21 +59,28 @@ def _slot(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()
 
 
-def _kept(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
-          namespace: str) -> tuple[str, list[Any]] | None:
+Holds = Callable[[Any], bool]
+"""Whether the links a kept page's bodies resolved (as it recorded them) still resolve the same way."""
+
+
+def _kept(cache: BlobCache, url: str, key: str, holds: Holds, namespace: str) -> tuple[str, Any] | None:
     entry = cache.read(namespace, _slot(url))
     if (not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("html"), str)
-            or not still_true(entry.get("asked"), links, files)):
+            or not holds(entry.get("asked"))):
         return None
     cache.hits += 1
     return entry["html"], entry["asked"]
+
+
+def _links_hold(links: Resolver, files: FileResolver) -> Holds:
+    return lambda asked: still_true(asked, links, files)
 
 
 def cached_page(cache: BlobCache, url: str, key: str, links: Resolver, files: FileResolver,
                 namespace: str = NAMESPACE) -> str | None:
     """The page at `url` when it was kept with `key` and every link of its body still resolves the same way;
     None to render it."""
-    found = _kept(cache, url, key, links, files, namespace)
+    found = _kept(cache, url, key, _links_hold(links, files), namespace)
     return found[0] if found is not None else None
 
 
@@ -80,18 +88,25 @@ def keyed(cache: BlobCache, url: str, key: str, links: Resolver, files: FileReso
           render: Callable[[], tuple[str, list[Any]]], namespace: str = NAMESPACE) -> Keyed:
     """The page at `url` named by `key`: when it is wanted, from the cache if it was kept with that key
     and its links still resolve the same way, else rendered (with the links it resolved) and kept."""
+    return keyed_by(cache, url, key, _links_hold(links, files), render, namespace)
 
-    def produce() -> tuple[str, list[Any]]:
-        found = _kept(cache, url, key, links, files, namespace)
+
+def keyed_by(cache: BlobCache, url: str, key: str, holds: Holds, render: Callable[[], tuple[str, Any]],
+             namespace: str = NAMESPACE) -> Keyed:
+    """`keyed` for a page whose bodies resolve their links each from its own place (the composite
+    charter's): `holds` checks what `render` returns besides the page, as the page recorded it."""
+
+    def produce() -> tuple[str, Any]:
+        found = _kept(cache, url, key, holds, namespace)
         if found is not None:
             return found
         html, asked = render()
         return keep_page(cache, url, key, html, asked, namespace), asked
 
-    return Keyed(key, produce, lambda asked: still_true(asked, links, files))
+    return Keyed(key, produce, holds)
 
 
-def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: list[Any],
+def keep_page(cache: BlobCache, url: str, key: str, html: str, asked: Any,
               namespace: str = NAMESPACE) -> str:
     """Keeps the page at `url` just rendered from `key`, with the links its body resolved (`asked`, as the
     body cache records them), in place of the one kept before."""
