@@ -155,7 +155,7 @@ PAGES_FROM_RECORDS = [("agreement.html", "agreements/water/"), ("version.html", 
                       ("as-of-year.html", "as-of/"), ("composite.html", "charter/"),
                       ("edition.html", "editions/edition-2023/"), ("agreements.html", "agreements/"),
                       ("grouped.html", "status/"), ("grouped.html", "levels/"), ("theme.html", "themes/"),
-                      ("party.html", "parties/")]
+                      ("party.html", "parties/"), ("consent.html", "consent/")]
 
 
 @pytest.mark.parametrize(("template", "part"), PAGES_FROM_RECORDS)
@@ -394,7 +394,8 @@ def test_the_lists_of_agreements_are_rendered_again_only_when_an_agreement_they_
         tmp_path: Path) -> None:
     project = tmp_path / "charter"
     repo = charter_with_history(project)
-    lists = ["agreements/", "levels/", "parties/river-collective/", "parties/valley-farmers/", "status/"]
+    lists = ["agreements/", "consent/", "levels/", "parties/river-collective/", "parties/valley-farmers/",
+             "status/"]
 
     def listings(as_of: dt.date = AS_OF) -> dict[str, str]:
         return {url: html for url, html in version_pages(project, part="", as_of=as_of).items()
@@ -403,16 +404,17 @@ def test_the_lists_of_agreements_are_rendered_again_only_when_an_agreement_they_
     first = listings()
     entries = listing_entries(project)
     assert len(entries) == len(first) and set(lists) <= set(first)
-    assert listings(AS_OF + dt.timedelta(days=1)) == first and listing_entries(project) == entries
+    next_day = {url: html.replace("2026-01-01", "2026-01-02") for url, html in first.items()}
+    assert listings(AS_OF + dt.timedelta(days=1)) == next_day  # the consent page's date filled in
+    assert listing_entries(project) == entries and next_day != first
 
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")  # the same title, status, level and parties
     amended = listings()
-    # Only each party's page names the water accord's current text, which awaits its consent.
-    assert {url for url, html in amended.items() if html != first[url]} == {
-        "parties/river-collective/", "parties/valley-farmers/"}
-    assert all("version 3</a>" in amended[url]
-               for url in ("parties/river-collective/", "parties/valley-farmers/"))
-    assert rendered_listings(project, entries) == ["parties/river-collective/", "parties/valley-farmers/"]
+    # Only the consent page and each party's name the water accord's current text, which awaits consent.
+    awaiting = ["consent/", "parties/river-collective/", "parties/valley-farmers/"]
+    assert sorted(url for url, html in amended.items() if html != first[url]) == awaiting
+    assert all("version 3</a>" in amended[url] for url in awaiting)
+    assert rendered_listings(project, entries) == awaiting
     first, entries = amended, listing_entries(project)
 
     repo.write("agreements/seeds.md", agreement("Seed Commons", body=SEEDS))

@@ -18,9 +18,9 @@ from typing import Any
 from generator import urls
 from generator.consent.ledger import Consent, VersionConsent
 from generator.model import Agreement, Party
-from generator.pages.history import agreements_record, given_record
-from generator.pages.render import SiteContext
-from generator.pages.rendered import keyed_record
+from generator.pages.history import agreements_record, consent_record, given_record, parties_record
+from generator.pages.render import BuildDate, SiteContext, dated
+from generator.pages.rendered import LISTINGS, from_record, keyed_record
 from generator.pages.site import Keyed, Page
 from generator.vocabulary import IN_FORCE
 
@@ -61,11 +61,27 @@ def awaiting(lacking: list[Shortfall], party_id: str) -> list[Shortfall]:
 
 
 def consent_page(context: SiteContext, policy: str) -> Page:
-    in_force = context.charter.with_status(IN_FORCE)
-    html = context.render("consent.html", urls.CONSENT, shortfalls=shortfalls(context),
-                          in_force=len(in_force), policy=policy)
-    return Page(urls.CONSENT, "Consent", html,
-                description="Agreements in force without the verified consent of all their parties.", searchable=False)
+    """Rendered from its record, and kept in the build cache under it (generator.pages.rendered): at
+    thousands of agreements in force, rendering each one's consent again on every build cost a second."""
+    lacking = shortfalls(context)
+    record = {
+        "page_url": urls.CONSENT, "ledger": True if context.ledger is not None else None, "policy": policy,
+        "in_force": len(context.charter.with_status(IN_FORCE)),
+        "shortfalls": [{"agreement": {"id": item.agreement.id, "url": item.agreement.url,
+                                      "title": item.agreement.title},
+                        "current": consent_record(item.current), "date": item.date} for item in lacking],
+        "charter": {"parties": {party_id: entry for item in lacking
+                                for party_id, entry in parties_record(context, item.current).items()}},
+    }
+
+    def rendered() -> str:
+        return context.render_only("consent.html", urls.CONSENT, **record, as_of=BuildDate())
+
+    return Page(urls.CONSENT, "Consent",
+                lambda: dated(from_record(context.cache, urls.CONSENT, record, "consent", context.templates_code,
+                                          rendered, LISTINGS), context.as_of),
+                description="Agreements in force without the verified consent of all their parties.",
+                searchable=False)
 
 
 def party_consent_pages(context: SiteContext) -> Iterator[Page]:

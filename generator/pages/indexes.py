@@ -17,13 +17,11 @@ from generator.model import Agreement, Charter, Party
 from generator.pages.consent import awaiting, shortfalls
 from generator.pages.history import party_names
 from generator.pages.render import SiteContext
-from generator.pages.rendered import from_record
+from generator.pages.rendered import LISTINGS, from_record
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import LEVELS, STATUSES
 
 UNSET_LEVEL = "unspecified"
-LISTINGS = "listings"
-"""The build cache's namespace for these pages."""
 
 
 def by_title(agreements: tuple[Agreement, ...] | list[Agreement]) -> list[Agreement]:
@@ -124,7 +122,7 @@ def party_pages(context: SiteContext) -> Iterator[Page]:
             "party": party_record(party),
             "party_to": listed(by_title([a for a in agreements if party.id in a.parties])),
             "mediates": listed(by_title([a for a in agreements if party.id in a.mediators])),
-            "ledger": context.ledger is not None, "consents": len(ledger),
+            "ledger": True if context.ledger is not None else None, "consents": len(ledger),
             "awaiting": [{"agreement": listed([item.agreement])[0], "number": item.current.number,
                           "standing": item.current.standing(party.id)}
                          for item in awaiting(lacking, party.id)],

@@ -39,6 +39,8 @@ PAGE_CODE = (fingerprint("pages.rendered", "pages.history", "pages.asof", "pages
                          "pages.timeline", "urls", "vocabulary", "diffs.payload")
              + BODY_CODE + "," + libraries("jinja2", "markupsafe"))
 NAMESPACE = "pages"
+LISTINGS = "listings"
+"""The namespace of the pages that list agreements (generator.pages.indexes, the consent page)."""
 
 
 def _plain(value: object) -> str:
