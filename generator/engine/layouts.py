@@ -31,12 +31,13 @@ def leading_folders(urls: Iterable[str]) -> frozenset[str]:
 
 def shared_folders(url: str, prefixes: frozenset[str]) -> str:
     """The leading folders of `url` that some address in the nav shares (`prefixes`, from `leading_folders`):
-    the rest never shows in a link. A few set lookups, as it is asked for every page."""
-    parts = _segments(url)
-    for length in range(len(parts), 0, -1):
-        leading = "".join(f"{part}/" for part in parts[:length])
+    the rest never shows in a link. A few set lookups, as it is asked for every page (70,000 at 5,000
+    agreements): each shorter run is cut from the longest, not joined again."""
+    leading = "".join(f"{part}/" for part in _segments(url))
+    while leading:
         if leading in prefixes:
             return leading
+        leading = leading[:leading.rfind("/", 0, -1) + 1]
     return ""
 
 

@@ -195,10 +195,10 @@ class Stamp(NamedTuple):
             return None
         return cls(key, asked, found.st_size, found.st_mtime_ns, found.st_ino)
 
-    def holds(self, path: Path) -> bool:
+    def holds(self, path: str | Path) -> bool:
         """Whether the file at `path` is still the one this stamp was taken of."""
         try:
-            found = path.stat()
+            found = os.stat(path)
         except OSError:
             return False
         return (found.st_size, found.st_mtime_ns, found.st_ino) == (self.size, self.mtime_ns, self.inode)
@@ -292,6 +292,9 @@ class SiteWriter:
     def __init__(self, output: Path, published: Path | None,
                  previous: Mapping[str, Stamp] | None = None) -> None:
         self.output, self.published = output, published
+        self._published_prefix = f"{published}/" if published is not None else ""
+        """The site folder as the start of a page's path: a `Path` made for each of 65,000 pages cost more
+        than the check it was made for."""
         self.previous: Mapping[str, Stamp] = previous or {}
         self.kept: set[str] = set()
         self.written: set[str] = set()
@@ -303,7 +306,7 @@ class SiteWriter:
         then still `holds`): then it is kept without being rendered."""
         stamp = self.previous.get(name)
         if (not key or self.published is None or stamp is None or stamp.key != key
-                or not stamp.holds(self.published / name) or not holds(stamp.asked)):
+                or not stamp.holds(self._published_prefix + name) or not holds(stamp.asked)):
             return False
         self.kept.add(name)
         self.stamps[name] = stamp
