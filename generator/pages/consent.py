@@ -19,8 +19,8 @@ from generator import urls
 from generator.consent.ledger import Consent, VersionConsent
 from generator.model import Agreement, Party
 from generator.pages.history import agreements_record, consent_record, given_record, parties_record
-from generator.pages.render import BuildDate, SiteContext, dated
-from generator.pages.rendered import LISTINGS, from_record, keyed_record
+from generator.pages.render import SiteContext
+from generator.pages.rendered import keyed_record
 from generator.pages.site import Keyed, Page
 from generator.vocabulary import IN_FORCE
 
@@ -62,10 +62,10 @@ def awaiting(lacking: list[Shortfall], party_id: str) -> list[Shortfall]:
 
 def consent_page(context: SiteContext, policy: str) -> Page:
     """Rendered from its record, and kept in the build cache under it (generator.pages.rendered): at
-    thousands of agreements in force, rendering each one's consent again on every build cost a second."""
+    5,000 agreements, rendering each one's consent again on every build cost half a second."""
     lacking = shortfalls(context)
     record = {
-        "page_url": urls.CONSENT, "ledger": True if context.ledger is not None else None, "policy": policy,
+        "ledger": True if context.ledger is not None else None, "policy": policy,
         "in_force": len(context.charter.with_status(IN_FORCE)),
         "shortfalls": [{"agreement": {"id": item.agreement.id, "url": item.agreement.url,
                                       "title": item.agreement.title},
@@ -73,13 +73,8 @@ def consent_page(context: SiteContext, policy: str) -> Page:
         "charter": {"parties": {party_id: entry for item in lacking
                                 for party_id, entry in parties_record(context, item.current).items()}},
     }
-
-    def rendered() -> str:
-        return context.render_only("consent.html", urls.CONSENT, **record, as_of=BuildDate())
-
-    return Page(urls.CONSENT, "Consent",
-                lambda: dated(from_record(context.cache, urls.CONSENT, record, "consent", context.templates_code,
-                                          rendered, LISTINGS), context.as_of),
+    html = context.listing("consent.html", urls.CONSENT, record, shows_date=True)
+    return Page(urls.CONSENT, "Consent", html,
                 description="Agreements in force without the verified consent of all their parties.",
                 searchable=False)
 

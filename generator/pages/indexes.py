@@ -8,8 +8,7 @@ builds besides its versions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import partial
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator import urls
@@ -17,7 +16,6 @@ from generator.model import Agreement, Charter, Party
 from generator.pages.consent import awaiting, shortfalls
 from generator.pages.history import party_names
 from generator.pages.render import SiteContext
-from generator.pages.rendered import LISTINGS, from_record
 from generator.pages.site import Page, TocEntry
 from generator.vocabulary import LEVELS, STATUSES
 
@@ -35,21 +33,13 @@ def listed(agreements: Iterable[Agreement]) -> list[dict[str, Any]]:
             for agreement in agreements]
 
 
-def listing(context: SiteContext, url: str, template: str, record: Mapping[str, Any]) -> Callable[[], str]:
-    """What gives the page: the template rendered from the record and nothing else of the build's, or
-    the page an earlier build rendered from that record with these templates."""
-    values = {"page_url": url, **record}
-    return partial(from_record, context.cache, url, values, "listing", context.templates_code,
-                   partial(context.render_only, template, url, **values), LISTINGS)
-
-
 def _grouped_page(context: SiteContext, url: str, title: str, intro: str,
                   groups: list[tuple[str, str, list[Agreement]]]) -> Page:
     """A page of sections; empty groups stay, so a reader sees that nothing is there."""
     record = {"title": title, "intro": intro,
               "groups": [[anchor, heading, listed(agreements)] for anchor, heading, agreements in groups]}
     toc = tuple(TocEntry(anchor, heading, 2) for anchor, heading, _ in groups)
-    return Page(url, title, listing(context, url, "grouped.html", record), toc, searchable=False)
+    return Page(url, title, context.listing("grouped.html", url, record), toc, searchable=False)
 
 
 def status_page(context: SiteContext) -> Page:
@@ -74,7 +64,7 @@ def all_agreements_page(context: SiteContext) -> Page:
     agreements = by_title(context.charter.agreements)
     parties = party_names(context, (party for agreement in agreements for party in agreement.parties))
     record = {"agreements": listed(agreements), "charter": {"parties": parties}}
-    html = listing(context, urls.AGREEMENTS, "agreements.html", record)
+    html = context.listing("agreements.html", urls.AGREEMENTS, record)
     return Page(urls.AGREEMENTS, "All agreements", html, searchable=False)
 
 
@@ -93,7 +83,7 @@ def theme_pages(context: SiteContext) -> Iterator[Page]:
         agreements = by_title([a for a in context.charter.agreements if theme.id in a.themes])
         record = {"theme": {"title": theme.title, "description": theme.description},
                   "agreements": listed(agreements)}
-        html = listing(context, url, "theme.html", record)
+        html = context.listing("theme.html", url, record)
         yield Page(url, theme.title, html, description=theme.description)
 
 
@@ -130,4 +120,4 @@ def party_pages(context: SiteContext) -> Iterator[Page]:
         toc: tuple[TocEntry, ...] = (TocEntry("party-to", "Party to", 2), TocEntry("mediates", "Mediates", 2))
         if context.ledger is not None:
             toc += (TocEntry("consent", "Consent ledger", 2),)
-        yield Page(url, party.name, listing(context, url, "party.html", record), toc, party.description)
+        yield Page(url, party.name, context.listing("party.html", url, record), toc, party.description)

@@ -29,6 +29,7 @@ from generator.source.citations import CitedBy
 from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
 from generator.pages.bodies import body_key, cached_body
+from generator.pages.rendered import LISTINGS, from_record
 from generator.pages.site import relative_url
 from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
 
@@ -154,6 +155,25 @@ class SiteContext:
             page_url=page_url,
             **values,
         )
+
+    def listing(self, template: str, page_url: str, record: Mapping[str, Any], *,
+                shows_date: bool = False) -> Callable[[], str]:
+        """What gives a page of lists: the template rendered from the record and nothing else of the
+        build's, or the page an earlier build rendered from that record with these templates
+        (generator.pages.rendered). `shows_date`: the page names the build's date, filled in as it is
+        given."""
+        values = {"page_url": page_url, **record}
+        date = {"as_of": BuildDate()} if shows_date else {}
+
+        def rendered() -> str:
+            return self.render_only(template, page_url, **values, **date)
+
+        def page() -> str:
+            html = from_record(self.cache, page_url, values, "listing", self.templates_code, rendered,
+                               LISTINGS)
+            return dated(html, self.as_of) if shows_date else html
+
+        return page
 
     def render_only(self, template: str, page_url: str, /, **values: Any) -> str:
         """Rendered from `values` and `link` alone, none of the build's globals: what a page cached by its
