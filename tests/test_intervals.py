@@ -14,8 +14,8 @@ from generator.history.intervals import (
     Interval,
     charter_intervals,
     first_day,
-    interval_on,
     standing_on,
+    standing_on_days,
 )
 from tests.gitrepo import BASE_ENV, GitRepo, read_histories
 from tests.project import agreement
@@ -113,7 +113,7 @@ def test_supersession_removal_restoration_and_unreadable_text(
     assert [i.title for i in intervals["seeds"]] == ["Seed Exchange", "", "Seed Exchange"]
 
 
-@pytest.mark.parametrize("day, expected", [
+STOOD = [
     ("2019-04-30", []),
     ("2019-05-01", [("roads", 1, "in-force")]),
     ("2020-01-10", [("water", 1, "proposed"), ("roads", 1, "in-force"), ("tools", 1, "in-force")]),
@@ -128,17 +128,30 @@ def test_supersession_removal_restoration_and_unreadable_text(
                     ("seeds", 3, "in-force"), ("tools", 3, "in-force"), ("dam", 2, "in-force")]),
     ("2029-12-31", [("water", 5, "lapsed"), ("roads", 2, "superseded"), ("forest", 1, "in-force"),
                     ("seeds", 3, "in-force"), ("tools", 3, "in-force"), ("dam", 2, "in-force")]),
-])
+]
+"""(day, what stood then): the agreement, its version and its status."""
+
+
+@pytest.mark.parametrize("day, expected", STOOD)
 def test_the_charter_as_it_stood_on_a_day(intervals: dict[str, tuple[Interval, ...]], day: str,
                                           expected: list[tuple[str, int, str]]) -> None:
     found = standing_on(intervals, dt.date.fromisoformat(day), ORDER)
     assert [(s.agreement_id, s.interval.version, s.interval.status) for s in found] == expected
 
 
-def test_a_removal_is_found_as_such_and_the_record_begins_with_the_earliest_start(
+def test_the_charter_on_many_days_is_found_in_one_walk_as_on_each_day_alone(
         intervals: dict[str, tuple[Interval, ...]]) -> None:
-    removal = interval_on(intervals["seeds"], dt.date(2020, 5, 1))
-    assert removal is not None and removal.status == REMOVED and removal.version == 2
-    assert interval_on(intervals["seeds"], dt.date(2020, 1, 31)) is None
+    days = [dt.date.fromisoformat(day) for day, _ in reversed(STOOD)]  # in any order
+    found = standing_on_days(intervals, days, ORDER)
+    assert {day.isoformat(): [(s.agreement_id, s.interval.version, s.interval.status) for s in standing]
+            for day, standing in found.items()} == dict(STOOD)
+    assert all(found[day] == standing_on(intervals, day, ORDER) for day in days)
+
+
+def test_a_removal_is_no_standing_and_the_record_begins_with_the_earliest_start(
+        intervals: dict[str, tuple[Interval, ...]]) -> None:
+    removal = intervals["seeds"][1]
+    assert removal.status == REMOVED and removal.start <= dt.date(2020, 5, 1) < removal.end
+    assert "seeds" not in {found.agreement_id for found in standing_on(intervals, dt.date(2020, 5, 1), ORDER)}
     assert first_day(intervals) == dt.date(2019, 5, 1)
     assert first_day({}) is None

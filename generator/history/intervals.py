@@ -21,7 +21,6 @@ Only agreements that exist today are known (their histories are the ones read), 
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,22 +108,27 @@ def charter_intervals(histories: Mapping[str, AgreementHistory]) -> dict[str, tu
     return {agreement_id: version_intervals(history) for agreement_id, history in histories.items()}
 
 
-def interval_on(intervals: Sequence[Interval], day: dt.date) -> Interval | None:
-    """The interval current on `day`, removals included; None before the first one began."""
-    found = bisect.bisect_right(intervals, day, key=lambda interval: interval.start)
-    return intervals[found - 1] if found else None
-
-
 def standing_on(intervals: Mapping[str, Sequence[Interval]], day: dt.date,
                 order: Iterable[str]) -> tuple[Standing, ...]:
     """The agreements in the charter on `day` (in `order`, a sequence of ids), each with its version then;
     a removed agreement is absent."""
-    found = []
+    return standing_on_days(intervals, (day,), order)[day]
+
+
+def standing_on_days(intervals: Mapping[str, Sequence[Interval]], days: Iterable[dt.date],
+                     order: Iterable[str]) -> dict[dt.date, tuple[Standing, ...]]:
+    """`standing_on` for each of the days, walking each agreement's intervals once for all of them: the
+    year pages of a long history ask for forty days of five thousand agreements."""
+    ascending = sorted(set(days))
+    found: dict[dt.date, list[Standing]] = {day: [] for day in ascending}
     for agreement_id in order:
-        interval = interval_on(intervals.get(agreement_id, ()), day)
-        if interval is not None and interval.status != REMOVED:
-            found.append(Standing(agreement_id, interval))
-    return tuple(found)
+        spans, started = intervals.get(agreement_id, ()), 0
+        for day in ascending:
+            while started < len(spans) and spans[started].start <= day:
+                started += 1
+            if started and spans[started - 1].status != REMOVED:
+                found[day].append(Standing(agreement_id, spans[started - 1]))
+    return {day: tuple(standing) for day, standing in found.items()}
 
 
 def first_day(intervals: Mapping[str, Sequence[Interval]]) -> dt.date | None:

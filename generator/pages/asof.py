@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from markupsafe import Markup
 
 from generator import urls
 from generator.history.editions import Edition
-from generator.history.intervals import REMOVED, Interval, first_day, standing_on
+from generator.history.intervals import REMOVED, Interval, Standing, first_day, standing_on_days
 from generator.model import Agreement
 from generator.pages.editions import edition_addresses
 from generator.pages.history import json_for_script
@@ -138,6 +138,12 @@ class Years:
         self._entries: dict[tuple[str, int], dict[str, Any]] = {}
         """Each version's entry as a record shows it: the same in every year it stands."""
 
+    @cached_property
+    def _standing(self) -> dict[dt.date, tuple[Standing, ...]]:
+        """What stood at the end of each year (on the build's day in its own), found in one walk."""
+        days = [year_day(self.context, year) for year in self.all]
+        return standing_on_days(self.context.intervals, days, self.by_id)
+
     def page(self, year: int) -> Page:
         """Rendered when the page is written: a long history has a page per year, each listing the charter."""
         day = year_day(self.context, year)
@@ -161,7 +167,7 @@ class Years:
         key."""
         day = year_day(self.context, year)
         standing = grouped([Entry(self.by_id[found.agreement_id], found.interval)
-                            for found in standing_on(self.context.intervals, day, self.by_id)])
+                            for found in self._standing[day]])
         return {
             "page_url": year_url(year), "year": year, "day": day,
             "groups": [[status, heading, [self._entry(entry) for entry in entries]]
