@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.source.agreements import build_agreement
 from generator.source.documents import FieldsMemo, parse_document, read_document
-from generator.history.versions import Snapshot, build_history, changes, declared_events
+from generator.history.versions import Snapshot, Text, build_history, changes, declared_events
 from generator.repository.model import Revision
 from generator.model import Agreement
 from generator.vocabulary import DURATION_PATTERN, duration_words
@@ -37,7 +37,7 @@ def revision(when: str, path: str = "agreements/water.md") -> Revision:
 
 
 def snapshot(when: str, source: str, path: str = "agreements/water.md") -> Snapshot:
-    return Snapshot(revision(when, path), path, source.encode())
+    return Snapshot(revision(when, path), path, Text.held(source.encode()))
 
 
 def kinds(before: str, after: str, moved_from: str | None = None) -> list[str]:
@@ -138,7 +138,8 @@ def test_timeline_sorts_declared_dates_among_git_events_with_stable_ties() -> No
     history = build_history("water", [
         snapshot("2021-01-10T12:00:00", text()),
         snapshot("2021-01-28T12:00:00", text("in-force", **ADOPTED)),
-        Snapshot(None, "agreements/water.md", text("in-force", BODY + "Draft.\n", **ADOPTED).encode()),
+        Snapshot(None, "agreements/water.md",
+                 Text.held(text("in-force", BODY + "Draft.\n", **ADOPTED).encode())),
     ], dt.date(2021, 3, 1))
     assert [(e.kind, e.date.isoformat(), e.version, e.declared) for e in history.events] == [
         ("proposed", "2021-01-10", 1, False),
@@ -182,7 +183,8 @@ def test_a_version_date_is_the_authors_local_day() -> None:
     evening = dt.datetime(2021, 5, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     late = Revision("c" * 40, (), "Ana", "a@x", evening, evening.astimezone(UTC), "Late\n", (),
                     "agreements/water.md", "b" * 40, "added")
-    history = build_history("water", [Snapshot(late, late.path, text().encode())], dt.date(2030, 1, 1))
+    snapshot = Snapshot(late, late.path, Text.held(text().encode()))
+    history = build_history("water", [snapshot], dt.date(2030, 1, 1))
     assert history.events[0].date == dt.date(2021, 5, 1)
 
 

@@ -14,7 +14,7 @@ import jinja2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.history.versions import AgreementHistory, Snapshot, build_history
+from generator.history.versions import AgreementHistory, Snapshot, Text, build_history
 from generator.model import Agreement, Charter
 from generator.pages.history import timeline
 from generator.pages.render import SiteContext
@@ -55,7 +55,7 @@ def declared_history() -> AgreementHistory:
         snapshot("2021-05-02T10:00:00", text("in-force", BODY + "More.\n", **ADOPTED)),
         snapshot("2022-04-01T10:00:00", text("in-force", BODY + "More.\n", **RENEWED)),
         Snapshot(None, "agreements/water.md",
-                 text("in-force", BODY + "Draft.\n", **RENEWED).encode()),
+                 Text.held(text("in-force", BODY + "Draft.\n", **RENEWED).encode())),
     ], AS_OF)
 
 
@@ -71,7 +71,7 @@ def crowded_history() -> AgreementHistory:
 def uncommitted_history() -> AgreementHistory:
     """A new file, never committed: the working copy's version, its declared adoption and review."""
     source = text("in-force", **{**ADOPTED, "review_by": "2026-01-01"})
-    return build_history("water", [Snapshot(None, "agreements/water.md", source.encode())], AS_OF)
+    return build_history("water", [Snapshot(None, "agreements/water.md", Text.held(source.encode()))], AS_OF)
 
 
 def golden(name: str, drawing: Timeline) -> None:

@@ -190,7 +190,7 @@ def prove(party: str, statement: Statement, signature: Signature | None, keys: K
 
 
 def _parties(version: Version) -> tuple[str, ...]:
-    return field_ids(version.document, "parties") if version.document is not None else ()
+    return field_ids(version.header, "parties") if version.header is not None else ()
 
 
 def _counted(history: AgreementHistory, given: Mapping[int, list[int]]) -> list[list[int]]:

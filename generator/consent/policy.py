@@ -30,7 +30,7 @@ def _why(current: VersionConsent | None, party: str) -> str:
 
 
 def _line(history: AgreementHistory | None, party: str) -> int:
-    document = history.current.document if history is not None and history.current is not None else None
+    document = history.current.header if history is not None and history.current is not None else None
     located = document.fields.get("parties") if document is not None else None
     if located is None:
         return 1

@@ -124,7 +124,8 @@ def _placed(history: AgreementHistory, positions: Mapping[str, int]) -> Placed:
     """Uncommitted versions never count; unreadable ones give way to the last readable one; a removal
     stands for the agreement's absence."""
     standing = [version for version in history.versions if version.revision is not None
-                and version.revision.commit in positions and (version.document is not None or version.is_removed)]
+                and version.revision.commit in positions
+                and (version.header is not None or version.is_removed)]
     return [positions[version.revision.commit] for version in standing if version.revision], standing
 
 
@@ -159,7 +160,7 @@ def _current_texts(charter: Charter, histories: Mapping[str, AgreementHistory]
     for agreement in charter.agreements:
         history = histories.get(agreement.id)
         current = history.current if history is not None else None
-        if (current is not None and not current.is_uncommitted and current.document is not None
+        if (current is not None and not current.is_uncommitted and current.header is not None
                 and current.path == agreement.path):
             found[(agreement.id, current.number)] = agreement
     return found

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from generator.history.versions import AgreementHistory, Snapshot, build_history
+from generator.history.versions import NO_TEXT, AgreementHistory, Snapshot, Text, build_history
 from generator.repository.model import RepositoryFacts, Revision
 from generator.source.documents import FieldsMemo
 
@@ -49,10 +49,10 @@ def _chain(by_path: Entries, path: str) -> tuple[Revision, ...]:
 
 
 def _snapshots(facts: RepositoryFacts, chain: Sequence[Revision], path: str) -> list[Snapshot]:
-    snapshots = [Snapshot(r, r.path, b"" if r.is_deletion else facts.contents[r.blob]) for r in chain]
-    working = facts.working.get(path)
-    if working is not None:
-        snapshots.append(Snapshot(None, path, working))
+    snapshots = [Snapshot(r, r.path, NO_TEXT if r.is_deletion else Text(r.blob, facts.contents))
+                 for r in chain]
+    if path in facts.working:
+        snapshots.append(Snapshot(None, path, Text(path, facts.working)))
     return snapshots
 
 

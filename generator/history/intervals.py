@@ -67,7 +67,7 @@ class Standing:
 
 def _front(version: Version) -> tuple[str, str] | None:
     """The title and status its front matter gives, without building the agreement."""
-    return title_and_status(version.document) if version.document is not None else None
+    return title_and_status(version.header) if version.header is not None else None
 
 
 def _starts(history: AgreementHistory) -> list[tuple[Version, dt.date, tuple[str, str] | None]]:

@@ -32,9 +32,9 @@ class FormerId:
 
 def version_id(version: Version) -> str | None:
     """The id a version had, as the checks read it then; None for a removal or a text that does not parse."""
-    if version.document is None:
+    if version.header is None:
         return None
-    return agreement_id(version.document)
+    return agreement_id(version.header)
 
 
 def _last_seen(version: Version) -> tuple[int, float]:

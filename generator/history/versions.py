@@ -17,10 +17,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import logging
 import re
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from generator.model import Agreement
 from generator.repository.model import Revision
@@ -50,15 +51,37 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Text:
+    """Where a version's bytes are kept, read each time they are used: by blob id in what git holds (kept on
+    disk between builds), by path in the working copy. So a history holds no version's text, and a long
+    one never holds them all at once. Two texts are one when their keys are."""
+
+    key: str
+    store: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def held(cls, data: bytes) -> Text:
+        """A text held in memory (a test's), keyed by a digest of its bytes."""
+        key = hashlib.sha256(data).hexdigest()
+        return cls(key, {key: data})
+
+    def read(self) -> bytes:
+        return self.store[self.key]
+
+
+NO_TEXT = Text.held(b"")
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """The raw input of one version: where the file was, its bytes, and the commit (None: uncommitted).
+    """The raw input of one version: where the file was, its text, and the commit (None: uncommitted).
 
     A commit that deleted the file is a version too, with no bytes: the agreement's life may go on
     when a later commit restores it at the same path."""
 
     revision: Revision | None
     path: str
-    data: bytes
+    text: Text
 
 
 def without_markdown(document: SourceDocument) -> Agreement:
@@ -72,29 +95,42 @@ class Version:
     revision: Revision | None
     path: str
     unparsed: str
-    """The text when it did not read as an agreement (shown as it is); empty when it did, since the
-    document holds its body and the revision's blob names its bytes: a long history holds one copy."""
-    document: SourceDocument | None
+    """The text when it did not read as an agreement (shown as it is); empty when it did, since `text`
+    is read again when its body is needed."""
+    header: SourceDocument | None
+    """The document's fields and the line its body starts on, with an empty body (None when the text did
+    not read as an agreement): all that most stages read of a version."""
     events: tuple[Event, ...]
     problem: str = ""
     """Why the text did not parse (empty when it did)."""
+    text: Text = NO_TEXT
+    body_start: int = 0
+    """Where the body starts in the decoded text."""
+
+    @property
+    def document(self) -> SourceDocument | None:
+        """The whole document, its body read from `text` on each use."""
+        return dataclasses.replace(self.header, body=self.body) if self.header is not None else None
 
     @property
     def agreement(self) -> Agreement | None:
         """Built on each use and never kept: Markdown parsing is most of its cost, few versions are built
         at all, and a long history holding each one built would hold every version's text twice over."""
-        return build_agreement(self.document) if self.document is not None else None
+        document = self.document
+        return build_agreement(document) if document is not None else None
 
     @property
     def front_matter(self) -> Agreement | None:
         """The agreement its front matter gives, without its Markdown (no body, clauses or links): what
         comparing two versions' fields needs, for a fraction of the cost."""
-        return without_markdown(self.document) if self.document is not None else None
+        return without_markdown(self.header) if self.header is not None else None
 
     @property
     def body(self) -> str:
-        """The Markdown body, without building the agreement (which would parse the Markdown)."""
-        return self.document.body if self.document is not None else self.unparsed
+        """The Markdown body, read from `text`, without building the agreement (which would parse it)."""
+        if self.header is None:
+            return self.unparsed
+        return decode(self.path, self.text.read())[self.body_start:]
 
     @property
     def is_uncommitted(self) -> bool:
@@ -222,10 +258,11 @@ LastGood = tuple[Agreement, str]
 
 
 def _parse(snapshot: Snapshot, front_matters: FieldsMemo) -> tuple[str, SourceDocument | None, str]:
+    data = snapshot.text.read()
     try:
-        text = decode(snapshot.path, snapshot.data)
+        text = decode(snapshot.path, data)
     except DocumentError as error:
-        return snapshot.data.decode("utf-8", errors="replace"), None, error.problem.format()
+        return data.decode("utf-8", errors="replace"), None, error.problem.format()
     try:
         return text, parse_document(snapshot.path, text, front_matters), ""
     except DocumentError as error:
@@ -238,7 +275,8 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     revision = snapshot.revision
     date = revision.authored.date() if revision is not None else uncommitted_date
     if revision is not None and revision.is_deletion:
-        return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),)), None
+        return Version(number, revision, snapshot.path, "", None, (Event("removed", date, number),),
+                       text=snapshot.text), None
     text, document, problem = _parse(snapshot, front_matters)
     agreement = _light(document, lights) if document is not None else None
     body = document.body if document is not None else ""
@@ -259,8 +297,11 @@ def _version(number: int, snapshot: Snapshot, before: Version | None, last_good:
     events = tuple(Event(kind, date, number, False, detail, adopted_on if kind == "adopted" else None)
                    for kind, detail in found)
     good = (agreement, body) if agreement is not None else None
-    unparsed = "" if document is not None else text
-    return Version(number, snapshot.revision, snapshot.path, unparsed, document, events, problem), good
+    if document is None:
+        return Version(number, revision, snapshot.path, text, None, events, problem, snapshot.text), good
+    header = dataclasses.replace(document, body="")
+    return Version(number, revision, snapshot.path, "", header, events, problem, snapshot.text,
+                   len(text) - len(body)), good
 
 
 def declared_events(agreement: Agreement | None) -> tuple[Event, ...]:

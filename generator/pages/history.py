@@ -244,7 +244,7 @@ def compare_url(agreement: Agreement, history: AgreementHistory, version: Versio
     """The history page's comparison of this version with the current text; None when either has no text
     to compare (or they are one)."""
     current = history.current
-    if current is None or current is version or version.document is None or current.document is None:
+    if current is None or current is version or version.header is None or current.header is None:
         return None
     return urls.comparison(agreement.id, version.number, current.number)
 
@@ -271,7 +271,7 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     cache = context.cache
     if cache is None or version.is_uncommitted:  # an uncommitted text is the working copy's: never kept
         text = version.agreement or agreement
-        body = Markup.escape(version.unparsed) if version.document is None else context.body_html(text, url)
+        body = Markup.escape(version.unparsed) if version.header is None else context.body_html(text, url)
         return dated(render_version(context, record, {"title": text.title, "status": text.status}, body),
                      context.as_of)
     links = context.resolver(url)
@@ -279,7 +279,7 @@ def version_html(context: SiteContext, agreement: Agreement, history: AgreementH
     unbuilt = Shown(version.path, lambda: version.agreement or agreement)
     files = context.file_resolver(cast(Agreement, unbuilt), url, "")
     body_of: Callable[[], Body]
-    if version.document is None:  # removed, or not readable as an agreement: the page names today's title
+    if version.header is None:  # removed, or not readable as an agreement: the page names today's title
         shown = record["shown"] = {"title": agreement.title, "status": agreement.status}
         identity = ["text", version.unparsed]
         body_of = lambda: (shown, Markup.escape(version.unparsed), [])  # noqa: E731
@@ -330,7 +330,7 @@ def version_record(context: SiteContext, agreement: Agreement, history: Agreemen
         "page_url": urls.version(agreement.id, version.number),
         "agreement": {"id": agreement.id, "url": agreement.url},
         "version": {"number": version.number, "date": version.date, "is_removed": version.is_removed,
-                    "is_uncommitted": version.is_uncommitted, "document": version.document is not None,
+                    "is_uncommitted": version.is_uncommitted, "document": version.header is not None,
                     "problem": version.problem, "events": [{"kind": event.kind} for event in version.events]},
         "label": version_label(version, context),
         "is_current": is_current,

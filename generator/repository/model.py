@@ -67,8 +67,9 @@ class RepositoryFacts:
     revisions: tuple[Revision, ...] = ()
     """Every change to an agreement or registry file on the main line, newest first (git log's order)."""
     contents: Mapping[str, bytes] = field(default_factory=dict, hash=False)
-    """Blob id -> bytes, for every agreement and registry revision that is not a deletion. A mapping, so
-    that it can be read lazily from the object store or a cache when memory matters."""
+    """Blob id -> bytes, for every agreement and registry revision that is not a deletion. With a cache
+    folder, each is read from disk when it is used (generator.repository.blobs), so no stage need hold
+    every version's text at once."""
     working: Mapping[str, bytes] = field(default_factory=dict, hash=False)
     """Current path -> bytes of the working copy, for the files that differ from HEAD (CRLF read as LF)
     or that HEAD does not hold; every readable file when there is no repository or no commit."""

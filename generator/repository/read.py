@@ -9,7 +9,9 @@ it) and reads refs and the shallow and mid-operation markers itself; git runs on
 
 and one `git cat-file --batch` (`objects.read_objects`) streams the tags and every blob. With a cache
 folder the log's records are kept between builds, and a rebuild runs `git log <last HEAD>..HEAD`: only
-the commits made since (no log at all when HEAD has not moved).
+the commits made since (no log at all when HEAD has not moved). The blobs are kept there too, on disk
+(`blobs.BlobStore`), and read back when a stage uses one: a rebuild asks git only for blobs it has not
+kept, so a rebuild on an unmoved HEAD without tags runs no git process at all.
 
 Merges: the log walks the first-parent chain (the main line) and diffs a merge against its first
 parent. So an amendment that landed through a merged pull request is ONE revision, the merge, with
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import PackedFile, fingerprint
+from generator.repository.blobs import open_store
 from generator.repository.log import Record, Scope, from_records, log_arguments, parse_records, tokens
 from generator.repository.objects import WITHOUT_HISTORY, GitError, MissingObjectError, read_objects
 from generator.repository.model import Commit, RepositoryFacts, Revision, Tag
@@ -287,6 +290,35 @@ def _read_log(repo: git.Repo, head: str, scope: Scope, store: PackedFile | None)
     return records
 
 
+def _read_objects(repo: git.Repo, others: list[str], wanted: list[str], cache_dir: Path | None
+                  ) -> tuple[dict[str, tuple[str, bytes]], Mapping[str, bytes]]:
+    """In one `cat-file`: the `others` (HEAD, tags) as (type, bytes), and the `wanted` blobs, kept on disk in
+    `cache_dir` and read back when used (git reads only those not kept from an earlier build), or held in
+    memory without one."""
+    store = open_store(cache_dir)
+    if store is None:
+        objects = {sha: (kind, data) for sha, kind, data in read_objects(repo, [*others, *wanted])}
+        return objects, {sha: objects[sha][1] for sha in wanted}
+    objects, held = {}, {}
+    try:
+        others = list(dict.fromkeys(others))  # two tags of one commit
+        asked = set(others)
+        for sha, kind, data in read_objects(repo, [*others, *store.missing(wanted)]):
+            if sha in asked:
+                objects[sha] = (kind, data)
+                asked.discard(sha)  # a tag of a blob asks it twice: as a tag, then as a blob
+                continue
+            try:
+                store.add(sha, data)
+            except OSError as error:  # a full disk, say: the rest are held in memory
+                log.debug("cannot keep blob %s on disk: %s", sha, error)
+                held[sha] = data
+        kept = store.finish([sha for sha in wanted if sha not in held])
+    finally:
+        store.close()
+    return objects, ({**kept, **held} if held else kept)  # a blob not kept: all are held, the disk is failing
+
+
 def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[str],
                     cache_dir: Path | None = None) -> RepositoryFacts:
     """Raw facts for the files now at `paths`; `pathspecs` (the agreements folder and the registries)
@@ -312,9 +344,8 @@ def read_repository(root: Path, paths: Collection[str], pathspecs: Collection[st
         refs = [(ref.name, SymbolicReference.dereference_recursive(repo, ref.path))
                 for ref in sorted(repo.tags, key=lambda ref: ref.name)]
         first = records[0] if records else None
-        asked = [*([head] if first is None or first[0] != head else []), *(sha for _, sha in refs), *wanted]
-        objects = {sha: (kind, data) for sha, kind, data in read_objects(repo, asked)}
-        contents = {blob: objects[blob][1] for blob in wanted}
+        others = [*([head] if first is None or first[0] != head else []), *(sha for _, sha in refs)]
+        objects, contents = _read_objects(repo, others, wanted, cache_dir)
         head_date = (dt.datetime.fromisoformat(first[5]) if first is not None and first[0] == head
                      else committer_date(objects[head][1]))
         tags = tuple(tag for name, sha in refs if (tag := _tag(name, sha, *objects[sha])) is not None)
