@@ -130,3 +130,17 @@ def test_a_store_mostly_of_blobs_no_longer_wanted_is_compacted_while_earlier_rea
     store = BlobStore(tmp_path / "blobs")
     assert store.missing(ids) == ids[2:], "the blobs no longer wanted are gone from the store"
     store.close()
+
+
+def test_blobs_that_cannot_be_kept_on_disk_are_held_in_memory(
+        git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.repository.blobs as blobs
+
+    history(git_repo)
+
+    def full(descriptor: int, path: Path, data: bytes) -> tuple[int, int]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(blobs, "_append", full)
+    facts = read(git_repo, tmp_path / "cache")
+    assert isinstance(facts.contents, dict) and facts.contents == git_blobs(git_repo)

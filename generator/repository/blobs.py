@@ -99,10 +99,7 @@ class BlobStore:
 
     def add(self, sha: str, data: bytes) -> None:
         """Appended where the file ends now (another build may be appending too)."""
-        written = os.write(self._descriptor, data)
-        if written != len(data):
-            raise OSError(f"a short write to {self._path}")
-        self._places[sha] = (os.lseek(self._descriptor, 0, os.SEEK_CUR) - len(data), len(data))
+        self._places[sha] = _append(self._descriptor, self._path, data)
 
     def finish(self, wanted: Collection[str]) -> Blobs:
         """The wanted blobs, readable; the index saved, and the data file compacted when mostly unwanted."""
@@ -117,17 +114,31 @@ class BlobStore:
         os.close(self._descriptor)
 
     def _compacted(self, places: Places) -> Places:
-        """A new data file of the wanted blobs alone; readers of the old one keep reading it until they end."""
-        old_path, old = self._path, self._descriptor
-        self._path = self.directory / f"{secrets.token_hex(8)}.data"
-        self._descriptor = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        self._places = {}
-        for sha, (offset, size) in places.items():
-            self.add(sha, os.pread(old, size, offset))
-        os.close(old)
-        old_path.unlink(missing_ok=True)
-        log.debug("compacted the blob store to %d blobs", len(self._places))
-        return dict(self._places)
+        """A new data file of the wanted blobs alone, used once it is whole; readers of the old one keep
+        reading it until they end. Where the new one cannot be written, the old one stays."""
+        path = self.directory / f"{secrets.token_hex(8)}.data"
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            moved = {sha: _append(descriptor, path, os.pread(self._descriptor, size, offset))
+                     for sha, (offset, size) in places.items()}
+        except OSError as error:
+            os.close(descriptor)
+            path.unlink(missing_ok=True)
+            log.debug("cannot compact the blob store in %s: %s", self.directory, error)
+            return places
+        os.close(self._descriptor)
+        self._path.unlink(missing_ok=True)
+        self._path, self._descriptor, self._places = path, descriptor, moved
+        log.debug("compacted the blob store to %d blobs", len(moved))
+        return dict(moved)
+
+
+def _append(descriptor: int, path: Path, data: bytes) -> tuple[int, int]:
+    """(offset, size) of `data`, written at the end of the file: with O_APPEND, where the write left the
+    descriptor is where it ended, whoever else appended before."""
+    if os.write(descriptor, data) != len(data):
+        raise OSError(f"a short write to {path}")
+    return os.lseek(descriptor, 0, os.SEEK_CUR) - len(data), len(data)
 
 
 def open_store(cache_dir: Path | None) -> BlobStore | None:
