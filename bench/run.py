@@ -13,7 +13,11 @@ processes (wall, user+sys and peak memory of the process and the children it wai
   cold build      `mkdocs build` with the charter plugin, no cache and no previous site;
   warm build      the same again, nothing changed;
   charter check   validation of every agreement;
-  amended build   a rebuild after one real amending commit (one clause of one agreement, a day later).
+  amended build   a rebuild after one real amending commit (one clause of one agreement, a day later):
+                  the build's as-of date moves, so every page that states it is written again;
+  same-day build  then a rebuild after a second amendment on that same day: the as-of date stays, so
+                  only the pages the amendment changed are written (the cost of each merge but a day's
+                  first).
 
 Every figure is also given as a ratio to the plain build and to `git log --raw` of the same run (the
 median over runs of each run's ratio), so a busy machine moves the seconds more than the ratios.
@@ -54,7 +58,9 @@ SPAWN = REPO / "bench" / "spawn.py"
 PLAIN, GIT_LOG = "plain build", "git log --raw"
 COLD_READ, WARM_READ = "history read, no cache", "history read, warm cache"
 COLD, WARM, CHECK, AMENDED = "cold build", "warm build", "charter check", "build after one amendment"
-NEEDS = {WARM: COLD, WARM_READ: COLD_READ, AMENDED: COLD}  # a step measured only when this one finished
+SAME_DAY = "build after a same-day amendment"
+NEEDS = {WARM: COLD, WARM_READ: COLD_READ, AMENDED: COLD, SAME_DAY: COLD}
+"""A step is measured only when this one finished."""
 
 
 @dataclass(frozen=True)
@@ -142,14 +148,15 @@ def git(root: Path, *args: str, dated: int | None = None) -> str:
     return result.stdout.strip()
 
 
-def amend(demo: Path, run: int) -> None:
-    """One real amendment: a sentence added to the last clause of the first agreement in force, a day on."""
+def amend(demo: Path, label: str, days: int) -> None:
+    """One real amendment: a sentence added to the last clause of the first agreement in force, `days`
+    after the last commit (at the same second when 0, so on the same date)."""
     path = next(p for p in sorted((demo / "agreements").rglob("*.md"))
                 if "\nstatus: in-force\n" in p.read_text(encoding="utf-8"))
     text = path.read_text(encoding="utf-8").rstrip("\n")
-    path.write_text(f"{text} The parties meet again on this clause every year (amendment {run}).\n",
+    path.write_text(f"{text} The parties meet again on this clause every year (amendment {label}).\n",
                     encoding="utf-8")
-    when = int(git(demo, "log", "-1", "--format=%ct")) + 86_400
+    when = int(git(demo, "log", "-1", "--format=%ct")) + days * 86_400
     git(demo, "commit", "-q", "-a", "-m", f"Amend {path.stem}: yearly meeting on the last clause", dated=when)
 
 
@@ -216,7 +223,8 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
         step(WARM, mkdocs, demo)
         step(CHECK, [python, "-m", "generator.cli", "check"], demo)
         if COLD not in not_finished:
-            step(AMENDED, mkdocs, demo, lambda: amend(demo, run))
+            step(AMENDED, mkdocs, demo, lambda: amend(demo, str(run), days=1))
+            step(SAME_DAY, mkdocs, demo, lambda: amend(demo, f"{run}, later that day", days=0))
         result.references.append(measured)
         result.runs = run
         ran(result)
@@ -282,7 +290,7 @@ def report(results: Sequence[SizeResult], header: Sequence[str], timeout: float 
                   "| wall × git log | cpu × git log | peak × git log |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
                   *(row(result, step, timeout) for step in (PLAIN, GIT_LOG, COLD_READ, WARM_READ, COLD, WARM,
-                                                             AMENDED, CHECK)), ""]
+                                                             AMENDED, SAME_DAY, CHECK)), ""]
     return "\n".join(lines)
 
 

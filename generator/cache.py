@@ -4,17 +4,18 @@ An entry is trusted only if it names its own key, the fingerprint of the code th
 and a digest of its payload: a corrupt, foreign or stale entry is recomputed and overwritten, never
 served. The digest is of the payload's bytes as written, on the line after the header, so checking it
 costs one hash and no second serialisation (a warm build reads thousands of entries). Writes go to a
-temporary file that is renamed into place, so a killed build leaves no half-written entry.
+temporary file that is renamed into place (`write_whole`), so a killed build leaves no half-written entry.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import marshal
 import os
-import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +35,31 @@ def fingerprint(*modules: str) -> str:
     for name in modules:
         digest.update((Path(__file__).parent / f"{name.replace('.', '/')}.py").read_bytes())
     return digest.hexdigest()[:16]
+
+
+def write_whole(path: str, *parts: bytes) -> None:
+    """The file at `path` replaced whole, by a temporary file renamed into place: a reader sees the old
+    bytes or the new, and a killed build leaves no half-written file. The temporary file is named by the
+    process and thread, which no other writer shares, rather than by `tempfile.mkstemp`'s search for an
+    unused name; and its folder is made only when it is missing. A cold build writes an entry for each of
+    tens of thousands of versions, and those two steps were a quarter of the time each write took."""
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        descriptor = os.open(temporary, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        descriptor = os.open(temporary, flags, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            for part in parts:
+                stream.write(part)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _header(key: str, body: bytes) -> bytes:
@@ -80,15 +106,10 @@ class BlobCache:
     def write(self, namespace: str, key: str, payload: Any) -> None:
         if self.directory is None:
             return
-        path = Path(self._path(namespace, key))
+        path = self._path(namespace, key)
         body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(_header(key, body))
-                stream.write(body)
-            os.replace(temporary, path)
+            write_whole(path, _header(key, body), body)
         except OSError as error:
             log.debug("cannot write the cache entry %s: %s", path, error)
 
@@ -147,12 +168,7 @@ class PackedFile:
         body = marshal.dumps(payload)
         header = PACK_MAGIC + self.code + b" " + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(header)
-                stream.write(body)
-            os.replace(temporary, self.path)
+            write_whole(os.fspath(self.path), header, body)
         except OSError as error:
             log.debug("cannot write the cache file %s: %s", self.path, error)
 

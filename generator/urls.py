@@ -47,9 +47,11 @@ def change(agreement_id: str, number: int) -> str:
     return f"{history(agreement_id)}#change-{number}"
 
 
-def comparison(agreement_id: str, first: int, second: int) -> str:
-    """The history page's comparison of two versions (its script reads `from` and `to`)."""
-    return f"{history(agreement_id)}?from={first}&to={second}#compare"
+def comparison_with_current(agreement_id: str, first: int) -> str:
+    """The history page's comparison of version `first` with the current text. Its script reads `from`,
+    and `to` when an address names it, else compares with the newest version: so this address stays the
+    same as versions are added, and an amendment does not write every older version's page again."""
+    return f"{history(agreement_id)}?from={first}#compare"
 
 
 def version(agreement_id: str, number: int) -> str:

@@ -178,7 +178,7 @@ def test_walk_the_versions_of_an_agreement_and_compare_one_with_today(browser: A
         page.wait_for_load_state("networkidle")
         page.locator(".charter-version__nav a", has_text="Compare with the current text").click()
         page.wait_for_load_state("networkidle")
-        assert page.url == dated_site + "agreements/water/history/?from=2&to=5#compare"
+        assert page.url == dated_site + "agreements/water/history/?from=2#compare"
         assert page.input_value(".charter-compare__form select[name=from]") == "2"
         assert page.input_value(".charter-compare__form select[name=to]") == "5"
         assert " ".join(page.locator(".charter-compare__summary").text_content().split()) == (

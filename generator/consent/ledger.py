@@ -103,8 +103,10 @@ class VersionConsent:
         return {party: VERIFIED if VERIFIED in found else DECLARED if DECLARED in found else ""
                 for party, found in verdicts.items()}
 
-    @property
+    @cached_property
     def missing(self) -> tuple[str, ...]:
+        """Worked out once: a version page reads it for itself, for who contested and for whether all
+        consented."""
         return tuple(party for party in self.parties if not self.standing(party))
 
     @property

@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator.cache import BlobCache
+from generator.cache import BlobCache, write_whole
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
@@ -137,11 +137,20 @@ def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
     return removed
 
 
+def _move(source: Path, target: Path, site_dir: Path) -> None:
+    """One rename, and the way cleared first only when it fails: a new day's build of a long charter moves
+    ten thousand pages over their old files, and looking at each one's folders first cost a second."""
+    try:
+        os.replace(source, target)
+    except OSError:  # a folder where the file goes, a file where one of its folders goes, or no folder
+        _make_room(target, site_dir)
+        os.replace(source, target)
+
+
 def _place_written(staging: Path, root: Path, written: Collection[str]) -> None:
     """The pages staged under `staged_name`, moved to their addresses under `root`."""
     for name in written:
-        _make_room(root / name, root)
-        os.replace(staging / staged_name(name), root / name)
+        _move(staging / staged_name(name), root / name, root)
 
 
 def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: Collection[str] = ()) -> None:
@@ -162,8 +171,7 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: 
     for name in sorted(staged):
         source, target = staging / name, site_dir / name
         if not _same_file(source, target):
-            _make_room(target, site_dir)
-            os.replace(source, target)
+            _move(source, target, site_dir)
             changed += 1
     _place_written(staging, site_dir, written)  # compared as they were written
     changed += len(written)
@@ -274,14 +282,6 @@ class Publication:
         self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file renamed into place: readers of the folder see it whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 class SiteWriter:
     """Writes the pages the adapter writes itself: into the staging folder (under `staged_name`), unless
     the published site already holds the same bytes (then only noted as kept); without staging (`serve`,
@@ -324,7 +324,7 @@ class SiteWriter:
             self.written.add(name)
         else:
             if not same_bytes(self.output / name, data):
-                write_file(self.output / name, data)
+                write_whole(os.fspath(self.output / name), data)  # seen whole by readers of the folder
             return
         stamp = Stamp.of(key, asked, target) if key else None
         if stamp is not None:

@@ -246,7 +246,7 @@ def compare_url(agreement: Agreement, history: AgreementHistory, version: Versio
     current = history.current
     if current is None or current is version or version.header is None or current.header is None:
         return None
-    return urls.comparison(agreement.id, version.number, current.number)
+    return urls.comparison_with_current(agreement.id, version.number)
 
 
 def version_pages(context: SiteContext, agreement: Agreement, history: AgreementHistory) -> Iterator[Page]:

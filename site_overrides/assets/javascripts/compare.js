@@ -664,8 +664,9 @@
         output.appendChild(element("p", "charter-compare__none", "These versions could not be compared."));
       }
     };
-    // A link such as history/?from=2&to=5#compare (a version page's "compare with the current text")
-    // chooses the pair; a version that cannot be compared leaves the default.
+    // A link such as history/?from=2#compare (a version page's "compare with the current text") or
+    // history/?from=2&to=5#compare chooses the pair; a version not named, or that cannot be compared,
+    // keeps the default (`to`: the newest version, the current text).
     var asked = new URLSearchParams(window.location.search);
     [[from, asked.get("from")], [to, asked.get("to")]].forEach(function (pair) {
       if (pair[1] !== null && byNumber.has(pair[1])) pair[0].value = pair[1];
