@@ -210,7 +210,7 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
             result.steps.setdefault(name, []).append(found)
             if not found.finished:
                 not_finished.add(name)
-            say(f"  run {run}: {name:<26} {found.wall:8.1f} s wall {found.cpu:8.1f} s cpu "
+            say(f"  run {run}: {name:<32} {found.wall:8.1f} s wall {found.cpu:8.1f} s cpu "
                 f"{found.peak / 2**20:7.0f} MiB{'' if found.finished else f'  (killed at {timeout:.0f} s)'}")
 
         step(PLAIN, mkdocs, plain, lambda: remove(plain / "site"))

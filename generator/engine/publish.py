@@ -139,7 +139,7 @@ def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
 
 def _move(source: Path, target: Path, site_dir: Path) -> None:
     """One rename, and the way cleared first only when it fails: a new day's build of a long charter moves
-    ten thousand pages over their old files, and looking at each one's folders first cost a second."""
+    ten thousand pages over their old files, and looking at each one's folders first cost most of a second."""
     try:
         os.replace(source, target)
     except OSError:  # a folder where the file goes, a file where one of its folders goes, or no folder
