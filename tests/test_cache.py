@@ -11,7 +11,7 @@ import pytest
 
 import datetime as dt
 
-from generator.cache import BlobCache, compiled_templates
+from generator.cache import BlobCache, compiled_templates, write_whole
 from generator.diffs.consecutive import consecutive_diffs
 from tests.gitrepo import GitRepo, read_histories
 from tests.project import agreement
@@ -59,6 +59,28 @@ def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path: Path, damage: obj
     assert cache.get_or_compute("diffs", "abcd", compute, list, list) == ["fresh"]  # type: ignore[arg-type]
     assert len(calls) == 2
     assert BlobCache(tmp_path).read("diffs", "abcd") == ["fresh"]
+
+
+def test_a_file_is_written_whole_in_folders_made_for_it_leaving_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "pages" / "ab" / "abcd.json"
+    write_whole(str(target), b"first ", b"version")
+    write_whole(str(target), b"second")
+    assert target.read_bytes() == b"second"
+    assert [path.name for path in target.parent.iterdir()] == ["abcd.json"]
+
+
+def test_a_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    (tmp_path / "entry.json").mkdir()  # a folder where the file goes: the rename into place fails
+    (tmp_path / "entry.json" / "inside").write_bytes(b"kept")
+    with pytest.raises(OSError):
+        write_whole(str(tmp_path / "entry.json"), b"new")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry.json"]
+    assert (tmp_path / "entry.json" / "inside").read_bytes() == b"kept"
+    cache = BlobCache(tmp_path)
+    (tmp_path / "diffs").mkdir()
+    (tmp_path / "diffs" / "ab").write_bytes(b"a file where the entry's folder goes")
+    cache.write("diffs", "abcd", ["fresh"])  # cannot be written: the build goes on without it
+    assert cache.read("diffs", "abcd") is None
 
 
 def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
