@@ -15,7 +15,6 @@ hand, or replaced by a publish cut short, no longer matches its stamp and is ren
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.cache import BlobCache, write_whole
+from generator.engine.sitefiles import Listing, keep_listing, listing_file, read_listing, remove_unkept, take_listing
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
@@ -116,27 +116,6 @@ def _make_room(target: Path, site_dir: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
 
 
-def _remove_unkept(site_dir: Path, keep: Collection[str]) -> int:
-    """Deletes every file of the site but those in `keep` (relative, with the system's separator), and
-    every folder that leaves empty; in one walk from the leaves up, since a long charter's site has tens
-    of thousands of folders. Returns how many files it deleted."""
-    top = str(site_dir)
-    emptied: set[str] = set()
-    removed = 0
-    for folder, folders, names in os.walk(top, topdown=False):
-        prefix = "" if folder == top else folder[len(top) + 1:] + os.sep
-        unkept = [name for name in names if prefix + name not in keep]
-        for name in unkept:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(folder, name))
-        removed += len(unkept)
-        if (folder != top and len(unkept) == len(names)
-                and all(os.path.join(folder, inner) in emptied for inner in folders)):
-            os.rmdir(folder)  # a folder the build no longer fills
-            emptied.add(folder)
-    return removed
-
-
 def _move(source: Path, target: Path, site_dir: Path) -> None:
     """One rename, and the way cleared first only when it fails: a new day's build of a long charter moves
     ten thousand pages over their old files, and looking at each one's folders first cost most of a second."""
@@ -153,11 +132,16 @@ def _place_written(staging: Path, root: Path, written: Collection[str]) -> None:
         _move(staging / staged_name(name), root / name, root)
 
 
-def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: Collection[str] = ()) -> None:
+def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: Collection[str] = (),
+            listing: Listing | None = None) -> Listing:
     """Bring the site folder to the staged build. `kept` names files (relative, with `/`) that the build
     did not stage because the site already holds them byte for byte; `written`, the pages staged under
-    `staged_name` because their bytes differ from the site's."""
+    `staged_name` because their bytes differ from the site's. `listing` is what the site held when it was
+    last published (generator.engine.sitefiles), so that only the folders changed since are listed again
+    to find the files no longer built. Returns the listing of the site as this leaves it."""
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
+    staged = _files(staging)
+    written_names = {name.replace("/", os.sep) for name in written}
     if not site_dir.is_dir():
         _place_written(staging, staging, written)
         if written:
@@ -165,8 +149,7 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: 
         if site_dir.exists() or site_dir.is_symlink():
             site_dir.unlink()
         os.rename(staging, site_dir)  # the first build: one rename
-        return
-    staged = _files(staging)
+        return take_listing(site_dir, staged | written_names)
     changed = 0
     for name in sorted(staged):
         source, target = staging / name, site_dir / name
@@ -175,10 +158,12 @@ def publish(staging: Path, site_dir: Path, kept: Collection[str] = (), written: 
             changed += 1
     _place_written(staging, site_dir, written)  # compared as they were written
     changed += len(written)
-    keep = staged | {name.replace("/", os.sep) for name in (*kept, *written)}
-    removed = _remove_unkept(site_dir, keep)
+    keep = staged | written_names | {name.replace("/", os.sep) for name in kept}
+    removed = remove_unkept(site_dir, keep, listing)
+    del listing  # before the new one is taken: at 65,000 pages, each holds tens of megabytes
     shutil.rmtree(staging, ignore_errors=True)
     log.debug("published %d changed files, removed %d, of %d", changed, removed, len(keep))
+    return take_listing(site_dir, keep)
 
 
 def discard(staging: Path) -> None:
@@ -277,7 +262,8 @@ class Publication:
         if not built:
             discard(self.staging)
             return
-        publish(self.staging, self.site_dir, self.kept, self.written)
+        listed = listing_file(self.cache.directory, _stamps_slot(self.site_dir))
+        keep_listing(listed, publish(self.staging, self.site_dir, self.kept, self.written, read_listing(listed)))
         pages = {name: list(stamp) for name, stamp in sorted(self.stamps.items())}
         self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
 
