@@ -17,7 +17,9 @@ processes (wall, user+sys and peak memory of the process and the children it wai
                   the build's as-of date moves, so every page that states it is written again;
   same-day build  then a rebuild after a second amendment on that same day: the as-of date stays, so
                   only the pages the amendment changed are written (the cost of each merge but a day's
-                  first).
+                  first);
+  fresh site      then a build with the cache kept and no site folder, as a CI runner that restores the
+                  cache into a fresh checkout builds: nothing is rendered again, every file is written.
 
 Every figure is also given as a ratio to the plain build and to `git log --raw` of the same run (the
 median over runs of each run's ratio), so a busy machine moves the seconds more than the ratios.
@@ -58,8 +60,8 @@ SPAWN = REPO / "bench" / "spawn.py"
 PLAIN, GIT_LOG = "plain build", "git log --raw"
 COLD_READ, WARM_READ = "history read, no cache", "history read, warm cache"
 COLD, WARM, CHECK, AMENDED = "cold build", "warm build", "charter check", "build after one amendment"
-SAME_DAY = "build after a same-day amendment"
-NEEDS = {WARM: COLD, WARM_READ: COLD_READ, AMENDED: COLD, SAME_DAY: COLD}
+SAME_DAY, FRESH_SITE = "build after a same-day amendment", "build with the cache, no site"
+NEEDS = {WARM: COLD, WARM_READ: COLD_READ, AMENDED: COLD, SAME_DAY: COLD, FRESH_SITE: COLD}
 """A step is measured only when this one finished."""
 
 
@@ -225,6 +227,7 @@ def bench_size(size: Size, work: Path, runs: int, timeout: float | None, say: Ca
         if COLD not in not_finished:
             step(AMENDED, mkdocs, demo, lambda: amend(demo, str(run), days=1))
             step(SAME_DAY, mkdocs, demo, lambda: amend(demo, f"{run}, later that day", days=0))
+            step(FRESH_SITE, mkdocs, demo, lambda: remove(demo / "site"))
         result.references.append(measured)
         result.runs = run
         ran(result)
@@ -290,7 +293,7 @@ def report(results: Sequence[SizeResult], header: Sequence[str], timeout: float 
                   "| wall × git log | cpu × git log | peak × git log |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
                   *(row(result, step, timeout) for step in (PLAIN, GIT_LOG, COLD_READ, WARM_READ, COLD, WARM,
-                                                             AMENDED, SAME_DAY, CHECK)), ""]
+                                                             AMENDED, SAME_DAY, FRESH_SITE, CHECK)), ""]
     return "\n".join(lines)
 
 

@@ -86,6 +86,22 @@ def test_main_is_built_from_its_whole_history_and_deployed() -> None:
     assert uses(jobs["deploy"]) == ["actions/deploy-pages"] and jobs["deploy"]["needs"] == ["test", "build"]
 
 
+def steps_using(job: Any, action: str) -> list[Any]:
+    return [step for step in job["steps"] if step.get("uses", "").split("@")[0] == action]
+
+
+def test_main_keeps_its_build_cache_and_a_pull_request_only_reads_it() -> None:
+    """Only runs on main save the cache (a pull request's would reach no later run of main anyway), and
+    both restore it before they build, so a build renders only what changed since."""
+    build = workflow("publish.yml")["jobs"]["build"]
+    check = workflow("pull-request.yml")["jobs"]["check"]
+    for job, action in ((build, "actions/cache"), (check, "actions/cache/restore")):
+        [cache] = steps_using(job, action)
+        assert cache["with"]["path"] == ".cache/charter" and cache["with"]["restore-keys"] == "charter-build-"
+        assert job["steps"].index(cache) < [step.get("run") for step in job["steps"]].index("charter build --strict")
+    assert steps_using(check, "actions/cache") == [] and steps_using(check, "actions/cache/save") == []
+
+
 def test_ci_installs_shellcheck_and_lints_the_workflows() -> None:
     script = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "missing+=(shellcheck)" in script and "make lint" in script
