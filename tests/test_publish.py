@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from generator.engine.files import GeneratedAsset
-from generator.engine.publish import Publication, SiteWriter, discard, publish, recover, stage
+from generator.engine.publish import STAGED_PAGES, Publication, SiteWriter, discard, publish, recover, stage
 from generator.pages import Asset
 from tests.gitrepo import GitRepo
 from tests.project import agreement, mkdocs_yml, write_project
@@ -123,7 +123,7 @@ def test_a_build_killed_midway_keeps_the_old_site(tmp_path: Path, stop: signal.S
     deadline = time.monotonic() + 120
     staged: list[Path] = []
     while time.monotonic() < deadline and not staged:
-        staged = [p for p in project.glob(".site-building-*") if (p / "agreements").is_dir()]
+        staged = [p for p in project.glob(".site-building-*") if (p / STAGED_PAGES).is_dir()]
         time.sleep(0.05)
     assert staged, "the build never started writing"
     running.send_signal(stop)
@@ -131,19 +131,32 @@ def test_a_build_killed_midway_keeps_the_old_site(tmp_path: Path, stop: signal.S
     assert snapshot(project / "site") == before
 
 
-def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path) -> None:
+def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again_and_a_changed_one_is_staged_flat(
+        tmp_path: Path) -> None:
     site = tmp_path / "site"
-    (site / "a").mkdir(parents=True)
-    (site / "a" / "index.html").write_text("<p>caf\u00e9</p>", encoding="utf-8")
+    for name in ("a", "b"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text("<p>caf\u00e9</p>", encoding="utf-8")
+    kept = (site / "a" / "index.html").stat()
     publication = Publication(site)
-    page = File("a/index.md", None, str(publication.staging), use_directory_urls=True)
-    assert publication.page_output(page, "<p>caf\u00e9</p>") == "", "MkDocs writes no file for an empty output"
-    changed = "<p>tea</p>"
-    assert publication.page_output(page, changed) == changed
-    assert publication.kept == {"a/index.html"}
+    same, changed = (File(f"{name}/index.md", None, str(publication.staging), use_directory_urls=True)
+                     for name in ("a", "b"))
+    assert publication.page_output(same, "<p>caf\u00e9</p>") == "", "MkDocs writes no file for an empty output"
+    assert publication.page_output(changed, "<p>tea</p>") == "", "the rebuild stages it itself"
+    assert (publication.kept, publication.written) == ({"a/index.html"}, {"b/index.html"})
+    assert [path.parent.name for path in publication.staging.rglob("*") if path.is_file()] == [STAGED_PAGES]
     publication.finish(built=True)
-    assert (site / "a" / "index.html").read_text(encoding="utf-8") == "<p>caf\u00e9</p>"
+    assert (site / "a" / "index.html").stat().st_ino == kept.st_ino
+    assert (site / "b" / "index.html").read_text(encoding="utf-8") == "<p>tea</p>"
     assert not publication.staging.exists()
+
+
+def test_the_first_build_leaves_its_pages_to_mkdocs(tmp_path: Path) -> None:
+    publication = Publication(tmp_path / "site")
+    page = File("a/index.md", None, str(publication.staging), use_directory_urls=True)
+    assert publication.page_output(page, "<p>tea</p>") == "<p>tea</p>"
+    assert publication.written == set()
+    publication.finish(built=False)
 
 
 def test_an_asset_the_site_holds_byte_for_byte_is_not_staged_again(tmp_path: Path) -> None:

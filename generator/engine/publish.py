@@ -226,6 +226,7 @@ class Publication:
 
     def __init__(self, site_dir: Path, cache_dir: Path | None = None) -> None:
         self.site_dir, self.staging = site_dir, stage(site_dir)
+        self.rebuilding = site_dir.is_dir()
         self.kept: set[str] = set()
         self.unchanged_sources: set[str] = set()
         self.cache = BlobCache(cache_dir)
@@ -238,11 +239,23 @@ class Publication:
 
     def page_output(self, file: File, output: str) -> str:
         """The output for MkDocs to write: none for a page the site holds byte for byte (as MkDocs would
-        encode it)."""
-        if self.holds(file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
+        encode it), nor for one a rebuild stages itself. On a new day a long charter's rebuild writes every
+        agreement's page again (each states the date), and MkDocs would make a folder in staging for
+        each, only for publishing to remove it: staged under `staged_name`, as the pages the adapter
+        writes itself, each is one file in one folder."""
+        data = output.encode("utf-8", errors="xmlcharrefreplace")
+        if self.holds(file.dest_uri, data):
             self.unchanged_sources.add(file.src_uri)
             return ""
-        return output
+        if not self.rebuilding:
+            return output  # the first build: MkDocs writes each page where it goes
+        target = self.staging / staged_name(file.dest_uri)
+        if not self.written:
+            target.parent.mkdir(exist_ok=True)
+        target.write_bytes(data)
+        self.written.add(file.dest_uri)
+        self.unchanged_sources.add(file.src_uri)  # written, not skipped: MkDocs' note would say otherwise
+        return ""
 
     def holds(self, name: str, data: bytes) -> bool:
         """Whether the site holds these bytes at `name` (relative, with `/`): then the file is left out of
