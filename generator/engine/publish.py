@@ -90,6 +90,16 @@ def staged_name(name: str) -> str:
     return f"{STAGED_PAGES}/{hashlib.sha256(name.encode()).hexdigest()}"
 
 
+def stage_flat(staging: Path, name: str, data: bytes, written: set[str]) -> Path:
+    """Stages the page the site holds at `name` under `staged_name`, noted in `written`."""
+    target = staging / staged_name(name)
+    if not written:
+        target.parent.mkdir(exist_ok=True)
+    target.write_bytes(data)
+    written.add(name)
+    return target
+
+
 def _files(root: Path) -> set[str]:
     """Every file under `root`, relative to it, but the adapter's staged pages: by cutting the prefix, not
     `os.path.relpath`, which asks for the working directory on each call (a second of 65,000 files)."""
@@ -249,11 +259,7 @@ class Publication:
             return ""
         if not self.rebuilding:
             return output  # the first build: MkDocs writes each page where it goes
-        target = self.staging / staged_name(file.dest_uri)
-        if not self.written:
-            target.parent.mkdir(exist_ok=True)
-        target.write_bytes(data)
-        self.written.add(file.dest_uri)
+        stage_flat(self.staging, file.dest_uri, data, self.written)
         self.unchanged_sources.add(file.src_uri)  # written, not skipped: MkDocs' note would say otherwise
         return ""
 
@@ -316,11 +322,7 @@ class SiteWriter:
             self.kept.add(name)
             target = self.published / name
         elif self.published is not None:
-            target = self.output / staged_name(name)
-            if not self.written:
-                target.parent.mkdir(exist_ok=True)
-            target.write_bytes(data)
-            self.written.add(name)
+            target = stage_flat(self.output, name, data, self.written)
         else:
             if not same_bytes(self.output / name, data):
                 write_whole(os.fspath(self.output / name), data)  # seen whole by readers of the folder
