@@ -1,7 +1,9 @@
 """Commit signatures, checked by git itself, once per commit for the life of the cache.
 
 A commit never changes, so what git says of its signature never changes either: each result is
-cached by commit id, and a build asks git only about the commits it has not seen, all of them in one
+kept by commit id, all of them in one packed file of the build cache (a file each cost more to open,
+at thousands of signed consents, than the verdict held), and a build asks git only about the commits
+it has not seen, all of them in one
 `git log --no-walk --stdin` (one process, whatever their number; none when every one is cached). The
 main log never verifies (`--no-show-signature`), so a build of a long history does not check every
 signature on every build.
@@ -19,15 +21,15 @@ import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from generator.cache import BlobCache
+from generator.cache import BlobCache, PackedFile, fingerprint
 from generator.repository.log import RECORD
 from generator.repository.read import open_repository
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-NAMESPACE = "signatures"
+FILE_NAME = "signatures.pack"
+SIGNATURES_CODE = fingerprint("repository.signatures")
 FORMAT = "%x1e%H%x00%G?%x00%GF%x00%GP%x00"
 GOOD = frozenset({"G", "U"})
 """A valid signature: `G` by a key of the allowed signers, `U` by one git does not vouch for. Either way
@@ -50,15 +52,18 @@ class Signature:
 UNSIGNED = Signature("N")
 
 
-def _encode(signature: Signature) -> dict[str, Any]:
-    return {"status": signature.status, "fingerprints": list(signature.fingerprints)}
+Stored = dict[str, tuple[str, tuple[str, ...]]]
+"""Commit id -> git's status and the fingerprints, as the packed file holds them."""
 
 
-def _decode(payload: Any) -> Signature:
-    fingerprints = payload["fingerprints"]
-    if not isinstance(payload["status"], str) or not all(isinstance(item, str) for item in fingerprints):
-        raise ValueError("not a signature")
-    return Signature(payload["status"], tuple(fingerprints))
+def _stored(file: PackedFile) -> Stored:
+    loaded = file.load()
+    if not isinstance(loaded, dict):
+        return {}
+    return {commit: entry for commit, entry in loaded.items()
+            if isinstance(commit, str) and isinstance(entry, tuple) and len(entry) == 2
+            and isinstance(entry[0], str) and isinstance(entry[1], tuple)
+            and all(isinstance(item, str) for item in entry[1])}
 
 
 def parse_signatures(output: bytes) -> dict[str, Signature]:
@@ -72,21 +77,12 @@ def parse_signatures(output: bytes) -> dict[str, Signature]:
     return found
 
 
-def _cached(cache: BlobCache, commit: str) -> Signature | None:
-    payload = cache.read(NAMESPACE, commit)
-    if payload is None:
-        return None
-    try:
-        return _decode(payload)
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 def check_signatures(root: Path, commits: Collection[str], allowed_signers: str,
                      cache: BlobCache) -> Mapping[str, Signature]:
     """The signature of each of `commits`, from the cache or from one git process for the rest."""
-    found = {commit: signature for commit in sorted(commits)
-             if (signature := _cached(cache, commit)) is not None}
+    file = PackedFile(cache.directory / FILE_NAME if cache.directory is not None else None, SIGNATURES_CODE)
+    stored = _stored(file)
+    found = {commit: Signature(*stored[commit]) for commit in sorted(commits) if commit in stored}
     missing = [commit for commit in sorted(commits) if commit not in found]
     if not missing:
         return found
@@ -106,6 +102,7 @@ def check_signatures(root: Path, commits: Collection[str], allowed_signers: str,
         signature = checked.get(commit, UNSIGNED)
         found[commit] = signature
         if signature.status != UNCHECKED:
-            cache.write(NAMESPACE, commit, _encode(signature))
+            stored[commit] = (signature.status, signature.fingerprints)
+    file.save(stored)
     log.debug("checked the signatures of %d commits (%d cached)", len(missing), len(found) - len(missing))
     return found
