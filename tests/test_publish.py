@@ -141,7 +141,7 @@ def test_a_page_the_site_holds_byte_for_byte_is_not_staged_again_and_a_changed_o
     publication = Publication(site)
     same, changed = (File(f"{name}/index.md", None, str(publication.staging), use_directory_urls=True)
                      for name in ("a", "b"))
-    assert publication.page_output(same, "<p>caf\u00e9</p>") == "", "MkDocs writes no file for an empty output"
+    assert publication.page_output(same, "<p>caf\u00e9</p>") == "", "MkDocs writes no file for empty output"
     assert publication.page_output(changed, "<p>tea</p>") == "", "the rebuild stages it itself"
     assert (publication.kept, publication.written) == ({"a/index.html"}, {"b/index.html"})
     assert [path.parent.name for path in publication.staging.rglob("*") if path.is_file()] == [STAGED_PAGES]

@@ -26,7 +26,8 @@ def files(site: Path) -> set[str]:
 
 
 def folders(site: Path) -> set[str]:
-    return {os.path.relpath(path, site) for path in site.rglob("*") if path.is_dir() and not path.is_symlink()}
+    return {os.path.relpath(path, site) for path in site.rglob("*")
+            if path.is_dir() and not path.is_symlink()}
 
 
 def built_site(root: Path) -> tuple[Path, Listing]:
@@ -46,8 +47,8 @@ def test_files_no_longer_built_go_with_the_folders_they_leave_empty(tmp_path: Pa
                          os.path.join("agreements", "forest", "index.html")}
     assert remove_unkept(site, keep, listing if listed else None) == 2
     assert files(site) == keep
-    assert folders(site) == {"agreements", os.path.join("agreements", "water"),
-                             os.path.join("agreements", "water", "v"), os.path.join("agreements", "water", "v", "1")}
+    water = os.path.join("agreements", "water")
+    assert folders(site) == {"agreements", water, os.path.join(water, "v"), os.path.join(water, "v", "1")}
 
 
 def test_what_was_put_in_the_site_since_the_listing_goes(tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_what_was_put_in_the_site_since_the_listing_goes(tmp_path: Path) -> None
     assert not (site / "agreements" / "empty").exists()
 
 
-def test_a_folder_as_noted_is_trusted_unless_it_was_noted_within_the_clock_s_resolution(tmp_path: Path) -> None:
+def test_a_folder_as_noted_is_trusted_unless_noted_within_the_clock_s_resolution(tmp_path: Path) -> None:
     """A name added with the folder's time set back is unseen: the proof that noted folders are not listed
     again. Noted in the same tick as the listing was taken, the folder is listed again all the same."""
     site, listing = built_site(tmp_path)

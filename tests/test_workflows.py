@@ -98,7 +98,8 @@ def test_main_keeps_its_build_cache_and_a_pull_request_only_reads_it() -> None:
     for job, action in ((build, "actions/cache"), (check, "actions/cache/restore")):
         [cache] = steps_using(job, action)
         assert cache["with"]["path"] == ".cache/charter" and cache["with"]["restore-keys"] == "charter-build-"
-        assert job["steps"].index(cache) < [step.get("run") for step in job["steps"]].index("charter build --strict")
+        commands = [step.get("run") for step in job["steps"]]
+        assert job["steps"].index(cache) < commands.index("charter build --strict")
     assert steps_using(check, "actions/cache") == [] and steps_using(check, "actions/cache/save") == []
 
 

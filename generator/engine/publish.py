@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.cache import BlobCache, write_whole
-from generator.engine.sitefiles import Listing, keep_listing, listing_file, read_listing, remove_unkept, take_listing
+from generator.engine.sitefiles import (Listing, keep_listing, listing_file, read_listing, remove_unkept,
+                                       take_listing)
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import File
@@ -282,7 +283,8 @@ class Publication:
             discard(self.staging)
             return
         listed = listing_file(self.cache.directory, _stamps_slot(self.site_dir))
-        keep_listing(listed, publish(self.staging, self.site_dir, self.kept, self.written, read_listing(listed)))
+        published = publish(self.staging, self.site_dir, self.kept, self.written, read_listing(listed))
+        keep_listing(listed, published)
         pages = {name: list(stamp) for name, stamp in sorted(self.stamps.items())}
         self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
 

@@ -165,7 +165,8 @@ def take_listing(site_dir: Path, files: Iterable[str]) -> Listing:
 
 
 def listing_file(cache_dir: Path | None, slot: str) -> PackedFile:
-    return PackedFile(cache_dir / "published" / f"{slot}.pack" if cache_dir is not None else None, LISTING_CODE)
+    path = cache_dir / "published" / f"{slot}.pack" if cache_dir is not None else None
+    return PackedFile(path, LISTING_CODE)
 
 
 def read_listing(file: PackedFile) -> Listing | None:
