@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from generator.checks.problems import Problem
 from generator.source.yamlsafe import Located, YamlProblem, as_date, load_mapping
@@ -143,18 +143,15 @@ def parse_document(path: str, text: str, memo: FieldsMemo | None = None) -> Sour
 def _located_fields(path: str, front_matter: str) -> dict[str, Located]:
     """Fields with 1-based line numbers in the file (the front matter starts on line 2)."""
     try:
-        fields = load_mapping(front_matter)
+        fields = load_mapping(front_matter, first_line=2)
     except YamlProblem as problem:
         raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint,
                                     column=problem.column)) from None
-    return {key: dataclasses.replace(value, line=value.line + 2, item_lines=tuple(n + 2 for n in value.item_lines),
-                                     value=_quoted_date(key, value.value))
-            for key, value in fields.items()}
-
-
-def _quoted_date(key: str, value: Any) -> Any:
-    """`adopted: "2024-03-01"` is a date too: editors and JSON Schema see every date as text."""
-    return as_date(value) if key in DATE_FIELDS and isinstance(value, str) else value
+    for key in DATE_FIELDS:  # `adopted: "2024-03-01"` is a date too: editors and JSON Schema see every date
+        located = fields.get(key)  # as text
+        if located is not None and isinstance(located.value, str):
+            fields[key] = dataclasses.replace(located, value=as_date(located.value))
+    return fields
 
 
 def read_document(path: str, data: bytes, memo: FieldsMemo | None = None) -> SourceDocument:

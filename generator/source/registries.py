@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +53,13 @@ def _read(path: Path, shown: str, required: bool, root: Path) -> tuple[dict[str,
 
 def _parse(shown: str, data: bytes) -> tuple[dict[str, Located], list[Problem]]:
     try:
-        fields = load_mapping(decode(shown, data))
+        fields = load_mapping(decode(shown, data), first_line=1)  # problems point at 1-based file lines
     except DocumentError as error:
         return {}, [error.problem]
     except YamlProblem as problem:
         return {}, [Problem(shown, problem.line + 1, problem.code, problem.message, problem.hint,
                             column=problem.column)]
-    # load_mapping counts lines from 0; problems point at 1-based file lines.
-    return {key: replace(value, line=value.line + 1, item_lines=tuple(n + 1 for n in value.item_lines))
-            for key, value in fields.items()}, []
+    return fields, []
 
 
 def _entry_problems(

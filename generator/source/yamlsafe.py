@@ -269,13 +269,13 @@ def _fast_list(raw: str, column: int) -> tuple[list[str], tuple[int, ...]] | Non
     return items, tuple(columns)
 
 
-def _fast_mapping(text: str) -> dict[str, Located] | None:
+def _fast_mapping(text: str, first_line: int = 0) -> dict[str, Located] | None:
     """The front matter almost every file has, read without a YAML parser: one `key: value` per line,
     each value one line of plain text, a "quoted" text without escapes, a date, or `[id, id]`. Anything
     else (None) goes to the full parser, whose results these match (tests/test_yamlsafe.py holds them
     side by side); a file of thousands of versions parses in a fraction of the time."""
     located: dict[str, Located] = {}
-    for line, content in enumerate(text.split("\n")):
+    for line, content in enumerate(text.split("\n"), start=first_line):
         if not content:
             continue
         match = _FAST_LINE.match(content)
@@ -298,13 +298,17 @@ def _fast_mapping(text: str) -> dict[str, Located] | None:
     return located
 
 
-def load_mapping(text: str) -> dict[str, Located]:
-    """Parse a YAML mapping into located values; raise YamlProblem for anything unsafe or broken."""
-    fast = _fast_mapping(text)
-    return fast if fast is not None else composed_mapping(text)
+def load_mapping(text: str, first_line: int = 0) -> dict[str, Located]:
+    """Parse a YAML mapping into located values; raise YamlProblem for anything unsafe or broken.
+
+    Values are located from `first_line`, the number of the text's first line in its file, so that a
+    caller reading thousands of front matters does not locate each value twice; a YamlProblem's line
+    still counts from 0."""
+    fast = _fast_mapping(text, first_line)
+    return fast if fast is not None else composed_mapping(text, first_line)
 
 
-def composed_mapping(text: str) -> dict[str, Located]:
+def composed_mapping(text: str, first_line: int = 0) -> dict[str, Located]:
     """`load_mapping` through the YAML parser alone."""
     with warnings.catch_warnings():
         # A reused anchor is legal YAML; ruamel's warning would reach the reader's terminal raw.
@@ -322,6 +326,7 @@ def composed_mapping(text: str) -> dict[str, Located]:
     for key, node, line in converter.pairs(root):
         items: list[Node] = node.value if isinstance(node, SequenceNode) else []
         column = node.start_mark.column + 1 if node.start_mark.line == line else 0  # a block below its key
-        located[key] = Located(converter.convert(node), line, tuple(item.start_mark.line for item in items),
+        located[key] = Located(converter.convert(node), line + first_line,
+                               tuple(item.start_mark.line + first_line for item in items),
                                column, tuple(item.start_mark.column + 1 for item in items))
     return located
