@@ -147,8 +147,9 @@ def _located_fields(path: str, front_matter: str) -> dict[str, Located]:
     except YamlProblem as problem:
         raise DocumentError(Problem(path, problem.line + 2, problem.code, problem.message, problem.hint,
                                     column=problem.column)) from None
-    for key in DATE_FIELDS:  # `adopted: "2024-03-01"` is a date too: editors and JSON Schema see every date
-        located = fields.get(key)  # as text
+    # `adopted: "2024-03-01"` is a date too: editors and JSON Schema see every date as text.
+    for key in DATE_FIELDS:
+        located = fields.get(key)
         if located is not None and isinstance(located.value, str):
             fields[key] = dataclasses.replace(located, value=as_date(located.value))
     return fields
