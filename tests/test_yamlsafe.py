@@ -169,12 +169,24 @@ LEFT_TO_THE_PARSER = [
 ]
 
 
+@pytest.mark.parametrize("first_line", [0, 2])
 @pytest.mark.parametrize("text", READ_WITHOUT_THE_PARSER)
-def test_simple_front_matter_reads_as_the_parser_reads_it(text: str) -> None:
+def test_simple_front_matter_reads_as_the_parser_reads_it(text: str, first_line: int) -> None:
     from generator.source.yamlsafe import _fast_mapping, composed_mapping
 
-    fast = _fast_mapping(text)
-    assert fast is not None and fast == composed_mapping(text) == load_mapping(text)
+    fast = _fast_mapping(text, first_line)
+    assert fast is not None and fast == composed_mapping(text, first_line) == load_mapping(text, first_line)
+
+
+def test_values_are_located_from_the_first_line_given_and_problems_are_not() -> None:
+    text = "title: Water\nparties:\n  - a\n  - b\n"  # a block list: the parser's path
+    assert load_mapping(text, first_line=2) == {
+        "title": Located("Water", 2, (), 8, ()),
+        "parties": Located(["a", "b"], 3, (4, 5), 0, (5, 5)),
+    }
+    with pytest.raises(YamlProblem) as caught:
+        load_mapping("title: x\ntitle: y\n", first_line=2)
+    assert caught.value.line == 1
 
 
 @pytest.mark.parametrize("text", LEFT_TO_THE_PARSER)
