@@ -1,10 +1,11 @@
 """A build cache on disk, keyed by git blob ids, so a rebuild recomputes only what commits changed.
 
 An entry is trusted only if it names its own key, the fingerprint of the code that computed it,
-and a digest of its payload: a corrupt, foreign or stale entry is recomputed and overwritten, never
+and a digest of its payload: a corrupt, foreign or stale entry is recomputed and written again, never
 served. The digest is of the payload's bytes as written, on the line after the header, so checking it
-costs one hash and no second serialisation (a warm build reads thousands of entries). Writes go to a
-temporary file that is renamed into place (`write_whole`), so a killed build leaves no half-written entry.
+costs one hash and no second serialisation (a warm build reads thousands of entries). Entries are
+appended to one pack per namespace (generator.entrypack), so a killed build leaves bytes no key names,
+never an entry that is served half-written; a file replaced whole goes through `write_whole`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
+
+from generator.entrypack import EntryPack, Places, written
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -67,51 +70,96 @@ def _header(key: str, body: bytes) -> bytes:
     return json.dumps(header, sort_keys=True).encode() + b"\n"
 
 
+def sealed(key: str, payload: Any) -> bytes:
+    """An entry's bytes: the header naming its key and the digest of the payload, then the payload."""
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return _header(key, body) + body
+
+
+def unsealed(key: str, data: bytes) -> Any | None:
+    """The payload of an entry sealed for `key`; None for one damaged, cut short or written for another."""
+    _, _, body = data.partition(b"\n")
+    if not data.startswith(_header(key, body)):
+        log.debug("ignoring a corrupt or foreign cache entry %s", key)
+        return None
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+class SealedFile:
+    """One entry in a file of its own, replaced whole: for an entry each build replaces, such as a site's
+    stamps, which appended to a pack would leave a copy behind every build."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path, self.key = path, key
+
+    def read(self) -> Any | None:
+        if self.path is None:
+            return None
+        try:
+            return unsealed(self.key, self.path.read_bytes())
+        except OSError:
+            return None
+
+    def write(self, payload: Any) -> None:
+        if self.path is None:
+            return
+        try:
+            write_whole(os.fspath(self.path), sealed(self.key, payload))
+        except OSError as error:
+            log.debug("cannot write the cache file %s: %s", self.path, error)
+
+
 class BlobCache:
-    """JSON entries under `directory/<namespace>/`; a cache without a directory computes every time."""
+    """Sealed entries in packs, one under `directory/<namespace>/` (generator.entrypack); a cache without a
+    directory computes every time. Where a namespace's files cannot be opened or written, the build goes
+    on without them."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self._root = os.fspath(directory) if directory is not None else ""
+        self._packs: dict[str, EntryPack | None] = {}
         self.hits = 0
         self.misses = 0
 
-    def _path(self, namespace: str, key: str) -> str:
-        """The entry's file, joined as text: a warm build asks for tens of thousands, and pathlib's joins
-        were a fifth of reading them back."""
-        assert self.directory is not None
-        return f"{self._root}{os.sep}{namespace}{os.sep}{key[:2]}{os.sep}{key}.json"
+    def _pack(self, namespace: str) -> EntryPack | None:
+        if self.directory is None:
+            return None
+        if namespace not in self._packs:
+            self._packs[namespace] = EntryPack(self.directory / namespace, _index(self.directory, namespace))
+        return self._packs[namespace]
+
+    def _failed(self, namespace: str, error: OSError) -> None:
+        log.debug("cannot use the cache's entries in %s: %s", namespace, error)
+        self._packs[namespace] = None
 
     def read(self, namespace: str, key: str) -> Any | None:
-        if self.directory is None:
-            return None
+        pack = self._pack(namespace)
         try:
-            with open(self._path(namespace, key), "rb") as stream:
-                data = stream.read()
-        except OSError:
+            data = pack.get(key) if pack is not None else None
+        except OSError as error:
+            self._failed(namespace, error)
             return None
-        _, _, body = data.partition(b"\n")
-        if not data.startswith(_header(key, body)):
-            log.debug("ignoring a corrupt or foreign cache entry %s/%s", namespace, key)
-            return None
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return None
+        return unsealed(key, data) if data is not None else None
 
     def has(self, namespace: str, key: str) -> bool:
-        """Whether an entry may be there (one look at the file system; `read` still checks it)."""
-        return self.directory is not None and os.path.isfile(self._path(namespace, key))
+        """Whether an entry may be there (one look at the index; `read` still checks it)."""
+        pack = self._pack(namespace)
+        try:
+            return pack is not None and pack.has(key)
+        except OSError as error:
+            self._failed(namespace, error)
+            return False
 
     def write(self, namespace: str, key: str, payload: Any) -> None:
-        if self.directory is None:
+        pack = self._pack(namespace)
+        if pack is None:
             return
-        path = self._path(namespace, key)
-        body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         try:
-            write_whole(path, _header(key, body), body)
+            pack.put(key, sealed(key, payload))
         except OSError as error:
-            log.debug("cannot write the cache entry %s: %s", path, error)
+            self._failed(namespace, error)
 
     def get_or_compute(self, namespace: str, key: str, compute: Callable[[], T],
                        encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
@@ -131,6 +179,7 @@ class BlobCache:
 
 
 PACK_MAGIC = b"charter-pack 1 "
+PACK_CODE = fingerprint("entrypack")
 
 
 class PackedFile:
@@ -193,6 +242,15 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._file(bucket).save(bucket.bytecode_to_string())
+
+
+def _index(directory: Path, namespace: str) -> PackedFile:
+    return PackedFile(directory / namespace / "index.pack", PACK_CODE)
+
+
+def written_entries(directory: Path, namespace: str) -> Places:
+    """Each key's place in a namespace's pack, as its files name it now (for tests and tools)."""
+    return written(directory / namespace, _index(directory, namespace))
 
 
 def compiled_templates(directory: Path | None, environment: str) -> CompiledTemplates | None:

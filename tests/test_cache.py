@@ -13,6 +13,7 @@ import datetime as dt
 
 from generator.cache import BlobCache, compiled_templates, write_whole
 from generator.diffs.consecutive import consecutive_diffs
+from tests import packs
 from tests.gitrepo import GitRepo, read_histories
 from tests.project import agreement
 
@@ -28,10 +29,6 @@ def compute_counter() -> tuple[list[int], object]:
         return ["fresh"]
 
     return calls, compute
-
-
-def entry_path(root: Path, key: str) -> Path:
-    return root / "diffs" / key[:2] / f"{key}.json"
 
 
 def test_an_entry_is_computed_once_then_served(tmp_path: Path) -> None:
@@ -54,8 +51,9 @@ def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path: Path, damage: obj
     cache = BlobCache(tmp_path)
     calls, compute = compute_counter()
     cache.get_or_compute("diffs", "abcd", compute, list, list)  # type: ignore[arg-type]
-    path = entry_path(tmp_path, "abcd")
-    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    packs.damage(tmp_path, "diffs", "abcd", damage)  # type: ignore[arg-type]
+    assert BlobCache(tmp_path).read("diffs", "abcd") is None
+    cache = BlobCache(tmp_path)  # the next build
     assert cache.get_or_compute("diffs", "abcd", compute, list, list) == ["fresh"]  # type: ignore[arg-type]
     assert len(calls) == 2
     assert BlobCache(tmp_path).read("diffs", "abcd") == ["fresh"]
@@ -77,10 +75,9 @@ def test_a_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_
     assert sorted(path.name for path in tmp_path.iterdir()) == ["entry.json"]
     assert (tmp_path / "entry.json" / "inside").read_bytes() == b"kept"
     cache = BlobCache(tmp_path)
-    (tmp_path / "diffs").mkdir()
-    (tmp_path / "diffs" / "ab").write_bytes(b"a file where the entry's folder goes")
+    (tmp_path / "diffs").write_bytes(b"a file where the namespace's folder goes")
     cache.write("diffs", "abcd", ["fresh"])  # cannot be written: the build goes on without it
-    assert cache.read("diffs", "abcd") is None
+    assert cache.read("diffs", "abcd") is None and not cache.has("diffs", "abcd")
 
 
 def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:

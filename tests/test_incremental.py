@@ -18,6 +18,7 @@ from mkdocs.config import load_config
 
 from generator.compose import compose
 from generator.pages import Page
+from tests import packs
 from tests.gitrepo import GitRepo
 from tests.project import agreement, site_settings, write_project
 from tests.sites import mkdocs_build
@@ -36,7 +37,7 @@ def stamps(site: Path) -> dict[str, tuple[int, int]]:
 
 
 def cache_entries(project: Path, namespace: str) -> set[str]:
-    return {path.name for path in (project / ".cache" / "charter" / namespace).rglob("*.json")}
+    return set(packs.places(project / ".cache" / "charter", namespace))
 
 
 TITLES = {"seeds": "Seed Exchange", "water": "Water Accord", "forest": "Forest Paths"}
@@ -135,12 +136,12 @@ def test_a_corrupt_or_foreign_body_entry_is_rendered_again(tmp_path: Path) -> No
     project = tmp_path / "charter"
     charter_with_history(project)
     first = version_body(project, "agreements/water/v/2/")
-    entries = list((project / ".cache" / "charter" / "bodies").rglob("*.json"))
+    cache = project / ".cache" / "charter"
+    entries = sorted(cache_entries(project, "bodies"))
     assert entries
-    for number, entry in enumerate(entries):
-        text = entry.read_text(encoding="utf-8")
-        entry.write_text(text.replace("farm", "<script>alert(1)</script>") if number % 2 else text[:20],
-                         encoding="utf-8")
+    for number, key in enumerate(entries):
+        packs.damage(cache, "bodies", key, (lambda text: text.replace("farm", "<script>alert(1)</script>"))
+                     if number % 2 else (lambda text: text[:20]))
     assert version_body(project, "agreements/water/v/2/") == first
 
 
@@ -162,8 +163,8 @@ def test_a_warm_build_reads_no_diff_and_computes_again_a_diff_that_is_gone(tmp_p
     mkdocs_build(project)
     assert site_bytes(project / "site") == before
     kept = cache_entries(project, "pages")  # only the pages of MkDocs' own loop, rendered again
-    assert f"{hashlib.sha256(b'agreements/water/v/1/').hexdigest()}.json" not in kept
-    assert f"{hashlib.sha256(b'agreements/water/').hexdigest()}.json" in kept
+    assert f"{hashlib.sha256(b'agreements/water/v/1/').hexdigest()}" not in kept
+    assert f"{hashlib.sha256(b'agreements/water/').hexdigest()}" in kept
     shutil.rmtree(cache / "written")  # the pages showing a diff are rendered again, each diff computed again
     mkdocs_build(project)
     assert site_bytes(project / "site") == before

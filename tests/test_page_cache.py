@@ -19,23 +19,24 @@ import pytest
 from generator.compose import compose
 from generator.pages.render import TemplateFailure
 from generator.settings import Settings
+from tests import packs
 from tests.project import REPO_ROOT, agreement
 from tests.sites import mkdocs_build
-from tests.test_incremental import SEEDS, TITLES, WATER_3, amend, charter_with_history, stamps
+from tests.test_incremental import SEEDS, TITLES, WATER_3, amend, charter_with_history
 
 AS_OF = dt.date(2026, 1, 1)
 
 
 def page_entries(project: Path, namespace: str = "pages") -> dict[str, tuple[int, int]]:
-    folder = project / ".cache" / "charter" / namespace
-    return stamps(folder) if folder.is_dir() else {}
+    """Each page's entry, by its place in the pack: a page rendered again is kept at a new place."""
+    return packs.places(project / ".cache" / "charter", namespace)
 
 
 def rendered_pages(project: Path, before: dict[str, tuple[int, int]], namespace: str = "pages") -> list[str]:
     """The pages whose entries were written since `before`: the pages rendered."""
-    folder = project / ".cache" / "charter" / namespace
-    return sorted(json.loads((folder / name).read_text(encoding="utf-8").partition("\n")[2])["page"]
-                  for name, stamp in page_entries(project, namespace).items() if before.get(name) != stamp)
+    cache = project / ".cache" / "charter"
+    return sorted(json.loads(packs.payload_text(cache, namespace, key))["page"]
+                  for key, place in page_entries(project, namespace).items() if before.get(key) != place)
 
 
 TEMPLATES = REPO_ROOT / "site_overrides" / "charter"
@@ -207,12 +208,12 @@ def test_a_corrupt_or_foreign_page_entry_is_rendered_again(tmp_path: Path) -> No
     project = tmp_path / "charter"
     charter_with_history(project)
     first = version_pages(project)
-    entries = sorted((project / ".cache" / "charter" / "pages").rglob("*.json"))
+    entries = sorted(page_entries(project))
     assert len(entries) == len(first)
-    for number, entry in enumerate(entries):
-        text = entry.read_text(encoding="utf-8")
-        entry.write_text(text.replace("Seeds", "<script>alert(1)</script>") if number % 2 else text[:20],
-                         encoding="utf-8")
+    for number, key in enumerate(entries):
+        packs.damage(project / ".cache" / "charter", "pages", key,
+                     (lambda text: text.replace("Seeds", "<script>alert(1)</script>"))
+                     if number % 2 else (lambda text: text[:20]))
     assert version_pages(project) == first
 
 
@@ -269,17 +270,14 @@ def test_a_rebuild_writes_again_only_the_feeds_whose_entries_changed(tmp_path: P
     project = tmp_path / "charter"
     repo = charter_with_history(project)
     mkdocs_build(project)
-    folder = project / ".cache" / "charter" / "feeds"
-    first = stamps(folder)
+    first = page_entries(project, "feeds")
     assert len(first) == 4  # the charter's, and one an agreement
     feed = (project / "site" / "agreements" / "water" / "feed.xml").read_bytes()
     mkdocs_build(project)
-    assert stamps(folder) == first
+    assert page_entries(project, "feeds") == first
     amend(repo, "water", WATER_3, "2024-04-01T12:00:00Z")
     mkdocs_build(project)
-    written = {json.loads((folder / name).read_text(encoding="utf-8").partition("\n")[2])["page"]
-               for name, stamp in stamps(folder).items() if first.get(name) != stamp}
-    assert written == {"feed.xml", "agreements/water/feed.xml"}
+    assert rendered_pages(project, first, "feeds") == ["agreements/water/feed.xml", "feed.xml"]
     again = (project / "site" / "agreements" / "water" / "feed.xml").read_bytes()
     assert again.count(b"<entry>") == feed.count(b"<entry>") + 1
     shutil.rmtree(project / ".cache")  # a feed written afresh reads as the one kept
@@ -292,9 +290,9 @@ def test_a_new_build_date_in_the_same_year_renders_no_history_page_but_each_time
     project = tmp_path / "charter"
     charter_with_history(project)
     first = version_pages(project, part="/history/")
-    entries, feeds = page_entries(project), stamps(project / ".cache" / "charter" / "feeds")
+    entries, feeds = page_entries(project), page_entries(project, "feeds")
     later = version_pages(project, part="/history/", as_of=AS_OF + dt.timedelta(days=40))
-    assert stamps(project / ".cache" / "charter" / "feeds") == feeds  # each dated by its newest entry
+    assert page_entries(project, "feeds") == feeds  # each dated by its newest entry
     assert rendered_pages(project, entries) == []  # the axis runs over whole years: the drawing is the same
     for url, html in later.items():
         assert "dashed line: as of 2026-02-10" in html and "dashed line: as of 2026-01-01" in first[url]

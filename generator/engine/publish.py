@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator.cache import BlobCache, write_whole
+from generator.cache import SealedFile, write_whole
 from generator.engine.sitefiles import (Listing, keep_listing, listing_file, read_listing, remove_unkept,
                                        take_listing)
 
@@ -209,15 +209,20 @@ class Stamp(NamedTuple):
 
 
 STAMPS = "written"
-"""The build cache's namespace for each site folder's stamps."""
+"""The build cache's folder for each site folder's stamps."""
 
 
 def _stamps_slot(site_dir: Path) -> str:
     return hashlib.sha256(os.fsencode(site_dir.resolve())).hexdigest()
 
 
-def read_stamps(cache: BlobCache, site_dir: Path) -> dict[str, Stamp]:
-    payload = cache.read(STAMPS, _stamps_slot(site_dir))
+def stamps_file(cache_dir: Path | None, site_dir: Path) -> SealedFile:
+    slot = _stamps_slot(site_dir)
+    return SealedFile(cache_dir / STAMPS / f"{slot}.json" if cache_dir is not None else None, slot)
+
+
+def read_stamps(kept: SealedFile) -> dict[str, Stamp]:
+    payload = kept.read()
     pages = payload.get("pages") if isinstance(payload, dict) else None
     if not isinstance(pages, dict):
         return {}
@@ -240,8 +245,9 @@ class Publication:
         self.rebuilding = site_dir.is_dir()
         self.kept: set[str] = set()
         self.unchanged_sources: set[str] = set()
-        self.cache = BlobCache(cache_dir)
-        self.previous_stamps = read_stamps(self.cache, site_dir)
+        self.cache_dir = cache_dir
+        self.stamps_file = stamps_file(cache_dir, site_dir)
+        self.previous_stamps = read_stamps(self.stamps_file)
         """How the last published build left the pages the adapter wrote."""
         self.stamps: dict[str, Stamp] = {}
         self.written: set[str] = set()
@@ -282,11 +288,11 @@ class Publication:
         if not built:
             discard(self.staging)
             return
-        listed = listing_file(self.cache.directory, _stamps_slot(self.site_dir))
+        listed = listing_file(self.cache_dir, _stamps_slot(self.site_dir))
         published = publish(self.staging, self.site_dir, self.kept, self.written, read_listing(listed))
         keep_listing(listed, published)
         pages = {name: list(stamp) for name, stamp in sorted(self.stamps.items())}
-        self.cache.write(STAMPS, _stamps_slot(self.site_dir), {"site": str(self.site_dir), "pages": pages})
+        self.stamps_file.write({"site": str(self.site_dir), "pages": pages})
 
 
 class SiteWriter:
