@@ -110,7 +110,7 @@ class EntryPack:
                 self._compact()
             elif found and added < REINDEX:
                 return
-            self.index.save([self._token, self._read_to, self.places])  # a new token is saved at once, for others
+            self.index.save([self._token, self._read_to, self.places])  # a new token at once, for the others
 
     def _read_keys(self) -> int:
         """Lines appended to the keys file since it was last read, merged into the places: how many. A line

@@ -50,10 +50,12 @@ def test_the_index_is_written_again_once_many_lines_follow_it(tmp_path: Path,
     assert pack(tmp_path).get("a") == b"1"  # from the index alone
 
 
+def share_entry(share: int, number: int) -> bytes:
+    return f"entry {number} of share {share} ".encode() * (number % 7 + 1)
+
+
 def _put_share(folder: str, share: int) -> None:
-    writer = pack(Path(folder))
-    for number in range(200):
-        writer.put(f"{share}-{number}", f"entry {number} of share {share} ".encode() * (number % 7 + 1))
+    _put_inherited(pack(Path(folder)), share)
 
 
 def test_forked_writers_each_append_their_own_and_the_parent_reads_them_all(tmp_path: Path) -> None:
@@ -68,13 +70,13 @@ def test_forked_writers_each_append_their_own_and_the_parent_reads_them_all(tmp_
         assert process.exitcode == 0
     for share in range(3):
         for number in range(200):
-            assert parent.get(f"{share}-{number}") == f"entry {number} of share {share} ".encode() * (number % 7 + 1)
+            assert parent.get(f"{share}-{number}") == share_entry(share, number)
     assert parent.get("before") == b"written before the fork"
 
 
 def _put_inherited(inherited: EntryPack, share: int) -> None:
     for number in range(200):
-        inherited.put(f"{share}-{number}", f"entry {number} of share {share} ".encode() * (number % 7 + 1))
+        inherited.put(f"{share}-{number}", share_entry(share, number))
 
 
 def test_separate_processes_opening_a_new_pack_at_once_share_one_set_of_files(tmp_path: Path) -> None:

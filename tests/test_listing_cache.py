@@ -1,6 +1,6 @@
 """The composite charter, each edition, the lists of agreements and the consent page are rendered again
 only when something they show changed (generator.pages.composite, generator.pages.indexes): a rebuild
-writes their cache entries (told by inode and modification time) for exactly those pages, and what it
+writes their cache entries (told by their places in the pack) for exactly those pages, and what it
 serves from the cache reads as a build without a cache renders it. No time is measured.
 """
 

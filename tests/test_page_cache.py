@@ -3,7 +3,8 @@ show changed (generator.pages.rendered); tests/test_listing_cache.py does the sa
 the charter.
 
 A page is rendered exactly when its cache entry is written (a hit writes nothing), so the entries a
-build wrote, told by inode and modification time, are the pages it rendered. No time is measured.
+build wrote, told by their places in the pack (an entry written again has a new one), are the pages it
+rendered. No time is measured.
 """
 
 from __future__ import annotations
