@@ -66,8 +66,8 @@ class EntryPack:
 
     def put(self, key: str, entry: bytes) -> None:
         self._ready()
-        offset = _append(self._data, entry)
-        _append(self._keys, f"{key} {offset} {len(entry)}\n".encode("ascii"))
+        offset = append_at_end(self._data, entry)
+        append_at_end(self._keys, f"{key} {offset} {len(entry)}\n".encode("ascii"))
         self.places[key] = (offset, len(entry))
 
     def _place(self, key: str) -> tuple[int, int] | None:
@@ -113,36 +113,28 @@ class EntryPack:
             self.index.save([self._token, self._read_to, self.places])  # a new token at once, for the others
 
     def _read_keys(self) -> int:
-        """Lines appended to the keys file since it was last read, merged into the places: how many. A line
-        cut short (its writer killed) is left for a later look, and a malformed one skipped."""
-        size = os.fstat(self._keys).st_size
-        if size <= self._read_to:
-            return 0
-        chunk = os.pread(self._keys, size - self._read_to, self._read_to)
-        whole = chunk.rfind(b"\n") + 1
-        lines = chunk[:whole].splitlines()
-        self._read_to += whole
-        for line in lines:
-            key, _, place = line.decode("ascii", errors="replace").partition(" ")
-            offset, _, length = place.partition(" ")
-            if offset.isdigit() and length.isdigit():
-                self.places[key] = (int(offset), int(length))
-        return len(lines)
+        """Lines appended to the keys file since it was last read, merged into the places: how many."""
+        self._read_to, count = _merge_lines(self._keys, self._read_to, self.places)
+        return count
 
     def _compact(self) -> None:
         """The named entries copied to new files, which replace the old; where they cannot be written, the
         old stay."""
         old_token, old_data, old_keys = self._token, self._data, self._keys
         self._token = secrets.token_hex(8)
+        self._data = self._keys = -1
         try:
             self._open_files()
             moved: Places = {}
             for key, (offset, length) in self.places.items():
-                moved[key] = (_append(self._data, os.pread(old_data, length, offset)), length)
-            _append(self._keys, "".join(f"{key} {offset} {length}\n"
+                moved[key] = (append_at_end(self._data, os.pread(old_data, length, offset)), length)
+            append_at_end(self._keys, "".join(f"{key} {offset} {length}\n"
                                         for key, (offset, length) in moved.items()).encode("ascii"))
         except OSError as error:
             log.debug("cannot compact the cache's entries in %s: %s", self.folder, error)
+            for descriptor in (self._data, self._keys):
+                if descriptor != -1:
+                    os.close(descriptor)
             _remove_others(self.folder, old_token)
             self._token, self._data, self._keys = old_token, old_data, old_keys
             return
@@ -151,6 +143,24 @@ class EntryPack:
         _remove_others(self.folder, self._token)
         self.places, self._read_to = moved, os.fstat(self._keys).st_size
         log.debug("compacted the cache's entries in %s to %d", self.folder, len(moved))
+
+
+def _merge_lines(keys: int, read_to: int, places: Places) -> tuple[int, int]:
+    """The lines of the keys file after `read_to` merged into `places`: where reading ends now, and how
+    many lines. A line cut short (its writer killed) is left for a later look, and a malformed one
+    skipped."""
+    size = os.fstat(keys).st_size
+    if size <= read_to:
+        return read_to, 0
+    chunk = os.pread(keys, size - read_to, read_to)
+    whole = chunk.rfind(b"\n") + 1
+    lines = chunk[:whole].splitlines()
+    for line in lines:
+        key, _, place = line.decode("ascii", errors="replace").partition(" ")
+        offset, _, length = place.partition(" ")
+        if offset.isdigit() and length.isdigit():
+            places[key] = (int(offset), int(length))
+    return read_to + whole, len(lines)
 
 
 def _valid_index(found: object, folder: Path) -> tuple[str, int, Places] | None:
@@ -185,8 +195,8 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _append(descriptor: int, data: bytes) -> int:
-    """Where `data` starts, written at the end of the file: with O_APPEND, where the write left this
+def append_at_end(descriptor: int, data: bytes) -> int:
+    """Where `data` starts, written at the end of a file opened with O_APPEND: where the write left this
     descriptor is where it ended, whoever else appended before."""
     if os.write(descriptor, data) != len(data):
         raise OSError("a short write to the build cache")
@@ -199,11 +209,10 @@ def written(folder: Path, index: Index) -> Places:
     found = _valid_index(index.load(), folder)
     if found is None:
         return {}
-    pack = EntryPack(folder, index)
-    pack._token, pack._read_to, pack.places = found
-    pack._keys = os.open(folder / f"{pack._token}.keys", os.O_RDONLY)
+    token, read_to, places = found
+    keys = os.open(folder / f"{token}.keys", os.O_RDONLY)
     try:
-        pack._read_keys()
+        _merge_lines(keys, read_to, places)
     finally:
-        os.close(pack._keys)
-    return pack.places
+        os.close(keys)
+    return places

@@ -18,14 +18,15 @@ def places(cache_dir: Path, namespace: str) -> Places:
     return written_entries(cache_dir, namespace)
 
 
-def _data_file(cache_dir: Path, namespace: str) -> Path:
-    (found,) = (cache_dir / namespace).glob("*.data")
+def data_file(folder: Path) -> Path:
+    """A pack's one data file."""
+    (found,) = folder.glob("*.data")
     return found
 
 
 def entry_bytes(cache_dir: Path, namespace: str, key: str) -> bytes:
     offset, length = places(cache_dir, namespace)[key]
-    with _data_file(cache_dir, namespace).open("rb") as stream:
+    with data_file(cache_dir / namespace).open("rb") as stream:
         stream.seek(offset)
         return stream.read(length)
 
@@ -39,7 +40,7 @@ def damage(cache_dir: Path, namespace: str, key: str, change: Callable[[str], st
     """The entry for `key` replaced on disk by `change` of its text, as a writer gone wrong would leave
     it: the damaged bytes appended and named by the key's line, the intact ones no longer named."""
     damaged = change(entry_bytes(cache_dir, namespace, key).decode("utf-8")).encode("utf-8")
-    data = _data_file(cache_dir, namespace)
+    data = data_file(cache_dir / namespace)
     with data.open("ab") as stream:
         offset = stream.seek(0, os.SEEK_END)
         stream.write(damaged)

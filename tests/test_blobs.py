@@ -138,7 +138,7 @@ def test_blobs_that_cannot_be_kept_on_disk_are_held_in_memory(
 
     history(git_repo)
 
-    def full(descriptor: int, path: Path, data: bytes) -> tuple[int, int]:
+    def full(descriptor: int, data: bytes) -> tuple[int, int]:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(blobs, "_append", full)

@@ -12,15 +12,11 @@ import pytest
 from generator import entrypack
 from generator.cache import BlobCache, PackedFile
 from generator.entrypack import EntryPack
+from tests.packs import data_file
 
 
 def pack(folder: Path) -> EntryPack:
     return EntryPack(folder, PackedFile(folder / "index.pack", "test"))
-
-
-def data_file(folder: Path) -> Path:
-    (found,) = folder.glob("*.data")
-    return found
 
 
 def test_entries_put_by_one_process_are_read_by_the_next(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.cache import PackedFile, fingerprint
+from generator.entrypack import append_at_end
 from generator.errors import CharterError
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -99,7 +100,7 @@ class BlobStore:
 
     def add(self, sha: str, data: bytes) -> None:
         """Appended where the file ends now (another build may be appending too)."""
-        self._places[sha] = _append(self._descriptor, self._path, data)
+        self._places[sha] = _append(self._descriptor, data)
 
     def finish(self, wanted: Collection[str]) -> Blobs:
         """The wanted blobs, readable; the index saved, and the data file compacted when mostly unwanted."""
@@ -119,7 +120,7 @@ class BlobStore:
         path = self.directory / f"{secrets.token_hex(8)}.data"
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
-            moved = {sha: _append(descriptor, path, os.pread(self._descriptor, size, offset))
+            moved = {sha: _append(descriptor, os.pread(self._descriptor, size, offset))
                      for sha, (offset, size) in places.items()}
         except OSError as error:
             os.close(descriptor)
@@ -133,12 +134,9 @@ class BlobStore:
         return dict(moved)
 
 
-def _append(descriptor: int, path: Path, data: bytes) -> tuple[int, int]:
-    """(offset, size) of `data`, written at the end of the file: with O_APPEND, where the write left the
-    descriptor is where it ended, whoever else appended before."""
-    if os.write(descriptor, data) != len(data):
-        raise OSError(f"a short write to {path}")
-    return os.lseek(descriptor, 0, os.SEEK_CUR) - len(data), len(data)
+def _append(descriptor: int, data: bytes) -> tuple[int, int]:
+    """(offset, size) of `data`, written at the end of the file (another build may be appending too)."""
+    return append_at_end(descriptor, data), len(data)
 
 
 def open_store(cache_dir: Path | None) -> BlobStore | None:
