@@ -123,7 +123,7 @@ def with_history(settings: Settings, facts: RepositoryFacts, load: LoadResult, a
                  ) -> tuple[LoadResult, dict[str, AgreementHistory], tuple[FormerId, ...]]:
     """Each agreement's history, the ids it had before, and the charter's links checked with them."""
     paths = {agreement.id: agreement.path for agreement in load.charter.agreements}
-    histories = agreement_histories(facts, paths, as_of, front_matters)
+    histories = agreement_histories(facts, paths, as_of, front_matters, front_matters.cache)
     front_matters.save()
     formers = former_ids(load.charter, histories)
     return with_renames(load, renamed(formers)), histories, formers

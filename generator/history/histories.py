@@ -12,9 +12,12 @@ import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from generator.cache import BlobCache
+from generator.history.kept import kept_history
 from generator.history.versions import NO_TEXT, AgreementHistory, Snapshot, Text, build_history
 from generator.repository.model import RepositoryFacts, Revision
 from generator.source.documents import FieldsMemo
+from generator.source.parsed_cache import PersistentFieldsMemo
 
 Entries = Mapping[str, list[tuple[int, Revision]]]
 """Path -> (place in the log, newest first = 0, revision), in log order."""
@@ -57,9 +60,14 @@ def _snapshots(facts: RepositoryFacts, chain: Sequence[Revision], path: str) -> 
 
 
 def agreement_histories(facts: RepositoryFacts, paths: Mapping[str, str], as_of: dt.date,
-                        front_matters: FieldsMemo | None = None) -> dict[str, AgreementHistory]:
+                        front_matters: FieldsMemo | None = None, cache: BlobCache | None = None
+                        ) -> dict[str, AgreementHistory]:
     """Agreement id -> its history, for `paths` (id -> current path); an uncommitted version is dated
-    `as_of`, the build's one date."""
+    `as_of`, the build's one date. With the build's `cache` and its front-matter memo, a history built
+    from the same snapshots before is read back (generator.history.kept)."""
     chains = follow(facts.revisions, paths)
+    if cache is not None and isinstance(front_matters, PersistentFieldsMemo):
+        return {key: kept_history(cache, front_matters, key, _snapshots(facts, chains[key], path), as_of)
+                for key, path in paths.items()}
     return {key: build_history(key, _snapshots(facts, chains[key], path), as_of, front_matters)
             for key, path in paths.items()}

@@ -48,12 +48,19 @@ def decode_value(encoded: Any) -> Any:
 
 class PersistentFieldsMemo:
     """A `documents.FieldsMemo` backed by the build cache's packed file; failures to parse are never
-    stored. `save` writes what this build parsed (the build calls it once, after the history)."""
+    stored. `save` writes what this build parsed (the build calls it once, after the history).
+
+    Each front matter's fields are one dict however often they are asked for, by text or by digest, and
+    the memo knows the digest of each dict it handed out: a kept history (generator.history.kept) names
+    its versions' fields by digest rather than holding them again."""
 
     def __init__(self, cache: BlobCache) -> None:
         self.cache = cache
         self.file = PackedFile(cache.directory / FILE_NAME if cache.directory is not None else None, PARSER_CODE)
         self.memory: dict[str, dict[str, Located]] = {}
+        self.by_digest: dict[bytes, dict[str, Located]] = {}
+        self.digests: dict[int, bytes] = {}
+        """id of a dict handed out -> its digest: each is held in `by_digest`, so no id is reused."""
         self.stored: dict[bytes, Any] | None = None
         self.added = 0
 
@@ -67,10 +74,23 @@ class PersistentFieldsMemo:
             self.stored = loaded if isinstance(loaded, dict) else {}
         return self.stored
 
+    def _hold(self, digest: bytes, fields: dict[str, Located]) -> None:
+        self.by_digest[digest] = fields
+        self.digests[id(fields)] = digest
+
     def get(self, front_matter: str) -> dict[str, Located] | None:
         if front_matter in self.memory:
             return self.memory[front_matter]
-        payload = self._entries().get(self._key(front_matter))
+        fields = self.kept(self._key(front_matter))
+        if fields is not None:
+            self.memory[front_matter] = fields
+        return fields
+
+    def kept(self, digest: bytes) -> dict[str, Located] | None:
+        """The fields of the front matter with this digest, if they were ever parsed."""
+        if digest in self.by_digest:
+            return self.by_digest[digest]
+        payload = self._entries().get(digest)
         if payload is None:
             return None
         try:  # the file's digest vouches for its shape: only what this class wrote reads back
@@ -80,14 +100,20 @@ class PersistentFieldsMemo:
         except (TypeError, ValueError, IndexError, KeyError):
             return None
         self.cache.hits += 1
-        self.memory[front_matter] = fields
+        self._hold(digest, fields)
         return fields
+
+    def digest_of(self, fields: dict[str, Located]) -> bytes | None:
+        """The digest of the front matter these fields (as this memo handed them out) were parsed from."""
+        return self.digests.get(id(fields))
 
     def __setitem__(self, front_matter: str, fields: dict[str, Located]) -> None:
         self.memory[front_matter] = fields
         self.cache.misses += 1
         self.added += 1
-        self._entries()[self._key(front_matter)] = tuple(
+        digest = self._key(front_matter)
+        self._hold(digest, fields)
+        self._entries()[digest] = tuple(
             (key, encode_value(located.value), located.line, located.item_lines, located.column,
              located.item_columns)
             for key, located in fields.items())
