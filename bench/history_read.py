@@ -1,6 +1,7 @@
 """The history read alone, as `bench/run.py` times it: run in a demo's folder, it reads git once and
-builds every agreement's versions, as a build does before it renders anything (with the cycle collector
-held off, as a build composes: generator.engine.collector).
+builds every agreement's versions, as a build does before it renders anything: with the cycle collector
+held off, as a build composes (generator.engine.collector), and with the cache the build keeps its
+histories in (generator.history.kept), which a warm read reads them back from and a cold one fills.
 
 Kept apart so that when the pipeline's entry points move, only `read` below changes.
 """
@@ -28,7 +29,7 @@ def read(config_file: str = "mkdocs.yml") -> int:
     paths = {Path(path).stem: settings.relative(path) for path in agreement_files(settings)[0]}
     as_of = facts.head_date.date() if facts.head_date else dt.date(1970, 1, 1)
     front_matters = PersistentFieldsMemo(BlobCache(settings.cache_dir))
-    histories = agreement_histories(facts, paths, as_of, front_matters)
+    histories = agreement_histories(facts, paths, as_of, front_matters, front_matters.cache)
     front_matters.save()
     return len(histories)
 
