@@ -50,7 +50,8 @@ def repo(git_repo: GitRepo) -> GitRepo:
     """Histories with every kind of version: amended, adopted with a declared date, renamed, unparsable,
     removed and restored, and a text changed in the working copy."""
     water = "## Access\n\nShared wells.\n"
-    commit(git_repo, "Propose", "2020-01-01", {WATER: text("Water"), WELLS: text("Wells"), FIELDS: text("Fields")})
+    proposed = {WATER: text("Water"), WELLS: text("Wells"), FIELDS: text("Fields")}
+    commit(git_repo, "Propose", "2020-01-01", proposed)
     commit(git_repo, "Amend", "2020-06-01", {WATER: text("Water", body=water)})
     commit(git_repo, "Adopt", "2021-02-01",
            {WATER: text("Water", "in-force", adopted="2021-01-15", review_by="2031-01-01", body=water)})
@@ -73,7 +74,8 @@ def fresh(repo: GitRepo, as_of: dt.date = AS_OF) -> dict[str, AgreementHistory]:
     return agreement_histories(facts_of(repo), PATHS, as_of)
 
 
-def kept(repo: GitRepo, cache_dir: Path, as_of: dt.date = AS_OF) -> tuple[dict[str, AgreementHistory], BlobCache]:
+def kept(repo: GitRepo, cache_dir: Path, as_of: dt.date = AS_OF
+         ) -> tuple[dict[str, AgreementHistory], BlobCache]:
     """The histories as a build reads them, with its cache and front-matter memo (saved, as a build does);
     the cache returned counts the histories' entries alone."""
     cache = BlobCache(cache_dir)
