@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,8 @@ _IGNORED = {"thead_open", "thead_close", "tbody_open", "tbody_close"}
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 COLLAPSED = re.compile(r"[ \t\n\r\f\v]+")
 """The spaces HTML shows as one; a no-break space is kept, as the page keeps it."""
+_SPACES_KEPT = re.compile(f"({COLLAPSED.pattern})")
+"""Splits a text into words and runs of COLLAPSED, which land at the odd places."""
 
 
 def interned(tokens: Iterable[str]) -> tuple[str, ...]:
@@ -156,16 +158,17 @@ def _wikilink_text(meta: dict[str, Any], link_text: LinkText | None) -> str:
 
 
 class _Inline:
-    """Collects one inline run as (marks, text) pieces, then yields its tokens, spaces collapsed."""
+    """Collects one inline run as (marks, text) pieces, then gives its tokens, spaces collapsed."""
 
     def __init__(self, link_text: LinkText | None, links: list[Link]) -> None:
         self.link_text, self.links = link_text, links
         self.pieces: list[tuple[str, str]] = []
 
     def add(self, marks: str, text: str) -> None:
-        for piece in re.split(f"({COLLAPSED.pattern})", text):
+        pieces = self.pieces
+        for place, piece in enumerate(_SPACES_KEPT.split(text)):
             if piece:
-                self.pieces.append((marks, " " if COLLAPSED.fullmatch(piece) else piece))
+                pieces.append((marks, " " if place % 2 else piece))
 
     def read(self, children: Sequence[Token]) -> None:
         open_marks: list[str] = []
@@ -201,7 +204,7 @@ class _Inline:
             elif kind == "code_inline" or child.content:  # code, and math or the like: as written
                 self.add(_canonical([*open_marks, "c"]), child.content)
 
-    def tokens(self) -> Iterator[str]:
+    def tokens(self) -> list[str]:
         """Spaces collapsed as a page shows them: none at either end or beside a line break."""
         kept: list[tuple[str, str]] = []
         for marks, text in self.pieces:
@@ -217,8 +220,11 @@ class _Inline:
             kept.append((marks, text))
         while kept and kept[-1][1] == " ":
             kept.pop()
-        for marks, text in kept:
-            yield from (marked(marks, word) for word in TOKEN.findall(text))
+        found: list[str] = []
+        words = TOKEN.findall
+        for marks, text in kept:  # most text has no marks: its words are its tokens
+            found.extend((marked(marks, word) for word in words(text)) if marks else words(text))
+        return found
 
 
 def _literal_tokens(content: str) -> list[str]:
@@ -251,7 +257,7 @@ class _Flattener:
     def inline(self, token: Token) -> list[str]:
         reader = _Inline(self.link_text, self.links)
         reader.read(token.children or [])
-        return list(reader.tokens())
+        return reader.tokens()
 
     def clause(self, anchor: str, title: str) -> None:
         self.clauses.append(ClauseText(self.anchor, self.title, interned(self.tokens)))
