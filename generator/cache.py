@@ -174,7 +174,9 @@ class BlobCache:
                 return value
         self.misses += 1
         value = compute()
-        self.write(namespace, key, encode(value))
+        encoded = encode(value)
+        if encoded is not None:  # None: nothing of this value can be kept
+            self.write(namespace, key, encoded)
         return value
 
 

@@ -88,6 +88,16 @@ def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
     assert len(calls) == 2 and not any(tmp_path.iterdir())
 
 
+
+def test_a_value_encoded_as_none_is_not_kept(tmp_path: Path) -> None:
+    """An encoder that cannot name a value (a kept history whose fields are not the memo's) keeps nothing,
+    rather than an empty entry each build would read as a miss and write again."""
+    cache = BlobCache(tmp_path)
+    calls, compute = compute_counter()
+    for _ in range(2):
+        assert cache.get_or_compute("diffs", "abcd", compute, lambda value: None, list) == ["fresh"]
+    assert len(calls) == 2 and not packs.places(tmp_path, "diffs")
+
 def test_a_rebuild_after_one_commit_reads_and_diffs_one_version(git_repo: GitRepo, tmp_path: Path) -> None:
     path = "agreements/water.md"
     for number, day in enumerate(("01", "02", "03"), start=1):

@@ -2,7 +2,7 @@
 
 Building a history reads every version's text and parses its front matter to tell its events, and a
 rebuild after one commit changes one agreement's history. At 5,000 agreements and 50,000 commits that
-was 5.4 s of each rebuild, in the one process that composes the charter (measured in process). A kept
+was 5.3 s of each rebuild, in the one process that composes the charter (measured in process). A kept
 history is an entry of the build cache, keyed by what `build_history` is a function of: the agreement's
 id, each snapshot's commit, path, blob, kind of change and author date (a blob id names its bytes; an
 uncommitted text is named by a digest of its bytes, with the date it takes), and the code that builds
