@@ -129,7 +129,7 @@ class EntryPack:
             for key, (offset, length) in self.places.items():
                 moved[key] = (append_at_end(self._data, os.pread(old_data, length, offset)), length)
             append_at_end(self._keys, "".join(f"{key} {offset} {length}\n"
-                                        for key, (offset, length) in moved.items()).encode("ascii"))
+                                              for key, (offset, length) in moved.items()).encode("ascii"))
         except OSError as error:
             log.debug("cannot compact the cache's entries in %s: %s", self.folder, error)
             for descriptor in (self._data, self._keys):
