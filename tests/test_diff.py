@@ -106,6 +106,27 @@ def test_a_body_reads_as_its_page_shows_it(body: str, expected: str) -> None:
     assert tokens == expected
 
 
+TOKENS_AS: list[tuple[str, str, list[str]]] = [
+    ("a-hard-break-is-a-token-of-its-own", "a\\\n\\\nb", ["a", "\n", "\n", "b"]),
+    ("spaces-beside-a-hard-break-go", "a   \\\n  b", ["a", "\n", "b"]),
+    ("a-no-break-space-beside-a-collapsed-one", "a\u00a0  \u00a0b", ["a", "\u00a0", " ", "\u00a0", "b"]),
+    ("a-space-keeps-the-marks-it-stands-in", "*a b* c",
+     [marked("e", "a"), marked("e", " "), marked("e", "b"), " ", "c"]),
+    ("the-first-of-two-spaces-keeps-its-marks", "*a* *b*",
+     [marked("e", "a"), " ", marked("e", "b")]),
+    ("pieces-of-one-word-are-one-token", "a&amp;b x&#32;y", ["a", "&", "b", " ", "x", " ", "y"]),
+    ("no-space-at-either-end", "<b> a </b>", ["<", "b", ">", " ", "a", " ", "<", "/", "b", ">"]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [case[1:] for case in TOKENS_AS],
+                         ids=[case[0] for case in TOKENS_AS])
+def test_a_body_splits_into_the_tokens_its_page_shows(body: str, expected: list[str]) -> None:
+    """Where one token ends and the next starts, which the joined text above cannot show."""
+    (preamble,) = reading_form(body).clauses
+    assert list(preamble.tokens[1:]) == expected
+
+
 def test_footnotes_read_as_a_clause_of_their_own_after_the_last() -> None:
     body = "Intro[^1].\n\n## Shares\n\nWe share.\n\n[^1]: A note.\n"
     assert clauses(body) == [

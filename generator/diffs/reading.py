@@ -50,8 +50,9 @@ _IGNORED = {"thead_open", "thead_close", "tbody_open", "tbody_close"}
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 COLLAPSED = re.compile(r"[ \t\n\r\f\v]+")
 """The spaces HTML shows as one; a no-break space is kept, as the page keeps it."""
-_SPACES_KEPT = re.compile(f"({COLLAPSED.pattern})")
-"""Splits a text into words and runs of COLLAPSED, which land at the odd places."""
+_RUN_TOKEN = re.compile(r"\w+| |\n|[^\S \t\n\r\f\v]+|[^\w\s]")
+"""TOKEN for a run whose spaces are collapsed, where each space and each hard break (the only "\\n") is
+a token of its own, as it is between two pieces; other spaces (a no-break one) are TOKEN's."""
 
 
 def interned(tokens: Iterable[str]) -> tuple[str, ...]:
@@ -165,10 +166,8 @@ class _Inline:
         self.pieces: list[tuple[str, str]] = []
 
     def add(self, marks: str, text: str) -> None:
-        pieces = self.pieces
-        for place, piece in enumerate(_SPACES_KEPT.split(text)):
-            if piece:
-                pieces.append((marks, " " if place % 2 else piece))
+        if text:
+            self.pieces.append((marks, COLLAPSED.sub(" ", text)))  # so only a hard break holds a "\n"
 
     def read(self, children: Sequence[Token]) -> None:
         open_marks: list[str] = []
@@ -205,26 +204,41 @@ class _Inline:
                 self.add(_canonical([*open_marks, "c"]), child.content)
 
     def tokens(self) -> list[str]:
-        """Spaces collapsed as a page shows them: none at either end or beside a line break."""
-        kept: list[tuple[str, str]] = []
+        """Spaces collapsed as a page shows them: none at either end or beside a line break. The pieces
+        are gathered into runs of one marking, each split into tokens at once: a step per piece, not
+        per word."""
+        runs: list[tuple[str, list[str]]] = []
+        last = ""  # the last character kept: "" before any, " ", "\n" (a hard break), or "w" (another)
         for marks, text in self.pieces:
-            if text == " ":
-                if not kept or kept[-1][1] in {" ", "\n"}:
+            if text == "\n":
+                if last == " ":
+                    _drop_last_space(runs)
+            elif text[0] == " " and last in {"", " ", "\n"}:
+                text = text[1:]
+                if not text:
                     continue
-            elif text == "\n":
-                if kept and kept[-1][1] == " ":
-                    kept.pop()
-            elif kept and kept[-1][0] == marks and kept[-1][1] not in {" ", "\n"}:
-                kept[-1] = (marks, kept[-1][1] + text)  # "foo" and "bar" from two text tokens: one word
-                continue
-            kept.append((marks, text))
-        while kept and kept[-1][1] == " ":
-            kept.pop()
+            if runs and runs[-1][0] == marks:
+                runs[-1][1].append(text)
+            else:
+                runs.append((marks, [text]))
+            last = text[-1] if text[-1] in {" ", "\n"} else "w"
+        if last == " ":
+            _drop_last_space(runs)
         found: list[str] = []
-        words = TOKEN.findall
-        for marks, text in kept:  # most text has no marks: its words are its tokens
-            found.extend((marked(marks, word) for word in words(text)) if marks else words(text))
+        split = _RUN_TOKEN.findall
+        for marks, texts in runs:  # most text has no marks: its words are its tokens
+            words = split("".join(texts))
+            found.extend((marked(marks, word) for word in words) if marks else words)
         return found
+
+
+def _drop_last_space(runs: list[tuple[str, list[str]]]) -> None:
+    texts = runs[-1][1]
+    texts[-1] = texts[-1][:-1]
+    if not texts[-1]:
+        texts.pop()
+        if not texts:
+            runs.pop()
 
 
 def _literal_tokens(content: str) -> list[str]:
