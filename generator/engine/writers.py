@@ -1,4 +1,5 @@
-"""Standalone pages written by forked processes, on a machine with more than one core.
+"""Standalone pages written by forked processes, on a machine with more than one core, and the bodies of
+the others rendered ahead.
 
 A long charter's standalone pages (generator.engine.shell) are most of its build once MkDocs' own loop
 is done, and each is rendered and written on its own: they split cleanly. The writers are forked, so
@@ -19,7 +20,9 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from generator.diffs.consecutive import can_fork
 from generator.engine.publish import SiteWriter, Stamp
+from generator.errors import CharterError
 from generator.pages import Keyed, Page
 
 
@@ -104,3 +107,44 @@ def write_forked(pages: Sequence[Page], prepare: Callable[[Page], Keyed], into: 
         _WORK.clear()
     if failure:
         raise PluginError(failure)
+
+
+AHEAD_BODIES = 200
+"""Bodies to render below which MkDocs' loop renders them itself: forking costs more than a few."""
+
+
+def _render_share(indexes: list[int]) -> list[logging.LogRecord]:
+    held: _Held = _WORK["held"]
+    for index in indexes:
+        try:
+            made = _WORK["pages"][index].made()
+            if not isinstance(made, str):
+                made.render()
+        except CharterError:
+            pass  # left to the loop, which renders the page again and fails the build with its message
+    records, held.records = held.records, []
+    return records
+
+
+def render_ahead(pages: Sequence[Page], workers: int) -> None:
+    """The pages of MkDocs' loop that would render agreement bodies (`Page.fresh_bodies`), rendered by
+    `workers` forked processes, which keep what they render in the build cache, for the loop to find.
+    MkDocs renders its pages one at a time in one process, and on a cold build of a long charter the
+    bodies of its agreements' pages, of the charter as a whole and of each edition were a quarter of
+    the build on one core. Nothing else of a page is kept: rendered again it is the same page."""
+    if workers <= 1 or not can_fork():
+        return
+    weighed = sorted(((page.fresh_bodies(), index) for index, page in enumerate(pages)), reverse=True)
+    pending = [index for weight, index in weighed if weight]
+    if sum(weight for weight, _ in weighed) < AHEAD_BODIES:
+        return
+    batches = [pending[start::workers * 8] for start in range(min(len(pending), workers * 8))]
+    _WORK.update(pages=pages)
+    try:  # the heaviest first, dealt round: the editions' charters and the longest bodies share out
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_writer) as pool:
+            for records in pool.map(_render_share, batches):
+                for record in records:
+                    logging.getLogger(record.name).handle(record)
+    finally:
+        _WORK.clear()

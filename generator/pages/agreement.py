@@ -59,7 +59,7 @@ def agreement_page(context: SiteContext, agreement: Agreement) -> Page:
     if any(agreement.related(relation) for relation in RELATIONS) or backlinks(context, agreement) or cited:
         toc += (TocEntry("relations", "Relations", 2),)
     return Page(agreement.url, agreement.title, partial(agreement_html, context, agreement), toc,
-                agreement.summary)
+                agreement.summary, fresh_bodies=partial(context.fresh_bodies, agreement.url, (agreement,)))
 
 
 def agreement_html(context: SiteContext, agreement: Agreement) -> str:

@@ -78,8 +78,10 @@ def composite_page(context: SiteContext, charter: Charter | None = None, url: st
     )
     # Each agreement's own page is searched; the whole charter again (or as an edition had it) would only
     # repeat each hit, and on pages of thousands of headings cost the search index most of its build.
+    shown = [agreement for placed in parts for agreement in placed.agreements]
     return Page(url, title, partial(composite_html, context, parts, template, values, code or {}), toc,
-                "The full text of every agreement in force.", searchable=False)
+                "The full text of every agreement in force.", searchable=False,
+                fresh_bodies=partial(context.fresh_bodies, url, shown, _prefix, HEADING_SHIFT))
 
 
 def composite_record(context: SiteContext, parts: Sequence[PlacedPart], url: str,

@@ -28,7 +28,7 @@ from generator.source.attachments import find_anchor, linked_path
 from generator.source.citations import CitedBy
 from generator.source.markup import FileResolver, LinkTarget, Resolver, render
 from generator.model import Agreement, Charter, LinkedFiles
-from generator.pages.bodies import body_key, cached_body
+from generator.pages.bodies import NAMESPACE as BODIES, body_key, cached_body
 from generator.pages.rendered import LISTINGS, from_record
 from generator.pages.site import relative_url
 from generator.vocabulary import IN_FORCE, RELATIONS, RELATION_LABELS, duration_words
@@ -123,6 +123,16 @@ class SiteContext:
     def body_key(self, agreement: Agreement, page_url: str, *, prefix: str = "", shift: int = 0) -> str:
         """What names the body `body_html` gives, besides the links it resolves."""
         return body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
+
+    def fresh_bodies(self, page_url: str, shown: Sequence[Agreement], prefix: Callable[[str], str] | None = None,
+                     shift: int = 0) -> int:
+        """How many of the bodies of `shown` on the page (each under `prefix` of its id) `body_html` would
+        render, not find in the cache: with no cache, none is worth rendering ahead."""
+        if self.cache is None:
+            return 0
+        return sum(not self.cache.has(BODIES, self.body_key(agreement, page_url, shift=shift,
+                                                            prefix=prefix(agreement.id) if prefix else ""))
+                   for agreement in shown)
 
     def body_and_links(self, agreement: Agreement, page_url: str, *, prefix: str = "",
                        shift: int = 0) -> tuple[Markup, list[Any]]:

@@ -38,6 +38,10 @@ def _reads_nothing_else(asked: Any) -> bool:
     return True
 
 
+def _renders_no_bodies() -> int:
+    return 0
+
+
 @dataclass(frozen=True)
 class Keyed:
     """A page's body named before it is rendered: two bodies with one key, whose reads (`asked`) still
@@ -74,6 +78,10 @@ class Page:
     """Laid out as every other standalone page of its depth, out of the nav and the search index: an
     engine may pour its body and contents list into the site's chrome rendered once, outside its own loop."""
     chrome: Chrome = Chrome.FULL
+    fresh_bodies: Callable[[], int] = _renders_no_bodies
+    """How many agreement bodies rendering the page now would render, not find in the build cache: an engine
+    that renders its pages one at a time may render those with some ahead, on other cores, to fill the
+    cache its own loop then reads (generator.engine.writers)."""
 
     @property
     def html(self) -> str:
