@@ -16,7 +16,7 @@ from generator.cache import compiled_templates
 from generator.compose import compose
 from generator.errors import CharterError
 from generator.pages import Page, Site, indexed_html, readers_html
-from generator.engine import collector
+from generator.engine import collector, writers
 from generator.engine.config import CharterConfig, settings_for
 from generator.checks.problems import Severity, summary
 from generator.engine.progress import BuildReport
@@ -24,7 +24,6 @@ from generator.engine.publish import Publication
 from generator.engine.files import generated_files, toc_links
 from generator.engine.layouts import nav_urls
 from generator.engine.shell import StandalonePages, charter_step
-from generator.engine.writers import render_ahead
 from generator.settings import Settings
 
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
         self.site, self.as_of = output.site, output.as_of.isoformat()
         self.pages = {page.src_uri: page for page in self.standalone.take(self.site.pages)}
-        render_ahead(list(self.pages.values()), self.settings.workers)  # for the loop to find in the cache
+        writers.render_ahead(list(self.pages.values()), self.settings.workers)  # for the loop to find in the cache
         kept = self.publication.holds if self.publication is not None else None
         generated_files(files, config, self.pages.values(), self.site.assets, kept)
         pages = len(files.documentation_pages()) + len(self.standalone.pages)

@@ -131,7 +131,8 @@ def render_ahead(pages: Sequence[Page], workers: int) -> None:
     `workers` forked processes, which keep what they render in the build cache, for the loop to find.
     MkDocs renders its pages one at a time in one process, and on a cold build of a long charter the
     bodies of its agreements' pages, of the charter as a whole and of each edition were a quarter of
-    the build on one core. Nothing else of a page is kept: rendered again it is the same page."""
+    the build on one core. Only their log records come back: the loop renders each page again, reading
+    what they kept, into the page it would have rendered alone."""
     if workers <= 1 or not can_fork():
         return
     weighed = sorted(((page.fresh_bodies(), index) for index, page in enumerate(pages)), reverse=True)
