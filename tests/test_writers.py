@@ -58,7 +58,8 @@ def test_bodies_rendered_ahead_are_found_by_the_loop_and_make_the_same_site(tmp_
 
 
 def test_a_page_that_fails_ahead_fails_the_build_once_from_the_loop(
-        tmp_path: Path, ahead: list[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, ahead: list[str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     from generator.pages import agreement
 
     real = agreement.render_agreement
@@ -73,6 +74,7 @@ def test_a_page_that_fails_ahead_fails_the_build_once_from_the_loop(
     with pytest.raises(Abort):
         build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
-    assert errors.count("charter: agreement.html:3: the template failed while writing /agreements/seeds/") == 1
+    message = "charter: agreement.html:3: the template failed while writing /agreements/seeds/"
+    assert errors.count(message) == 1
     assert "Traceback" not in caplog.text
     assert "## Seeds" not in ahead  # rendered ahead, and only its page failed in the loop

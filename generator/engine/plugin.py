@@ -81,7 +81,7 @@ class CharterPlugin(BasePlugin[CharterConfig]):
             raise PluginError(f"charter: {found}; each is listed above, and `charter check` lists them again")
         self.site, self.as_of = output.site, output.as_of.isoformat()
         self.pages = {page.src_uri: page for page in self.standalone.take(self.site.pages)}
-        writers.render_ahead(list(self.pages.values()), self.settings.workers)  # for the loop to find in the cache
+        writers.render_ahead(list(self.pages.values()), self.settings.workers)  # into the cache
         kept = self.publication.holds if self.publication is not None else None
         generated_files(files, config, self.pages.values(), self.site.assets, kept)
         pages = len(files.documentation_pages()) + len(self.standalone.pages)

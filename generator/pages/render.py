@@ -124,8 +124,8 @@ class SiteContext:
         """What names the body `body_html` gives, besides the links it resolves."""
         return body_key(agreement.body, agreement.path, page_url, prefix, shift, self.trusted_html)
 
-    def fresh_bodies(self, page_url: str, shown: Sequence[Agreement], prefix: Callable[[str], str] | None = None,
-                     shift: int = 0) -> int:
+    def fresh_bodies(self, page_url: str, shown: Sequence[Agreement],
+                     prefix: Callable[[str], str] | None = None, shift: int = 0) -> int:
         """How many of the bodies of `shown` on the page (each under `prefix` of its id) `body_html` would
         render, not find in the cache: with no cache, none is worth rendering ahead."""
         if self.cache is None:
